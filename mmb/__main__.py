@@ -1,0 +1,3 @@
+from mmb.cli import main
+
+main()

@@ -1,0 +1,129 @@
+"""Money: always `Decimal`, parsed exactly as written, never through a binary float.
+
+Accepted spellings (in YAML files and on the command line):
+
+* plain numbers: ``150``, ``149.95``, ``149,95``
+* Dutch grouping: ``1.234,56``, ``1.234.567``; English grouping: ``1,234.56``
+* an optional euro sign or ``EUR`` and spaces: ``€ 1.234,56``, ``EUR 12,50``
+
+Refused, each with a plain reason: more than two decimals, a lone separator followed by
+exactly three digits (``12,345`` and ``12.345`` mean twelve thousand in one convention and
+twelve in the other), badly placed grouping, exponents, infinities, anything else.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+
+_CURRENCY = re.compile(r"^(?:€|EUR|eur)\s*|\s*(?:€|EUR|eur)$")
+_DIGITS = re.compile(r"^\d+$")
+_GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be read exactly; the message says why in plain words."""
+
+
+def parse_money(value: object, *, allow_negative: bool = False) -> Decimal:
+    """Read an amount exactly.
+
+    `value` may be a `Decimal` or `int` (YAML numbers reach us as the exact text, turned
+    into `Decimal` by the loader) or a string in one of the spellings above. A `float` is
+    refused: it has already lost the exact value.
+    """
+    if isinstance(value, bool):
+        raise MoneyError("expected an amount in euros, got true/false")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise MoneyError("expected an amount in euros")
+        amount = value
+    elif isinstance(value, str):
+        amount = _parse_text(value)
+    elif isinstance(value, float):
+        raise MoneyError("amount was read as a binary float; write it as text, e.g. \"149,95\"")
+    else:
+        raise MoneyError("expected an amount in euros, e.g. 149.95 or \"149,95\"")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise MoneyError(f"{value} has more than two decimals; amounts are in whole cents")
+    if amount < 0 and not allow_negative:
+        raise MoneyError(f"{value} is negative; amounts are written as positive numbers")
+    return amount
+
+
+def _parse_text(text: str) -> Decimal:
+    raw = text
+    s = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    sign = ""
+    if s[:1] in "+-":
+        sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
+    s = _CURRENCY.sub("", s).strip()
+    if s[:1] in "+-" and not sign:
+        sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
+    if not s:
+        raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95")
+    number = _normalise(s, raw)
+    try:
+        return Decimal(sign + number)
+    except InvalidOperation:  # pragma: no cover - _normalise only returns digit strings
+        raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95") from None
+
+
+def _normalise(s: str, raw: str) -> str:
+    """Return `s` as ``digits[.digits]`` or raise with the reason."""
+    if _DIGITS.match(s):
+        return s
+    dots, commas = s.count("."), s.count(",")
+    if dots and commas:
+        decimal_sep = "," if s.rfind(",") > s.rfind(".") else "."
+        group_sep = "." if decimal_sep == "," else ","
+        whole, _, frac = s.rpartition(decimal_sep)
+        if group_sep in frac or decimal_sep in whole or not _GROUPED.match(whole):
+            raise MoneyError(f"{raw!r} mixes separators in a way that is not an amount")
+        if not _DIGITS.match(frac):
+            raise MoneyError(f"{raw!r} is not an amount; write e.g. 1.234,56")
+        if len(frac) > 2:
+            raise MoneyError(f"{raw!r} has more than two decimals; amounts are in whole cents")
+        return whole.replace(group_sep, "") + "." + frac
+    sep = "." if dots else ","
+    count = dots or commas
+    if not re.match(r"^[\d.,]+$", s):
+        raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95")
+    if count == 1:
+        whole, _, frac = s.partition(sep)
+        if not whole or not _DIGITS.match(whole) or not _DIGITS.match(frac):
+            raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95")
+        if len(frac) == 3:
+            raise MoneyError(
+                f"{raw!r} is ambiguous (thousands or three decimals?): write {whole}{frac} "
+                f"for {whole}{frac} euros; amounts have at most two decimals"
+            )
+        if len(frac) > 2:
+            raise MoneyError(f"{raw!r} has more than two decimals; amounts are in whole cents")
+        return whole + "." + frac
+    if _GROUPED.match(s):
+        return s.replace(sep, "")
+    raise MoneyError(f"{raw!r} is not an amount; write e.g. 1.234,56")
+
+
+def money_str(amount: Decimal) -> str:
+    """Machine form: dot decimal, exactly two decimals (``-12.50``)."""
+    return f"{amount.quantize(CENT):f}"
+
+
+def euro(amount: Decimal) -> str:
+    """Human form in Dutch notation: ``€ 1.234,56`` (negative: ``-€ 12,50``)."""
+    q = amount.quantize(CENT)
+    sign = "-" if q < 0 else ""
+    whole, _, frac = f"{abs(q):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{sign}€ {'.'.join(groups)},{frac}"
