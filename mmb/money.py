@@ -60,10 +60,10 @@ def _parse_text(text: str) -> Decimal:
     raw = text
     s = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
     sign = ""
-    if s[:1] in "+-":
+    if s and s[0] in "+-":
         sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
     s = _CURRENCY.sub("", s).strip()
-    if s[:1] in "+-" and not sign:
+    if s and s[0] in "+-" and not sign:
         sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
     if not s:
         raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95")
@@ -121,7 +121,7 @@ def euro(amount: Decimal) -> str:
     q = amount.quantize(CENT)
     sign = "-" if q < 0 else ""
     whole, _, frac = f"{abs(q):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

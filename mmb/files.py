@@ -1,0 +1,328 @@
+"""Reading and writing the team folder's files.
+
+Reading many YAML files uses ruamel.yaml's C parser (``_ruamel_yaml``) to *compose* a node
+tree, which carries line marks, and builds plain Python values from it here. That gives:
+
+* speed: the C scanner/parser does the heavy work;
+* a line for every key and list item (`LineMap`), so findings point at the right line;
+* exact numbers: YAML numbers reach the models as `Decimal` built from the text as written,
+  never as binary floats; timestamps stay text so the models can say what is wrong with them;
+* safety: no tags are constructed, aliases are refused (they enable expansion attacks and are
+  never needed), duplicate keys are reported, files over a size limit are not parsed.
+
+Round-trip loading (comments kept) is only for the one file being edited; see `edit`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from mmb import messages as msg
+from mmb.findings import Finding, finding
+
+#: Largest YAML file mmb parses. Case files are a few hundred bytes; team.yaml a few KB.
+MAX_YAML_BYTES = 1024 * 1024
+#: Deepest nesting accepted; the formats need 4 levels.
+MAX_DEPTH = 20
+
+Key = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class LineMap:
+    """1-based line of every key and list item of a YAML document, by path."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, lines: dict[Key, int] | None = None) -> None:
+        self._lines: dict[Key, int] = lines if lines is not None else {}
+
+    def set(self, key: Key, line: int) -> None:
+        self._lines[key] = line
+
+    def line(self, *key: str | int) -> int:
+        """The line of `key`, else of its nearest ancestor that has one, else 1."""
+        k: Key = tuple(key)
+        while k:
+            found = self._lines.get(k)
+            if found is not None:
+                return found
+            k = k[:-1]
+        return self._lines.get((), 1)
+
+    def has(self, *key: str | int) -> bool:
+        return tuple(key) in self._lines
+
+    def to_dict(self) -> dict[Key, int]:
+        return dict(self._lines)
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML file: its data (None when unreadable or empty), lines and findings."""
+
+    rel: str
+    data: Any = None
+    lines: LineMap = field(default_factory=LineMap)
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = True
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _safe_yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe")
+
+
+_YAML: Any = None
+
+
+def c_parser_in_use() -> bool:
+    """True when the C parser of ruamel.yaml.clib does the parsing (it should)."""
+    global _YAML
+    if _YAML is None:
+        _YAML = _safe_yaml()
+    return "CParser" in getattr(_YAML.Parser, "__name__", "")
+
+
+def read_text_file(path: Path, rel: str,
+                   limit: int = MAX_YAML_BYTES) -> tuple[str | None, Finding | None]:
+    """Read a UTF-8 text file with a size limit; return (text, None) or (None, MMB001)."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return None, finding("MMB001", rel, 1, msg.FILE_TOO_BIG.format(
+                size=_human_size(size), limit=_human_size(limit)))
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return None, finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(reason=reason))
+    if b"\x00" in raw:
+        return None, finding("MMB001", rel, 1, msg.FILE_BINARY)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, finding("MMB001", rel, line, msg.FILE_NOT_UTF8)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None
+
+
+def load_yaml(path: Path, rel: str, limit: int = MAX_YAML_BYTES) -> YamlDoc:
+    """Load one YAML file safely; problems become findings on the returned document."""
+    doc = YamlDoc(rel=rel)
+    text, problem = read_text_file(path, rel, limit)
+    if problem is not None or text is None:
+        doc.readable = False
+        doc.findings.append(problem)  # type: ignore[arg-type]
+        return doc
+    return parse_yaml(text, rel, doc)
+
+
+def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
+    """Parse YAML text (see the module docstring for what is refused)."""
+    global _YAML
+    doc = doc or YamlDoc(rel=rel)
+    if _YAML is None:
+        _YAML = _safe_yaml()
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        node = _YAML.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = str(exc.problem or exc.context or "syntax error").strip()
+        hint = msg.YAML_TAB_HINT if "tab" in problem else ""
+        doc.findings.append(finding("MMB001", rel, line, msg.YAML_SYNTAX.format(
+            problem=problem, hint=hint)))
+        doc.readable = False
+        return doc
+    except YAMLError as exc:
+        doc.findings.append(finding("MMB001", rel, 1, msg.YAML_SYNTAX.format(
+            problem=str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error",
+            hint="")))
+        doc.readable = False
+        return doc
+    if node is None:
+        return doc
+    lines: dict[Key, int] = {(): node.start_mark.line + 1}
+    builder = _Builder(rel, lines, doc.findings)
+    try:
+        doc.data = builder.build(node, (), 0)
+    except _Refused as exc:
+        doc.findings.append(finding("MMB001", rel, exc.line, exc.message))
+        doc.readable = False
+        doc.data = None
+    doc.lines = LineMap(lines)
+    return doc
+
+
+class _Builder:
+    """Turns composed nodes into dict/list/str/int/Decimal/bool/None, recording lines."""
+
+    __slots__ = ("findings", "lines", "rel", "seen")
+
+    def __init__(self, rel: str, lines: dict[Key, int], findings: list[Finding]) -> None:
+        self.rel = rel
+        self.lines = lines
+        self.findings = findings
+        self.seen: set[int] = set()
+
+    def build(self, node: Any, key: Key, depth: int) -> Any:
+        line = node.start_mark.line + 1
+        if id(node) in self.seen:
+            # The composer hands back the anchored node itself for an alias.
+            raise _Refused(line, msg.YAML_ALIAS)
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _Refused(line, msg.YAML_TOO_DEEP)
+        tag = node.tag
+        kind = node.id
+        if kind == "mapping":
+            if tag != _MAP:
+                raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+            out: dict[str, Any] = {}
+            for knode, vnode in node.value:
+                kline = knode.start_mark.line + 1
+                if knode.id != "scalar" or knode.tag in (_NULL,):
+                    raise _Refused(kline, msg.YAML_BAD_KEY)
+                name = str(knode.value)
+                if name == "<<" or knode.tag == "tag:yaml.org,2002:merge":
+                    raise _Refused(kline, msg.YAML_ALIAS)
+                if name in out:
+                    self.findings.append(finding("MMB002", self.rel, kline,
+                                                 msg.YAML_DUPLICATE_KEY.format(key=name)))
+                    continue
+                if id(vnode) in self.seen:
+                    # An alias: the composer hands back the anchored node, whose mark is the
+                    # anchor's line; report the line that uses it.
+                    raise _Refused(kline, msg.YAML_ALIAS)
+                sub = (*key, name)
+                self.lines[sub] = kline
+                out[name] = self.build(vnode, sub, depth + 1)
+            return out
+        if kind == "sequence":
+            if tag != _SEQ:
+                raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+            items: list[Any] = []
+            for i, item in enumerate(node.value):
+                if id(item) in self.seen:
+                    raise _Refused(self.lines.get(key, line), msg.YAML_ALIAS)
+                sub = (*key, i)
+                self.lines[sub] = item.start_mark.line + 1
+                items.append(self.build(item, sub, depth + 1))
+            return items
+        return _scalar(tag, node.value, line)
+
+
+def _scalar(tag: str, value: str, line: int) -> Any:
+    if tag in (_STR, _TIMESTAMP):
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value.lower() in ("true", "yes", "on", "y")
+    if tag == _INT:
+        # Plain decimal integers only; 0x.., 0o.., 1_000 and 1:30 stay text so that the
+        # models can say plainly that they are not what was meant.
+        stripped = value.lstrip("+-")
+        if stripped.isdigit():
+            return int(value, 10)
+        return value
+    if tag == _FLOAT:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value
+        if not number.is_finite() or "e" in value.lower() or "_" in value:
+            return value
+        return number
+    raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def iter_strings(data: Any, key: Key = ()) -> Iterator[tuple[Key, str]]:
+    """Every text value in a loaded document with its path (for scans like MMB301)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from iter_strings(v, (*key, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from iter_strings(v, (*key, i))
+    elif isinstance(data, str):
+        yield key, data
+
+
+def relpath(path: Path, root: Path) -> str:
+    """`path` relative to `root`, with forward slashes."""
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically: a temporary file in the same folder, flushed
+    and fsynced, then renamed over the target, then the folder fsynced. Readers see the old
+    or the new file, never a half-written one. The file's permissions are kept."""
+    import stat
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        except FileNotFoundError:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    try:
+        dfd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - some filesystems refuse opening folders
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(dfd)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """`atomic_write_bytes` for UTF-8 text with Unix newlines."""
+    atomic_write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,345 @@
+"""Team folders and municipality folders: finding them and loading what they hold.
+
+Loading never raises for bad content: every problem becomes a finding and the other files
+are still loaded. Only "this is no team folder at all" is a failure (`NotATeamFolder`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from mmb import messages as msg
+from mmb.errors import NotATeamFolder
+from mmb.files import LineMap, YamlDoc, load_yaml, relpath
+from mmb.findings import Finding, finding
+from mmb.models import Case, Defaults, Team
+
+M = TypeVar("M", bound=BaseModel)
+
+TEAM_FILE = "team.yaml"
+DEFAULTS_FILE = "mmb.yaml"
+CASES_DIR = "cases"
+_SKIP_DIRS = {"cases", "bank", "receipts", "node_modules", "__pycache__"}
+
+
+@dataclass
+class CaseDoc:
+    """One case file: the raw document and, when it passed the schema, the model."""
+
+    rel: str
+    doc: YamlDoc
+    case: Case | None = None
+
+    @property
+    def lines(self) -> LineMap:
+        return self.doc.lines
+
+    @property
+    def stem(self) -> str:
+        return Path(self.rel).stem
+
+
+@dataclass
+class TeamDoc:
+    """A loaded team folder. `findings` holds problems found while loading."""
+
+    root: Path
+    team: Team | None
+    team_lines: LineMap
+    cases: list[CaseDoc] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    defaults_rel: str | None = None
+
+    def case_by_id(self) -> dict[str, CaseDoc]:
+        return {c.case.id: c for c in self.cases if c.case is not None}
+
+
+def find_team_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding team.yaml (for -C default)."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / TEAM_FILE).is_file():
+            return folder
+    raise NotATeamFolder(msg.NO_TEAM_HERE.format(folder=start))
+
+
+def find_teams(folder: Path) -> list[Path]:
+    """Every team folder at or below `folder` (a team folder's own subfolders are not
+    searched). Raises `NotATeamFolder` when there is none."""
+    if not folder.exists():
+        raise NotATeamFolder(msg.FOLDER_MISSING.format(folder=folder))
+    if not folder.is_dir():
+        raise NotATeamFolder(msg.NOT_A_FOLDER.format(folder=folder))
+    if (folder / TEAM_FILE).is_file():
+        return [folder]
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        if TEAM_FILE in filenames:
+            found.append(Path(dirpath))
+            dirnames[:] = []
+            continue
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
+    if not found:
+        raise NotATeamFolder(msg.NO_TEAMS_BELOW.format(folder=folder))
+    return sorted(found)
+
+
+def find_defaults(team_root: Path) -> Path | None:
+    """The nearest mmb.yaml above a team folder, if any."""
+    for folder in team_root.resolve().parents:
+        candidate = folder / DEFAULTS_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class DefaultsCache:
+    """Loads each mmb.yaml once, however many teams share it."""
+
+    def __init__(self) -> None:
+        self._docs: dict[Path, tuple[YamlDoc, dict[str, Any]]] = {}
+
+    def get(self, path: Path, rel: str) -> tuple[YamlDoc, dict[str, Any], bool]:
+        """(document, usable data, first time loaded)."""
+        if path in self._docs:
+            doc, data = self._docs[path]
+            return doc, data, False
+        doc = load_yaml(path, rel)
+        data = {}
+        if isinstance(doc.data, dict):
+            problems = model_findings(Defaults, doc.data, doc, rel)
+            doc.findings.extend(problems)
+            data = {k: v for k, v in doc.data.items() if k in Defaults.model_fields}
+            if not isinstance(data.get("rules"), dict):
+                data.pop("rules", None)
+        elif doc.data is not None:
+            doc.findings.append(finding("MMB002", rel, 1, msg.DEFAULTS_NOT_MAPPING))
+        self._docs[path] = (doc, data)
+        return doc, data, True
+
+
+def load_team(root: Path, defaults: DefaultsCache | None = None,
+              display_root: Path | None = None) -> TeamDoc:
+    """Load team.yaml (with mmb.yaml defaults applied) and every case file.
+
+    Finding paths are relative to `display_root` (default: the team folder), so that a
+    municipality run can report `noord/team-a/cases/2026-001.yaml` and `../mmb.yaml`.
+    """
+    base = display_root or root
+
+    def rel(p: Path) -> str:
+        return relpath(p, base)
+
+    team_doc = load_yaml(root / TEAM_FILE, rel(root / TEAM_FILE))
+    result = TeamDoc(root=root, team=None, team_lines=team_doc.lines)
+    result.findings.extend(team_doc.findings)
+    defaults_path = find_defaults(root)
+    defaults_data: dict[str, Any] = {}
+    if defaults_path is not None:
+        cache = defaults or DefaultsCache()
+        d_rel = rel(defaults_path)
+        d_doc, defaults_data, first = cache.get(defaults_path, d_rel)
+        result.defaults_rel = d_rel
+        if first:
+            result.findings.extend(d_doc.findings)
+    if team_doc.readable:
+        result.team = _team_model(team_doc, defaults_data, result.findings)
+    _load_cases(root, rel, result)
+    return result
+
+
+def _team_model(doc: YamlDoc, defaults: dict[str, Any], out: list[Finding]) -> Team | None:
+    rel = doc.rel
+    data = doc.data
+    if data is None:
+        out.append(finding("MMB002", rel, 1, msg.TEAM_EMPTY))
+        return None
+    if not isinstance(data, dict):
+        out.append(finding("MMB002", rel, 1, msg.TEAM_NOT_MAPPING))
+        return None
+    merged: dict[str, Any] = {**defaults, **data}
+    inherited: set[tuple[str, ...]] = {(k,) for k in defaults if k not in data}
+    if isinstance(defaults.get("rules"), dict) and isinstance(data.get("rules"), dict):
+        merged["rules"] = {**defaults["rules"], **data["rules"]}
+        inherited |= {("rules", k) for k in defaults["rules"] if k not in data["rules"]}
+    model, problems = validate_model(Team, merged, doc, rel, skip=inherited)
+    out.extend(problems)
+    if model is not None:
+        out.extend(_team_consistency(model, doc))
+    return model
+
+
+def _team_consistency(team: Team, doc: YamlDoc) -> list[Finding]:
+    """Duplicates the schema cannot see: two members with one id, a year budgeted twice."""
+    problems: list[Finding] = []
+    seen: dict[str, int] = {}
+    for i, m in enumerate(team.members):
+        if m.id in seen:
+            problems.append(finding("MMB002", doc.rel, doc.lines.line("members", i),
+                                    msg.MEMBER_DUPLICATE.format(id=m.id)))
+        seen.setdefault(m.id, i)
+        if m.since and m.until and m.until < m.since:
+            problems.append(finding("MMB002", doc.rel, doc.lines.line("members", i, "until"),
+                                    msg.MEMBER_UNTIL_BEFORE_SINCE.format(id=m.id)))
+    years: set[int] = set()
+    for i, b in enumerate(team.budget):
+        if b.year in years:
+            problems.append(finding("MMB002", doc.rel, doc.lines.line("budget", i),
+                                    msg.BUDGET_DUPLICATE.format(year=b.year)))
+        years.add(b.year)
+    cats: set[str] = set()
+    for i, c in enumerate(team.categories):
+        if c in cats:
+            problems.append(finding("MMB002", doc.rel, doc.lines.line("categories", i),
+                                    msg.CATEGORY_DUPLICATE.format(category=c)))
+        cats.add(c)
+    return problems
+
+
+def _load_cases(root: Path, rel: Any, result: TeamDoc) -> None:
+    cases_dir = root / CASES_DIR
+    if not cases_dir.is_dir():
+        return
+    names = sorted(n for n in os.listdir(cases_dir)
+                   if n.endswith((".yaml", ".yml")) and not n.startswith("."))
+    for name in names:
+        result.cases.append(load_case(cases_dir / name, rel(cases_dir / name)))
+
+
+def load_case(path: Path, rel: str) -> CaseDoc:
+    """Load and schema-check one case file."""
+    doc = load_yaml(path, rel)
+    cdoc = CaseDoc(rel=rel, doc=doc)
+    if not doc.readable:
+        return cdoc
+    if doc.data is None:
+        doc.findings.append(finding("MMB002", rel, 1, msg.CASE_EMPTY))
+        return cdoc
+    if not isinstance(doc.data, dict):
+        doc.findings.append(finding("MMB002", rel, 1, msg.CASE_NOT_MAPPING))
+        return cdoc
+    case, problems = validate_model(Case, doc.data, doc, rel)
+    doc.findings.extend(problems)
+    cdoc.case = case
+    return cdoc
+
+
+def model_findings(model: type[BaseModel], data: Any, doc: YamlDoc, rel: str) -> list[Finding]:
+    """Schema findings of `data` against `model`."""
+    return validate_model(model, data, doc, rel)[1]
+
+
+def validate_model(
+    model: type[M], data: dict[str, Any], doc: YamlDoc, rel: str,
+    skip: Iterable[tuple[str, ...]] = (),
+) -> tuple[M | None, list[Finding]]:
+    """Validate; on failure map each error to a finding on the line of its key.
+
+    Unknown keys are reported and then dropped and validation retried, so that a typo in
+    one field does not hide the file from every other rule (the typo is still an error).
+    `skip` lists key paths that came from mmb.yaml: their errors are reported there.
+    """
+    skipped = set(skip)
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    problems = [
+        finding("MMB002", rel, doc.lines.line(*e["loc"]), describe_error(e, model))
+        for e in errors
+        if not _from_defaults(e["loc"], skipped)
+    ]
+    if all(e["type"] == "extra_forbidden" for e in errors):
+        cleaned = _drop(data, [e["loc"] for e in errors])
+        try:
+            return model.model_validate(cleaned), problems
+        except ValidationError:
+            return None, problems
+    return None, problems
+
+
+def _from_defaults(loc: Sequence[Any], skipped: set[tuple[str, ...]]) -> bool:
+    return any(tuple(loc[: len(s)]) == s for s in skipped)
+
+
+def _drop(data: Any, locs: list[Sequence[Any]]) -> Any:
+    """A copy of `data` without the values at `locs`."""
+    import copy
+
+    out = copy.deepcopy(data)
+    for loc in locs:
+        node = out
+        for part in loc[:-1]:
+            node = node[part]
+        if isinstance(node, dict):
+            node.pop(loc[-1], None)
+    return out
+
+
+def describe_error(error: Any, model: type[BaseModel]) -> str:
+    """A pydantic error in plain words, naming the field."""
+    loc = tuple(error["loc"])
+    where = _where(loc)
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return msg.FIELD_MISSING.format(field=where)
+    if kind == "extra_forbidden":
+        known = _known_fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = msg.DID_YOU_MEAN.format(name=close[0]) if close else msg.KNOWN_FIELDS.format(
+            names=", ".join(known))
+        return msg.FIELD_UNKNOWN.format(field=where, hint=hint)
+    if kind in ("money", "datetime", "date", "vote", "iban"):
+        return f"{where}: {error['msg']}"
+    plain = msg.PYDANTIC_PLAIN.get(kind)
+    if plain is not None:
+        return f"{where}: " + plain.format(**{k: str(v) for k, v in ctx.items()})
+    text = str(error["msg"])
+    if text.startswith("Value error, "):
+        text = text[len("Value error, "):]
+    return f"{where}: {text[:1].lower()}{text[1:]}"
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    if not loc:
+        return "the file"
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"item {part + 1}")
+        else:
+            parts.append(str(part))
+    return "`" + " › ".join(parts) + "`"
+
+
+def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the (sub)model at `loc`."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,133 @@
+"""Every user-facing message of mmb's core and CLI, in one place, in plain words.
+
+A Dutch interface will replace this module's strings; keep them whole sentences with named
+placeholders (no string building elsewhere) and say what to do next.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- reading files
+FILE_TOO_BIG = "the file is {size}, over the {limit} limit; is this the right file?"
+FILE_UNREADABLE = "cannot read the file: {reason}"
+FILE_BINARY = "this is a binary file, not text; put scans and photos in receipts/, not here"
+FILE_NOT_UTF8 = "the file is not UTF-8 text; save it as UTF-8 in your editor"
+YAML_SYNTAX = "YAML syntax error: {problem}{hint}"
+YAML_TAB_HINT = " (indent with spaces, not tabs)"
+YAML_ALIAS = "YAML anchors, aliases and merge keys (&, *, <<) are not allowed here; write the values out"
+YAML_TOO_DEEP = "the file is nested too deeply to be a team or case file"
+YAML_TAG = "YAML tag {tag} is not allowed; remove the '!' tag"
+YAML_BAD_KEY = "a key must be a plain word (like `amount:`), not a list, mapping or empty value"
+YAML_DUPLICATE_KEY = "`{key}` appears twice in the same place; keep one (the second is ignored)"
+
+# --------------------------------------------------------------------------- schema
+FIELD_MISSING = "{field} is missing; add it"
+FIELD_UNKNOWN = "{field} is not a known field{hint}"
+DID_YOU_MEAN = "; did you mean `{name}`?"
+KNOWN_FIELDS = "; known here: {names}"
+DATETIME_NEEDS_TIME = "{value} needs a time as well: write it as YYYY-MM-DD HH:MM"
+DATETIME_BAD = "{value!r} is not a time; write it as YYYY-MM-DD HH:MM, e.g. 2026-03-02 10:40"
+DATE_BAD = "{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-02"
+DATE_NOT_REAL = "{value} is not a real date in the calendar"
+VOTE_BAD = "{value!r} is not a vote; use approve, object or abstain (akkoord, tegen, onthouding)"
+IBAN_BAD = "{value!r} is not a valid IBAN (the check digits do not match); copy it from the bank"
+AMOUNT_ZERO = "the amount must be more than zero"
+TEAM_EMPTY = "team.yaml is empty; run `mmb init` for a commented example"
+TEAM_NOT_MAPPING = "team.yaml must be a mapping of fields (name:, members:, ...), not a list or text"
+CASE_EMPTY = "the case file is empty; it needs id, opened, requested_by, household, category, amount and purpose"
+CASE_NOT_MAPPING = "a case file must be a mapping of fields (id:, opened:, ...), not a list or text"
+DEFAULTS_NOT_MAPPING = "mmb.yaml must be a mapping of fields (rules:, categories:, ...)"
+MEMBER_DUPLICATE = "member id `{id}` is used twice; each member needs their own id"
+MEMBER_UNTIL_BEFORE_SINCE = "member `{id}`: `until` is before `since`"
+BUDGET_DUPLICATE = "the budget for {year} is listed twice; merge them (use top_ups for additions)"
+CATEGORY_DUPLICATE = "category `{category}` is listed twice"
+SOLVED_BY_MISSING = "outcome solved_otherwise needs `solved_by`: say what solved it (e.g. bijzondere bijstand)"
+
+#: Plain words for pydantic's error types; the field name is put in front.
+PYDANTIC_PLAIN: dict[str, str] = {
+    "string_type": "should be text",
+    "string_too_short": "should not be empty",
+    "string_too_long": "is too long (at most {max_length} characters)",
+    "string_pattern_mismatch": "does not have the expected form ({pattern})",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number",
+    "greater_than_equal": "should be at least {ge}",
+    "less_than_equal": "should be at most {le}",
+    "bool_type": "should be true or false",
+    "bool_parsing": "should be true or false",
+    "list_type": "should be a list (lines starting with '- ')",
+    "dict_type": "should be a mapping of fields",
+    "model_type": "should be a mapping of fields",
+    "model_attributes_type": "should be a mapping of fields",
+    "enum": "should be one of: {expected}",
+    "literal_error": "should be one of: {expected}",
+    "too_short": "needs at least {min_length} item(s)",
+    "decimal_type": "should be an amount",
+}
+
+# --------------------------------------------------------------------------- rules
+NOBODY = "nobody"
+VOTE_NOT_MEMBER = "vote by `{member}` does not count: not a member of the team"
+VOTE_INACTIVE = "vote by `{member}` does not count: not a member on {day} ({period})"
+PERIOD_BOTH = "member from {since} until {until}"
+PERIOD_SINCE = "member from {since}"
+PERIOD_UNTIL = "member until {until}"
+VOTE_REQUESTER = "vote by `{member}` does not count: the requester cannot vote on their own case"
+VOTE_BEFORE_OPENED = "vote by `{member}` does not count: cast before the case was opened ({opened})"
+VOTE_AFTER_DECISION = "vote by `{member}` does not count: cast after the decision ({at})"
+VOTE_REPEAT = "vote by `{member}` does not count: the same member voted again later (the later vote counts)"
+QUORUM = ("approved with {count} valid approval(s), but the quorum is {quorum} "
+          "(counted: {counted}{ignored}); record the missing votes or correct the decision")
+NOT_COUNTED = "not counted: {votes}"
+ESCALATION = ("approved {amount}, above {above}, without an approve vote from a member with "
+              "role `{role}`; ask them to vote before approving")
+VETO = "approved despite an objection under the team's veto rule (objected: {members})"
+APPROVED_NO_AMOUNT = "approved without `amount`; add the approved amount (requested {requested})"
+APPROVED_ZERO = "approved amount is zero; use outcome rejected or solved_otherwise instead"
+APPROVED_ABOVE_REQUEST = "approved {amount} is more than the {requested} requested; correct one of them"
+DECIDED_BEFORE_OPENED = "decided at {at}, before the case was opened at {opened}"
+DECIDED_IN_FUTURE = "decided at {at}, which is in the future; check the date"
+SLOW_DECIDED = "decided {took} after opening; the team aims for {hours} hours"
+SLOW_PENDING = "waiting for a decision for {took}; the team aims for {hours} hours"
+DURATION_HOURS = "{hours} hours"
+DURATION_DAYS = "{days} days"
+UNKNOWN_MEMBER = "`{member}` is not a member in team.yaml (members: {known})"
+UNKNOWN_CATEGORY = "category `{category}` is not in team.yaml (categories: {known})"
+PERSONAL_DATA = ("`{field}` contains what looks like {kind} ({masked}); cases must stay "
+                 "anonymous: remove it")
+ID_NOT_FILE_NAME = "case id {id} differs from the file name {stem}.yaml; make them the same"
+ID_DUPLICATE = "case id {id} is also used by {other}; give each case its own id"
+CAP_EXCEEDED = ("household {household} receives {total} {period} with this approval, over "
+                "the {cap} cap by {over} ({earlier})")
+CAP_PERIOD_YEAR = "in {year}"
+CAP_PERIOD_ROLLING = "in the 365 days up to {day}"
+CAP_PERIOD_EVER = "in total"
+EARLIER = "earlier: {cases}"
+EARLIER_NONE = "no earlier approvals"
+BUDGET_EXCEEDED = ("approving {amount} brings {year}'s approvals to {total}, over the "
+                   "{available} available by {over}")
+BUDGET_NONE = "team.yaml has no budget for {year}; add it under `budget:`"
+
+# --------------------------------------------------------------------------- folders, CLI
+NO_TEAM_HERE = ("no team folder at or above {folder} (a team folder has team.yaml); "
+                "use -C PATH or run `mmb init`")
+NO_TEAMS_BELOW = ("{folder} holds no team folder (a folder with team.yaml); "
+                  "give a team or municipality folder, or run `mmb init`")
+NOT_A_TEAM = "{folder} is not a team folder (it has no team.yaml); run `mmb init {folder}` to make one"
+FOLDER_MISSING = "{folder} does not exist"
+NOT_A_FOLDER = "{folder} is a file; give a team or municipality folder"
+INTERNAL_ERROR = ("mmb hit an internal error ({kind}); no file was changed. Please report "
+                  "this with the command you ran.")
+VALIDATE_SUMMARY = "{teams} team(s), {cases} case(s): {errors} error(s), {warnings} warning(s)"
+VALIDATE_CLEAN = "{teams} team(s), {cases} case(s): no problems found"
+INIT_EXISTS = "{folder} already holds team.yaml; nothing was changed"
+INIT_DONE = "Created team folder {folder}. Next: edit team.yaml (members, budget, account)."
+SCHEMA_WRITTEN = "wrote {path}"
+STATUS_NO_BUDGET = "No budget for {year} in team.yaml."
+STATUS_BUDGET = "Budget {budget}, approved {approved} in {count} case(s),"
+STATUS_LEFT = "left {left}"
+STATUS_NONE_WAITING = "No cases waiting for a decision."
+STATUS_WAITING = "Waiting for a decision ({count}):"
+STATUS_WAITING_ROW = "{id}  {category}  {amount}  {hours} h old  {approvals}/{quorum} approvals"
+STATUS_HEADROOM = "  household may still receive {headroom}"
+STATUS_PROBLEMS = "{count} error(s) in the files: run `mmb validate` for details."

@@ -1,0 +1,292 @@
+"""The models of `team.yaml`, `mmb.yaml` and case files (SPEC 2.1, 2.2).
+
+Money is `Decimal` read exactly (see `mmb.money`); times are naive local Dutch time.
+Unknown keys are refused (a typo must not pass silently). Checks that need more than one
+field or file (quorum, caps, references) live in `mmb.rules`, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from mmb import messages as msg
+from mmb.money import MoneyError, parse_money
+
+CASE_ID_RE = re.compile(r"^\d{4}-\d{3,4}$")
+MEMBER_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
+_DATETIME_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return parse_money(value)
+    except MoneyError as exc:
+        raise PydanticCustomError("money", str(exc)) from None
+
+
+def _local_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        raise PydanticCustomError("datetime", msg.DATETIME_NEEDS_TIME.format(value=value))
+    if not isinstance(value, str):
+        raise PydanticCustomError("datetime", msg.DATETIME_BAD.format(value=value))
+    m = _DATETIME_RE.match(value.strip())
+    if not m:
+        if _DATE_RE.match(value.strip()):
+            raise PydanticCustomError("datetime", msg.DATETIME_NEEDS_TIME.format(value=value))
+        raise PydanticCustomError("datetime", msg.DATETIME_BAD.format(value=value))
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    try:
+        return datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        raise PydanticCustomError("datetime", msg.DATE_NOT_REAL.format(value=value)) from None
+
+
+def _local_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+        raise PydanticCustomError("date", msg.DATE_BAD.format(value=value))
+    y, mo, d = (int(g) for g in _DATE_RE.match(value.strip()).groups())  # type: ignore[union-attr]
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise PydanticCustomError("date", msg.DATE_NOT_REAL.format(value=value)) from None
+
+
+_MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "multipleOf": 0.01},
+        {"type": "string", "pattern": r"^\s*(€|EUR)?\s*\d{1,3}([.,]?\d{3})*([.,]\d{1,2})?\s*$"},
+    ],
+    "description": "Euros, at most two decimals: 149.95 or \"149,95\" or \"€ 1.234,56\"",
+}
+
+Money = Annotated[Decimal, BeforeValidator(_money), WithJsonSchema(_MONEY_SCHEMA)]
+LocalDateTime = Annotated[
+    datetime,
+    BeforeValidator(_local_datetime),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?$",
+                    "description": "Local Dutch time: YYYY-MM-DD HH:MM"}),
+]
+LocalDate = Annotated[
+    date,
+    BeforeValidator(_local_date),
+    WithJsonSchema({"type": "string", "format": "date", "description": "YYYY-MM-DD"}),
+]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+class VoteValue(StrEnum):
+    approve = "approve"
+    object = "object"
+    abstain = "abstain"
+
+
+#: Dutch (and a few other common) spellings accepted for a vote.
+VOTE_ALIASES: dict[str, VoteValue] = {
+    "approve": VoteValue.approve,
+    "akkoord": VoteValue.approve,
+    "object": VoteValue.object,
+    "tegen": VoteValue.object,
+    "abstain": VoteValue.abstain,
+    "onthouding": VoteValue.abstain,
+}
+
+
+def parse_vote(value: Any) -> VoteValue:
+    """A vote word (English or Dutch, any case) as its canonical value."""
+    if isinstance(value, VoteValue):
+        return value
+    found = VOTE_ALIASES.get(str(value).strip().lower())
+    if found is None:
+        raise PydanticCustomError("vote", msg.VOTE_BAD.format(value=value))
+    return found
+
+
+class Outcome(StrEnum):
+    approved = "approved"
+    rejected = "rejected"
+    solved_otherwise = "solved_otherwise"
+    withdrawn = "withdrawn"
+
+
+class CapPeriod(StrEnum):
+    calendar_year = "calendar_year"
+    rolling_365_days = "rolling_365_days"
+    ever = "ever"
+
+
+class Member(_Strict):
+    id: Annotated[str, Field(pattern=MEMBER_ID_RE.pattern,
+                             description="Short id used everywhere else, e.g. fatima")]
+    name: str | None = Field(None, description="Display name of the colleague (never a client)")
+    role: str | None = Field(None, description="Free text; escalation rules match it")
+    chat_names: list[str] = Field(default_factory=list,
+                                  description="How the member appears in chat exports")
+    since: LocalDate | None = None
+    until: LocalDate | None = None
+
+    def active_on(self, day: date) -> bool:
+        """Membership is inclusive at both ends."""
+        return (self.since is None or self.since <= day) and (
+            self.until is None or day <= self.until)
+
+
+class Escalation(_Strict):
+    above: Money
+    role: Annotated[str, Field(min_length=1)]
+
+
+class Rules(_Strict):
+    quorum: Annotated[int, Field(ge=1, le=50)] = 3
+    household_cap: Money | None = Decimal(500)
+    household_cap_period: CapPeriod = CapPeriod.calendar_year
+    escalation: list[Escalation] = Field(default_factory=list)
+    veto: bool = False
+    decision_hours: Annotated[int, Field(ge=1, le=24 * 365)] = 24
+    receipt_grace_days: Annotated[int, Field(ge=0, le=3650)] = 14
+    unpaid_warning_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    allow_cash: bool = False
+
+
+class TopUp(_Strict):
+    date: LocalDate
+    amount: Money
+    note: str | None = None
+
+
+class BudgetYear(_Strict):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    amount: Money
+    top_ups: list[TopUp] = Field(default_factory=list)
+
+
+class Account(_Strict):
+    iban: Annotated[str, Field(min_length=15, max_length=42)]
+    name: str | None = None
+
+    @field_validator("iban")
+    @classmethod
+    def _iban(cls, value: str) -> str:
+        from mmb.privacy import iban_valid, normalise_iban
+
+        if not iban_valid(value):
+            raise PydanticCustomError("iban", msg.IBAN_BAD.format(value=value))
+        return normalise_iban(value)
+
+
+DEFAULT_CATEGORIES = ["woonlasten", "schulden", "zorg", "vervoer", "kleding", "onderwijs",
+                      "inrichting", "leefgeld", "ontspanning", "overig"]
+
+
+class Team(_Strict):
+    """`team.yaml`."""
+
+    name: Text
+    municipality: str | None = None
+    district: str | None = None
+    members: Annotated[list[Member], Field(min_length=1)]
+    rules: Rules = Field(default_factory=Rules)
+    budget: list[BudgetYear] = Field(default_factory=list)
+    categories: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)] = (
+        Field(default_factory=lambda: list(DEFAULT_CATEGORIES)))
+    accounts: list[Account] = Field(default_factory=list)
+
+
+class Defaults(_Strict):
+    """`mmb.yaml` at a municipality folder's root: defaults for the teams below it."""
+
+    name: str | None = None
+    municipality: str | None = None
+    district: str | None = None
+    members: list[Member] | None = None
+    rules: Rules | None = None
+    budget: list[BudgetYear] | None = None
+    categories: list[str] | None = None
+    accounts: list[Account] | None = None
+
+
+class Vote(_Strict):
+    member: Annotated[str, Field(min_length=1)]
+    vote: Annotated[VoteValue, BeforeValidator(parse_vote),
+                    WithJsonSchema({"enum": sorted(VOTE_ALIASES)})]
+    at: LocalDateTime
+    note: str | None = None
+
+
+class Decision(_Strict):
+    outcome: Outcome
+    at: LocalDateTime
+    by: Annotated[str, Field(min_length=1)]
+    amount: Annotated[Decimal | None, BeforeValidator(lambda v: v if v is None else _money(v)),
+                      WithJsonSchema({"anyOf": [_MONEY_SCHEMA, {"type": "null"}]})] = None
+    solved_by: str | None = None
+    note: str | None = None
+
+
+class Followup(_Strict):
+    at: LocalDate
+    regret: bool = False
+    note: str | None = None
+
+
+class Case(_Strict):
+    """A request (`cases/<id>.yaml`)."""
+
+    id: Annotated[str, Field(pattern=CASE_ID_RE.pattern, description="YYYY-NNN, = file name")]
+    opened: LocalDateTime
+    requested_by: Annotated[str, Field(min_length=1)]
+    household: Annotated[str, Field(min_length=1, max_length=40,
+                                    description="The team's pseudonymous household code")]
+    category: Annotated[str, Field(min_length=1)]
+    amount: Money
+    purpose: Text
+    alternatives: list[str] = Field(default_factory=list)
+    votes: list[Vote] = Field(default_factory=list)
+    decision: Decision | None = None
+    followup: Followup | None = None
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise PydanticCustomError("money", msg.AMOUNT_ZERO)
+        return value
+
+
+SchemaKind = Literal["team", "case", "defaults"]
+
+
+def json_schema(kind: SchemaKind) -> dict[str, Any]:
+    """JSON Schema of a file kind, for editors (yaml-language-server)."""
+    models: dict[str, type[BaseModel]] = {"team": Team, "case": Case, "defaults": Defaults}
+    model = models[kind]
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = {"team": "mmb team.yaml", "case": "mmb case file",
+                       "defaults": "mmb mmb.yaml (municipality defaults)"}[kind]
+    return schema

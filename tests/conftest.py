@@ -1,0 +1,105 @@
+"""Shared helpers: build team folders from inline YAML."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from mmb.findings import Finding
+from mmb.folder import load_team
+from mmb.rules import check_team
+
+NOW = datetime(2026, 11, 22, 12, 0)
+
+TEAM_YAML = """\
+name: Buurtteam Test
+municipality: Amsterdam
+district: Noord
+members:
+  - id: fatima
+    role: maatschappelijk werk
+  - id: jan
+  - id: anneke
+  - id: piet
+    role: WPI
+  - id: sanne
+    until: 2026-06-30
+  - id: joost
+    since: 2026-04-01
+rules:
+  quorum: 3
+  household_cap: 500
+budget:
+  - year: 2026
+    amount: 3000
+    top_ups: [{date: 2026-07-01, amount: 1000}]
+categories: [vervoer, zorg, woonlasten, leefgeld]
+"""
+
+
+def case_yaml(
+    case_id: str = "2026-001",
+    *,
+    opened: str = "2026-03-02 10:15",
+    requested_by: str = "fatima",
+    household: str = "H-0001",
+    category: str = "vervoer",
+    amount: str = "180",
+    purpose: str = "Tweedehands fiets zodat het kind naar school kan",
+    votes: list[tuple[str, str, str]] | None = None,
+    outcome: str | None = "approved",
+    decided: str = "2026-03-02 11:45",
+    by: str = "anneke",
+    approved: str | None = "150",
+    extra: str = "",
+) -> str:
+    """A case file; default: approved with three valid votes."""
+    if votes is None:
+        votes = [("jan", "approve", "2026-03-02 10:40"), ("anneke", "akkoord", "2026-03-02 11:00"),
+                 ("piet", "approve", "2026-03-02 11:30")]
+    lines = [f"id: {case_id}", f"opened: {opened}", f"requested_by: {requested_by}",
+             f"household: {household}", f"category: {category}", f"amount: {amount}",
+             f"purpose: {purpose}"]
+    if votes:
+        lines.append("votes:")
+        for member, vote, at in votes:
+            lines += [f"  - member: {member}", f"    vote: {vote}", f"    at: {at}"]
+    if outcome:
+        lines += ["decision:", f"  outcome: {outcome}", f"  at: {decided}", f"  by: {by}"]
+        if approved is not None:
+            lines.append(f"  amount: {approved}")
+    text = "\n".join(lines) + "\n"
+    if extra:
+        text += textwrap.dedent(extra)
+    return text
+
+
+@pytest.fixture
+def make_team(tmp_path: Path) -> Callable[..., Path]:
+    """make_team(cases={"2026-001": text, ...}, team=TEAM_YAML) -> team folder."""
+
+    def make(cases: dict[str, str] | None = None, team: str = TEAM_YAML,
+             folder: str = "team") -> Path:
+        root = tmp_path / folder
+        (root / "cases").mkdir(parents=True)
+        (root / "team.yaml").write_text(team, encoding="utf-8")
+        for name, text in (cases or {}).items():
+            file = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
+            (root / "cases" / file).write_text(text, encoding="utf-8")
+        return root
+
+    return make
+
+
+def check(root: Path, now: datetime = NOW) -> list[Finding]:
+    """All findings of one team folder."""
+    return sorted(check_team(load_team(root), now), key=lambda f: (f.path, f.line, f.code))
+
+
+def codes(findings: list[Finding]) -> list[tuple[str, str, int]]:
+    """(code, path, line) triples, for compact assertions."""
+    return [(f.code, f.path, f.line) for f in findings]
