@@ -162,6 +162,259 @@ def status(
     render_status(report, sys.stdout, _colour(sys.stdout))
 
 
+TeamOption = Annotated[Path | None, typer.Option(
+    "--team", "-C", help="Team folder (default: the nearest one at or above here).")]
+AtOption = Annotated[str | None, typer.Option(
+    "--at", help="When, as YYYY-MM-DD HH:MM (default: now).")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="A short note (no personal data).")]
+ByOption = Annotated[str, typer.Option("--by", help="Member id of who records the decision.")]
+
+case_app = typer.Typer(help="Open cases.", no_args_is_help=True, rich_markup_mode=None)
+votes_app = typer.Typer(help="Votes from chat exports.", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(case_app, name="case")
+app.add_typer(votes_app, name="votes")
+
+
+def _ask(value: str | None, option: str, prompt: str, missing: list[str]) -> str:
+    """The option's value; on a terminal ask for a missing one, else note it as missing."""
+    if value is not None and value.strip():
+        return value
+    if sys.stdin.isatty():
+        answer = str(typer.prompt(prompt)).strip()
+        if answer:
+            return answer
+    missing.append(option)
+    return ""
+
+
+@case_app.command("new")
+def case_new(
+    household: Annotated[str | None, typer.Option(
+        "--household", help="The household's code (see `mmb household`).")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="A category of team.yaml.")
+                        ] = None,
+    amount: Annotated[str | None, typer.Option("--amount", help="Requested amount in euros.")
+                      ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Member id of the requester.")] = None,
+    purpose: Annotated[str | None, typer.Option(
+        "--purpose", help="What is needed and why, anonymously.")] = None,
+    opened: Annotated[str | None, typer.Option(
+        "--opened", help="When the case was brought in (default: now).")] = None,
+    alternative: Annotated[list[str] | None, typer.Option(
+        "--alternative", help="Another route tried (repeatable).")] = None,
+    team: TeamOption = None,
+) -> None:
+    """Open a new case; prints its id. Asks for missing options only on a terminal."""
+    from mmb import actions
+
+    root = _team_root(team)
+    missing: list[str] = []
+    values = {
+        "by": _ask(by, "--by", "Requested by (member id)", missing),
+        "household": _ask(household, "--household", "Household code", missing),
+        "category": _ask(category, "--category", "Category", missing),
+        "amount": _ask(amount, "--amount", "Amount (euros)", missing),
+        "purpose": _ask(purpose, "--purpose", "Purpose (no names or numbers)", missing),
+    }
+    if missing:
+        raise UsageError(msg.OPTIONS_MISSING.format(options=", ".join(missing)))
+    now = _now()
+    result = actions.new_case(
+        root, household=values["household"], category=values["category"],
+        amount=actions.parse_amount(values["amount"]), by=values["by"],
+        purpose=values["purpose"],
+        opened=actions.minute(actions.parse_time(opened, "--opened") if opened else now),
+        alternatives=alternative or [], now=now)
+    typer.echo(result.case_id)
+    from mmb.money import euro
+
+    err = typer.get_text_stream("stderr")
+    err.write(msg.CASE_CREATED.format(id=result.case_id, path=result.path) + "\n")
+    if result.headroom is None:
+        err.write(msg.CASE_HOUSEHOLD_NO_CAP.format(
+            household=result.household, total=euro(result.household_total),
+            period=result.period_text) + "\n")
+    else:
+        err.write(msg.CASE_HOUSEHOLD.format(
+            household=result.household, total=euro(result.household_total),
+            period=result.period_text, room=euro(result.headroom)) + "\n")
+
+
+@app.command()
+def vote(
+    case: Annotated[str, typer.Argument(help="Case id, e.g. 2026-014.")],
+    member: Annotated[str, typer.Argument(help="Member id of the voter.")],
+    value: Annotated[str, typer.Argument(
+        metavar="VOTE", help="approve, object or abstain (akkoord, tegen, onthouding).")],
+    at: AtOption = None,
+    note: NoteOption = None,
+    team: TeamOption = None,
+) -> None:
+    """Record a vote on a case. Warns when the vote will not count."""
+    from mmb import actions
+
+    now = _now()
+    result = actions.record_vote(_team_root(team), case, member, value,
+                                 at=actions.parse_time(at, "--at") if at else None,
+                                 note=note, now=now)
+    typer.echo(msg.VOTE_RECORDED.format(member=result.member, vote=result.vote.value,
+                                        id=result.case_id, at=actions.fmt_time(result.at),
+                                        approvals=result.approvals, quorum=result.quorum))
+    if not result.counts:
+        typer.echo(msg.VOTE_WONT_COUNT.format(reason=result.reason), err=True)
+
+
+@votes_app.command("import")
+def votes_import(
+    chat: Annotated[Path, typer.Argument(help="WhatsApp export: .txt or the iPhone .zip.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be recorded.")
+                       ] = False,
+    team: TeamOption = None,
+) -> None:
+    """Record the votes of a WhatsApp export that name a case id; list the rest."""
+    from mmb import actions
+
+    result = actions.import_chat_votes(_team_root(team), chat, dry_run=dry_run, now=_now())
+    if result.recorded:
+        verb = "Would record" if dry_run else "Recorded"
+        typer.echo(msg.IMPORT_RECORDED.format(verb=verb, count=len(result.recorded)))
+        for v in result.recorded:
+            typer.echo(msg.IMPORT_RECORDED_ROW.format(id=v.case_id, member=v.member,
+                                                      vote=v.vote.value,
+                                                      at=actions.fmt_time(v.at), line=v.line))
+    if result.already:
+        typer.echo(msg.IMPORT_ALREADY.format(count=result.already))
+    if not result.recorded and not result.already and not result.not_recorded:
+        typer.echo(msg.IMPORT_NOTHING)
+    if result.not_recorded:
+        typer.echo(msg.IMPORT_NOT_RECORDED.format(count=len(result.not_recorded)))
+        for n in result.not_recorded:
+            typer.echo(msg.IMPORT_NOT_RECORDED_ROW.format(
+                at=actions.fmt_time(n.at), sender=n.sender, line=n.line, reason=n.reason,
+                excerpt=f' "{n.excerpt}"' if n.excerpt else ""))
+
+
+def _print_decided(result: object) -> None:
+    from mmb.actions import Decided, fmt_time
+    from mmb.models import Outcome
+    from mmb.money import euro
+
+    assert isinstance(result, Decided)
+    if result.outcome is Outcome.approved and result.amount is not None:
+        typer.echo(msg.DECIDED_APPROVED.format(id=result.case_id, amount=euro(result.amount),
+                                               at=fmt_time(result.at),
+                                               approvals=", ".join(result.approvals)))
+        if result.household_cap is not None:
+            typer.echo(msg.DECIDED_CAP.format(household=result.household,
+                                              total=euro(result.household_total),
+                                              cap=euro(result.household_cap)))
+        if result.budget_left is not None:
+            typer.echo(msg.DECIDED_BUDGET.format(year=result.year,
+                                                 left=euro(result.budget_left)))
+    else:
+        typer.echo(msg.DECIDED_OTHER.format(id=result.case_id, outcome=result.outcome.value,
+                                            at=fmt_time(result.at)))
+
+
+@app.command()
+def approve(
+    case: Annotated[str, typer.Argument(help="Case id, e.g. 2026-014.")],
+    by: ByOption,
+    amount: Annotated[str | None, typer.Option(
+        "--amount", help="Approved amount (default: the requested amount).")] = None,
+    at: AtOption = None,
+    note: NoteOption = None,
+    team: TeamOption = None,
+) -> None:
+    """Approve a case after checking quorum, household cap, budget, escalation and veto.
+    On any failure it says why, with the numbers, and changes nothing (exit 1)."""
+    from mmb import actions
+
+    result = actions.approve(_team_root(team), case, by=by,
+                             amount=actions.parse_amount(amount) if amount else None,
+                             at=actions.parse_time(at, "--at") if at else None,
+                             note=note, now=_now())
+    _print_decided(result)
+
+
+def _decide(case: str, outcome: str, by: str, at: str | None, note: str | None,
+            solved_by: str | None, team: Path | None) -> None:
+    from mmb import actions
+    from mmb.models import Outcome
+
+    result = actions.decide(_team_root(team), case, Outcome(outcome), by=by,
+                            at=actions.parse_time(at, "--at") if at else None, note=note,
+                            solved_by=solved_by, now=_now())
+    _print_decided(result)
+
+
+@app.command()
+def reject(
+    case: Annotated[str, typer.Argument(help="Case id.")],
+    by: ByOption,
+    at: AtOption = None,
+    note: NoteOption = None,
+    team: TeamOption = None,
+) -> None:
+    """Record that the team rejected a case."""
+    _decide(case, "rejected", by, at, note, None, team)
+
+
+@app.command()
+def resolve(
+    case: Annotated[str, typer.Argument(help="Case id.")],
+    by: ByOption,
+    solved_by: Annotated[str, typer.Option(
+        "--solved-by", help="What solved it, e.g. \"bijzondere bijstand\".")],
+    at: AtOption = None,
+    note: NoteOption = None,
+    team: TeamOption = None,
+) -> None:
+    """Record that a case was solved another way, without money from the budget."""
+    _decide(case, "solved_otherwise", by, at, note, solved_by, team)
+
+
+@app.command()
+def withdraw(
+    case: Annotated[str, typer.Argument(help="Case id.")],
+    by: ByOption,
+    at: AtOption = None,
+    note: NoteOption = None,
+    team: TeamOption = None,
+) -> None:
+    """Record that a request was withdrawn."""
+    _decide(case, "withdrawn", by, at, note, None, team)
+
+
+@app.command()
+def household(
+    client_number: Annotated[str | None, typer.Argument(
+        help="The client's number in your own system; it is not stored or printed.")] = None,
+    new_secret: Annotated[bool, typer.Option(
+        "--new-secret", help="Create the team's secret (once), outside the repository.")
+    ] = False,
+    team: TeamOption = None,
+) -> None:
+    """Print the team's pseudonymous household code for a client number (keyed HMAC)."""
+    from mmb import actions
+    from mmb.folder import load_team
+
+    doc = load_team(_team_root(team))
+    name = doc.team.name if doc.team is not None else doc.root.resolve().name
+    if new_secret:
+        path = actions.create_household_secret(name)
+        typer.echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=path))
+        if client_number is None:
+            return
+    if client_number is None:
+        if sys.stdin.isatty():
+            client_number = str(typer.prompt("Client number", hide_input=True))
+        else:
+            raise UsageError(msg.HOUSEHOLD_EMPTY)
+    typer.echo(actions.household_code(actions.household_secret(name), client_number))
+
+
 def _team_root(team: Path | None) -> Path:
     """The team folder of -C/--team, or the nearest one at or above the working folder."""
     from mmb.folder import TEAM_FILE, find_team_root

@@ -326,3 +326,146 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """`atomic_write_bytes` for UTF-8 text with Unix newlines."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- editing
+
+LOCK_FILE = ".mmb.lock"
+LOCK_WAIT_SECONDS = 3.0
+
+
+class TeamLock:
+    """Serialises mmb processes writing in one team folder (`fcntl.flock` on .mmb.lock).
+
+    Git and editors do not honour it; the read-time hash check in `EditableYaml.save`
+    catches their changes. A held lock gives a clear `ConflictError` after a short wait,
+    never a hang.
+    """
+
+    def __init__(self, root: Path, wait: float = LOCK_WAIT_SECONDS) -> None:
+        self.path = root / LOCK_FILE
+        self.wait = wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> TeamLock:
+        import fcntl
+        import time
+
+        from mmb.errors import ConflictError
+
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ConflictError(msg.LOCK_CANNOT_CREATE.format(path=self.path,
+                                                              reason=exc.strerror)) from None
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise ConflictError(msg.LOCK_HELD.format(path=self.path)) from None
+                time.sleep(0.05)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import fcntl
+
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _round_trip_yaml(text: str) -> Any:
+    """A round-trip YAML instance that writes lists the way `text` already does."""
+    import re
+    from decimal import Decimal as _Decimal
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    offset = 2
+    m = re.search(r"^( *)[A-Za-z_]\w*:[ \t]*(?:#.*)?\n(?: *#.*\n)*( *)- ", text, re.M)
+    if m:
+        offset = max(0, len(m.group(2)) - len(m.group(1)))
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+
+    def represent_decimal(representer: Any, value: _Decimal) -> Any:
+        text_value = format(value, "f")
+        tag = "tag:yaml.org,2002:float" if "." in text_value else "tag:yaml.org,2002:int"
+        return representer.represent_scalar(tag, text_value)
+
+    yaml.representer.add_representer(_Decimal, represent_decimal)
+    return yaml
+
+
+class EditableYaml:
+    """One YAML file opened for editing: comments, key order and layout of what is not
+    changed survive. `save` refuses when the file changed on disk since it was read."""
+
+    def __init__(self, path: Path, rel: str) -> None:
+        from mmb.errors import InputError
+
+        self.path = path
+        self.rel = rel
+        try:
+            self._raw = path.read_bytes()
+        except OSError as exc:
+            raise InputError(msg.EDIT_UNREADABLE.format(path=rel, reason=exc.strerror)) from None
+        if len(self._raw) > MAX_YAML_BYTES:
+            raise InputError(msg.EDIT_UNREADABLE.format(path=rel, reason="too large"))
+        text = self._raw.decode("utf-8", errors="strict").lstrip("\ufeff")
+        self._yaml = _round_trip_yaml(text)
+        self.data: Any = self._yaml.load(text)
+
+    def dump(self) -> str:
+        import io
+
+        out = io.StringIO()
+        self._yaml.dump(self.data, out)
+        return out.getvalue()
+
+    def unchanged_on_disk(self) -> bool:
+        try:
+            return _digest(self.path.read_bytes()) == _digest(self._raw)
+        except OSError:
+            return False
+
+    def save(self) -> None:
+        """Write atomically, unless someone changed the file since it was read."""
+        from mmb.errors import ConflictError
+
+        if not self.unchanged_on_disk():
+            raise ConflictError(msg.FILE_CHANGED.format(path=self.rel))
+        atomic_write_text(self.path, self.dump())
+
+
+def new_yaml_text(data: Any) -> str:
+    """YAML text for a new file, in the layout mmb writes (lists indented under keys)."""
+    import io
+
+    yaml = _round_trip_yaml("")
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def create_file(path: Path, text: str) -> None:
+    """Write a new file atomically; refuse if it already exists."""
+    from mmb.errors import ConflictError
+
+    if path.exists() or path.is_symlink():
+        raise ConflictError(msg.FILE_EXISTS.format(path=path))
+    atomic_write_text(path, text)

@@ -171,35 +171,35 @@ def _team_model(doc: YamlDoc, defaults: dict[str, Any], out: list[Finding]) -> T
         inherited |= {("rules", k) for k in defaults["rules"] if k not in data["rules"]}
     model, problems = validate_model(Team, merged, doc, rel, skip=inherited)
     out.extend(problems)
+    out.extend(_team_duplicates(data, doc))
     if model is not None:
-        out.extend(_team_consistency(model, doc))
+        for i, m in enumerate(model.members):
+            if m.since and m.until and m.until < m.since and "members" in data:
+                out.append(finding("MMB002", doc.rel, doc.lines.line("members", i, "until"),
+                                   msg.MEMBER_UNTIL_BEFORE_SINCE.format(id=m.id)))
     return model
 
 
-def _team_consistency(team: Team, doc: YamlDoc) -> list[Finding]:
-    """Duplicates the schema cannot see: two members with one id, a year budgeted twice."""
+def _team_duplicates(data: dict[str, Any], doc: YamlDoc) -> list[Finding]:
+    """Duplicates the schema cannot see: two members with one id, a year budgeted twice, a
+    category listed twice. Works on the raw data, so other errors do not hide them."""
     problems: list[Finding] = []
-    seen: dict[str, int] = {}
-    for i, m in enumerate(team.members):
-        if m.id in seen:
-            problems.append(finding("MMB002", doc.rel, doc.lines.line("members", i),
-                                    msg.MEMBER_DUPLICATE.format(id=m.id)))
-        seen.setdefault(m.id, i)
-        if m.since and m.until and m.until < m.since:
-            problems.append(finding("MMB002", doc.rel, doc.lines.line("members", i, "until"),
-                                    msg.MEMBER_UNTIL_BEFORE_SINCE.format(id=m.id)))
-    years: set[int] = set()
-    for i, b in enumerate(team.budget):
-        if b.year in years:
-            problems.append(finding("MMB002", doc.rel, doc.lines.line("budget", i),
-                                    msg.BUDGET_DUPLICATE.format(year=b.year)))
-        years.add(b.year)
-    cats: set[str] = set()
-    for i, c in enumerate(team.categories):
-        if c in cats:
-            problems.append(finding("MMB002", doc.rel, doc.lines.line("categories", i),
-                                    msg.CATEGORY_DUPLICATE.format(category=c)))
-        cats.add(c)
+    checks = (("members", "id", msg.MEMBER_DUPLICATE, "id"),
+              ("budget", "year", msg.BUDGET_DUPLICATE, "year"),
+              ("categories", None, msg.CATEGORY_DUPLICATE, "category"))
+    for key, field_name, template, placeholder in checks:
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            value = item.get(field_name) if field_name and isinstance(item, dict) else item
+            if value is None or isinstance(value, (dict, list)):
+                continue
+            if str(value) in seen:
+                problems.append(finding("MMB002", doc.rel, doc.lines.line(key, i),
+                                        template.format(**{placeholder: value})))
+            seen.add(str(value))
     return problems
 
 

@@ -313,7 +313,7 @@ _NL_PHONE: Final = re.compile(
     r"(?<![A-Za-z0-9_+])(?<![0-9][.,/-])"
     r"(?:"
     # international: +31 / 0031, optional (0), then the number without its leading 0
-    r"(?:\+|00)31[ -]?(?:\(0\)[ -]?)?"
+    r"(?:\+|00)31[ -]?(?:\(0\)[ -]?|0)?"
     r"(?:6[ -]?" + _SUB8
     + r"|[1-57-9][0-9][ -]?" + _SUB7
     + r"|[1-57-9][0-9]{2}[ -]?" + _SUB6 + r")"
@@ -327,7 +327,7 @@ _NL_PHONE: Final = re.compile(
 
 # Foreign numbers: "+", a country code other than 31, 9-15 digits in all (E.164).
 _FOREIGN_PHONE: Final = re.compile(r"(?<![A-Za-z0-9_+])\+(?!31)[1-9][0-9 ()-]{7,24}")
-_FOREIGN_BAD_SEPARATORS: Final = re.compile(r"[ ()-][ -]|\)\(|\([^0-9]")
+_FOREIGN_BAD_SEPARATORS: Final = re.compile(r"[ -][ -]|\([^0-9]|[^0-9]\)")
 
 
 def _find_nl_phones(text: str) -> list[PersonalData]:
@@ -349,10 +349,9 @@ def _find_foreign_phones(text: str) -> list[PersonalData]:
     hits: list[PersonalData] = []
     for match in _FOREIGN_PHONE.finditer(text):
         raw = match.group()
-        trimmed = raw.rstrip(" ()-")
-        if trimmed.count("(") != trimmed.count(")"):
-            trimmed = trimmed.rstrip("0123456789 ()-")  # unbalanced: give up on the tail
-            trimmed = raw[: len(trimmed)]
+        trimmed = raw.rstrip(" (-")
+        if trimmed.endswith(")") and trimmed.count("(") < trimmed.count(")"):
+            trimmed = trimmed[:-1].rstrip(" (-")  # "(+32 ...)": the bracket is not ours
         end = match.start() + len(trimmed)
         digits = _digits(trimmed)
         if (
@@ -433,18 +432,21 @@ def _find_bsns(text: str) -> list[PersonalData]:
     for match in _BSN_CANDIDATE.finditer(text):
         start, end = match.span()
         digits = _digits(match.group())
-        if _is_compact_date(digits) or _is_amount(text, start, end):
-            continue
-        if keywords is None:
-            keywords = [k.span() for k in _BSN_KEYWORD.finditer(text)]
-        near_keyword = any(
-            0 <= start - k_end <= _BSN_KEYWORD_REACH or 0 <= k_start - end <= _BSN_KEYWORD_REACH
-            for k_start, k_end in keywords
-        )
-        if not near_keyword and (
-            not bsn_valid(digits) or _OTHER_NUMBER_LABEL.search(text, max(0, start - 30), start)
+        if (
+            _is_compact_date(digits)
+            or _is_amount(text, start, end)
+            or _OTHER_NUMBER_LABEL.search(text, max(0, start - 30), start)
         ):
             continue
+        if not bsn_valid(digits):
+            if keywords is None:
+                keywords = [k.span() for k in _BSN_KEYWORD.finditer(text)]
+            if not any(
+                0 <= start - k_end <= _BSN_KEYWORD_REACH
+                or 0 <= k_start - end <= _BSN_KEYWORD_REACH
+                for k_start, k_end in keywords
+            ):
+                continue
         hits.append(PersonalData("bsn", start, end, f"{digits[:2]}{ELLIPSIS}{digits[-2:]}"))
     return hits
 
@@ -452,7 +454,7 @@ def _find_bsns(text: str) -> list[PersonalData]:
 # --------------------------------------------------------------------------- address
 
 _HOUSE_NUMBER: Final = (
-    r"(?:(?:nr|no|huisnummer|nummer)\.?[ ]?)?"
+    r"(?:(?i:nr|no|huisnummer|nummer)\.?[ ]?)?"
     r"(?P<number>[1-9][0-9]{0,4})(?![0-9])(?![.,:/][0-9])"
     # a unit or count after the number: a distance or a quantity, not a house number
     r"(?![ ]?(?:km|m|meter|meters|kilometer|min|minuten|uur|keer|jaar|maanden|weken"

@@ -62,23 +62,21 @@ def count_votes(case: Case, members: dict[str, Member], as_of: datetime | None) 
         member = members.get(vote.member)
         reason: str | None = None
         if member is None:
-            reason = msg.VOTE_NOT_MEMBER.format(member=vote.member)
+            reason = msg.VOTE_NOT_MEMBER
         elif not member.active_on(vote.at.date()):
-            reason = msg.VOTE_INACTIVE.format(member=vote.member, day=vote.at.date(),
-                                              period=_period(member))
+            reason = msg.VOTE_INACTIVE.format(day=vote.at.date(), period=_period(member))
         elif vote.member == case.requested_by:
-            reason = msg.VOTE_REQUESTER.format(member=vote.member)
+            reason = msg.VOTE_REQUESTER
         elif vote.at < case.opened:
-            reason = msg.VOTE_BEFORE_OPENED.format(member=vote.member, opened=_t(case.opened))
+            reason = msg.VOTE_BEFORE_OPENED.format(opened=_t(case.opened))
         elif as_of is not None and vote.at > as_of:
-            reason = msg.VOTE_AFTER_DECISION.format(member=vote.member, at=_t(as_of))
+            reason = msg.VOTE_AFTER_DECISION.format(at=_t(as_of))
         if reason is not None:
             result.not_counted.append((i, vote, reason))
             continue
         previous = result.counted.get(vote.member)
         if previous is not None:
-            result.not_counted.append((previous[0], previous[1], msg.VOTE_REPEAT.format(
-                member=vote.member)))
+            result.not_counted.append((previous[0], previous[1], msg.VOTE_REPEAT))
         result.counted[vote.member] = (i, vote)
     result.not_counted.sort(key=lambda t: t[0])
     return result
@@ -112,8 +110,9 @@ def check_votes(doc: CaseDoc, team: Team, members: dict[str, Member]) -> list[Fi
     as_of = decision.at if decision is not None else None
     tally = count_votes(case, members, as_of)
     out = [
-        finding("MMB102", doc.rel, doc.lines.line("votes", i), reason, case.id)
-        for i, _vote, reason in tally.not_counted
+        finding("MMB102", doc.rel, doc.lines.line("votes", i),
+                msg.VOTE_NOT_COUNTED.format(member=vote.member, reason=reason), case.id)
+        for i, vote, reason in tally.not_counted
     ]
     if decision is None or decision.outcome is not Outcome.approved:
         return out

@@ -122,4 +122,4 @@ def test_team_yaml_duplicate_member_and_bad_iban(make_team):
     bad = TEAM_YAML.replace("  - id: jan\n", "  - id: jan\n  - id: jan\n") + (
         "accounts:\n  - iban: NL92ABNA0417164300\n")
     root = make_team({}, team=bad)
-    assert codes(check(root)) == [("MMB002", "team.yaml", 8), ("MMB002", "team.yaml", 29)]
+    assert codes(check(root)) == [("MMB002", "team.yaml", 8), ("MMB002", "team.yaml", 25)]
