@@ -415,6 +415,44 @@ def household(
     typer.echo(actions.household_code(actions.household_secret(name), client_number))
 
 
+@app.command()
+def reconcile(
+    check: Annotated[bool, typer.Option(
+        "--check", help="Change nothing; exit 1 if anything is open.")] = False,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Take unambiguous payment links without asking.")] = False,
+    team: TeamOption = None,
+) -> None:
+    """Import every export in bank/ into ledger.csv (once, however often run), link
+    payments to cases and receipts, and show what is still open."""
+    from mmb import render
+    from mmb.reconcile import reconcile as run
+
+    chooser = None
+    if not check and not yes and sys.stdin.isatty():
+        chooser = _choose_case
+    now = _now()
+    result = run(_team_root(team), now, check=check, link=yes, choose=chooser)
+    render.reconcile_summary(result, sys.stdout, _colour(sys.stdout), now.year)
+    if check and result.open_items:
+        raise typer.Exit(1)
+
+
+def _choose_case(row: object, options: list[str]) -> str | None:
+    """Ask the coordinator which case a payment is for (only on a terminal)."""
+    from mmb.ledger import LedgerRow
+    from mmb.money import euro
+
+    assert isinstance(row, LedgerRow)
+    numbered = ", ".join(f"{i}) {cid}" for i, cid in enumerate(options, start=1))
+    answer = str(typer.prompt(msg.R_CHOOSE.format(
+        date=row.date, amount=euro(row.amount), who=row.counterparty or row.description[:30],
+        options=numbered), default="", show_default=False)).strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(options):
+        return options[int(answer) - 1]
+    return answer if answer in options else None
+
+
 def _team_root(team: Path | None) -> Path:
     """The team folder of -C/--team, or the nearest one at or above the working folder."""
     from mmb.folder import TEAM_FILE, find_team_root

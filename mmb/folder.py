@@ -56,6 +56,12 @@ class TeamDoc:
     cases: list[CaseDoc] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     defaults_rel: str | None = None
+    base: Path | None = None
+
+    @property
+    def team_rel(self) -> str:
+        """The team folder relative to the folder its paths are reported against."""
+        return relpath(self.root, self.base) if self.base is not None else "."
 
     def case_by_id(self) -> dict[str, CaseDoc]:
         return {c.case.id: c for c in self.cases if c.case is not None}
@@ -138,7 +144,7 @@ def load_team(root: Path, defaults: DefaultsCache | None = None,
         return relpath(p, base)
 
     team_doc = load_yaml(root / TEAM_FILE, rel(root / TEAM_FILE))
-    result = TeamDoc(root=root, team=None, team_lines=team_doc.lines)
+    result = TeamDoc(root=root, team=None, team_lines=team_doc.lines, base=base)
     result.findings.extend(team_doc.findings)
     defaults_path = find_defaults(root)
     defaults_data: dict[str, Any] = {}

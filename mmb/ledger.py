@@ -1,20 +1,347 @@
 """The team's cash book, `ledger.csv` (SPEC 2.3): one row per bank transaction.
 
-This module owns the file's columns; importing exports and linking payments build on it.
+Reading is forgiving and exact: every bad cell becomes a finding on its spreadsheet row
+(header = row 1) and the other rows are still read. Writing escapes text that a
+spreadsheet would run as a formula. Importing matches transactions by content (booking
+date and amount, plus the balance after the transaction where both sides have one,
+otherwise counterparty and description), counting repeats, so the same transactions
+downloaded again, over an overlapping period or in another format are added once.
 """
 
 from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from mmb import messages as msg
+from mmb.findings import Finding, finding
+from mmb.money import MoneyError, money_str, parse_money
+
+LEDGER_FILE = "ledger.csv"
+#: Largest ledger.csv mmb reads (a city team has a few thousand rows a year).
+MAX_LEDGER_BYTES = 200 * 1024 * 1024
 
 #: The columns of ledger.csv, in order.
 LEDGER_COLUMNS: tuple[str, ...] = (
     "id", "date", "amount", "balance", "counterparty", "counterparty_iban", "description",
     "source", "case", "kind", "receipt", "note",
 )
+TEXT_COLUMNS = ("id", "counterparty", "counterparty_iban", "description", "source", "case",
+                "kind", "receipt", "note")
 
-#: Values of the `kind` column; empty means a payment for a case.
+#: Values of the `kind` column; empty means a payment for (or refund from) a case.
 KINDS: tuple[str, ...] = ("deposit", "refund", "bank_costs", "transfer", "correction", "other")
+MISSING_RECEIPT = "missing"
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_SPACES = re.compile(r"\s+")
 
 
 def header_line() -> str:
     """The header row of a new ledger.csv."""
     return ",".join(LEDGER_COLUMNS) + "\n"
+
+
+def csv_safe(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_unescape(text: str) -> str:
+    """Undo `csv_safe` when reading back."""
+    if text.startswith("'") and text[1:2] and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
+def normalise_text(text: str) -> str:
+    """Whitespace-normalised text, for matching descriptions across downloads."""
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass
+class LedgerRow:
+    """One transaction in the cash book; `row` is its spreadsheet row (0 when new)."""
+
+    date: date
+    amount: Decimal
+    balance: Decimal | None = None
+    counterparty: str = ""
+    counterparty_iban: str = ""
+    description: str = ""
+    source: str = ""
+    case: str = ""
+    kind: str = ""
+    receipt: str = ""
+    note: str = ""
+    id: str = ""
+    row: int = 0
+
+    @property
+    def is_payment(self) -> bool:
+        """Money out for a case (no kind)."""
+        return self.amount < 0 and not self.kind
+
+    def receipts(self) -> list[str]:
+        if not self.receipt or self.receipt == MISSING_RECEIPT:
+            return []
+        return [p.strip() for p in self.receipt.split(";") if p.strip()]
+
+    def cells(self) -> list[str]:
+        values = {
+            "id": self.id, "date": self.date.isoformat(), "amount": money_str(self.amount),
+            "balance": "" if self.balance is None else money_str(self.balance),
+            "counterparty": self.counterparty, "counterparty_iban": self.counterparty_iban,
+            "description": self.description, "source": self.source, "case": self.case,
+            "kind": self.kind, "receipt": self.receipt, "note": self.note,
+        }
+        return [csv_safe(values[c]) if c in TEXT_COLUMNS else values[c] for c in LEDGER_COLUMNS]
+
+
+@dataclass
+class Ledger:
+    """ledger.csv as read: rows that could be read, and findings for those that could not."""
+
+    rows: list[LedgerRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    exists: bool = False
+    raw: bytes = b""
+    readable: bool = True
+
+
+def read_ledger(root: Path, rel: str = LEDGER_FILE) -> Ledger:
+    """Read `ledger.csv` of a team folder (an absent file is an empty ledger)."""
+    path = root / LEDGER_FILE
+    ledger = Ledger()
+    if not path.exists():
+        return ledger
+    ledger.exists = True
+    try:
+        if path.stat().st_size > MAX_LEDGER_BYTES:
+            ledger.findings.append(finding("MMB001", rel, 1, msg.LEDGER_TOO_BIG))
+            ledger.readable = False
+            return ledger
+        ledger.raw = path.read_bytes()
+    except OSError as exc:
+        ledger.findings.append(finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(
+            reason=exc.strerror or str(exc))))
+        ledger.readable = False
+        return ledger
+    try:
+        text = ledger.raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = ledger.raw[: exc.start].count(b"\n") + 1
+        ledger.findings.append(finding("MMB001", rel, line, msg.LEDGER_NOT_UTF8))
+        ledger.readable = False
+        return ledger
+    parse_ledger_text(text, rel, ledger)
+    return ledger
+
+
+def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledger:
+    """Parse ledger.csv text into rows and findings."""
+    ledger = ledger or Ledger(exists=True)
+    if not text.strip():
+        return ledger
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except (csv.Error, StopIteration):
+        ledger.findings.append(finding("MMB001", rel, 1, msg.LEDGER_NO_HEADER))
+        ledger.readable = False
+        return ledger
+    missing = [c for c in LEDGER_COLUMNS if c not in header]
+    unknown = [h for h in header if h not in LEDGER_COLUMNS]
+    if missing or unknown:
+        ledger.findings.append(finding("MMB002", rel, 1, msg.LEDGER_HEADER.format(
+            missing=", ".join(missing) or "-", unknown=", ".join(unknown) or "-",
+            expected=",".join(LEDGER_COLUMNS))))
+        if missing:
+            ledger.readable = False
+            return ledger
+    index = {name: header.index(name) for name in LEDGER_COLUMNS}
+    row_no = 1
+    try:
+        for cells in reader:
+            row_no += 1
+            if not any(c.strip() for c in cells):
+                continue
+            parsed = _parse_row(cells, index, row_no, rel, ledger.findings)
+            if parsed is not None:
+                ledger.rows.append(parsed)
+    except csv.Error as exc:
+        ledger.findings.append(finding("MMB001", rel, row_no + 1, msg.LEDGER_CSV_ERROR.format(
+            reason=str(exc))))
+        ledger.readable = False
+    return ledger
+
+
+def _parse_row(cells: list[str], index: dict[str, int], row_no: int, rel: str,
+               out: list[Finding]) -> LedgerRow | None:
+    if len(cells) < len(index):
+        out.append(finding("MMB002", rel, row_no, msg.LEDGER_SHORT_ROW.format(
+            count=len(cells), expected=len(index))))
+        return None
+
+    def cell(name: str) -> str:
+        value = cells[index[name]].strip()
+        return csv_unescape(value) if name in TEXT_COLUMNS else value
+
+    problems: list[str] = []
+    day = _parse_date(cell("date"))
+    if day is None:
+        problems.append(msg.LEDGER_BAD_DATE.format(value=cell("date")))
+    amount = _parse_amount(cell("amount"), problems, "amount")
+    balance = _parse_amount(cell("balance"), problems, "balance") if cell("balance") else None
+    kind = cell("kind")
+    if kind and kind not in KINDS:
+        problems.append(msg.LEDGER_BAD_KIND.format(value=kind, kinds=", ".join(KINDS)))
+    note = cell("note")
+    receipt = cell("receipt")
+    if kind == "other" and not note:
+        problems.append(msg.LEDGER_NOTE_OTHER)
+    if receipt == MISSING_RECEIPT and not note:
+        problems.append(msg.LEDGER_NOTE_MISSING)
+    for problem in problems:
+        out.append(finding("MMB002", rel, row_no, problem))
+    if day is None or amount is None:
+        return None
+    return LedgerRow(id=cell("id"), date=day, amount=amount, balance=balance,
+                     counterparty=cell("counterparty"), counterparty_iban=cell("counterparty_iban"),
+                     description=cell("description"), source=cell("source"),
+                     case=cell("case").lstrip("#"), kind=kind if kind in KINDS else "",
+                     receipt=receipt, note=note, row=row_no)
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _DMY.match(text)  # a spreadsheet may have rewritten 2026-03-02 as 2-3-2026
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+    return None
+
+
+def _parse_amount(text: str, problems: list[str], column: str) -> Decimal | None:
+    try:
+        return parse_money(text, allow_negative=True)
+    except MoneyError as exc:
+        problems.append(f"{column}: {exc}")
+        return None
+
+
+def ledger_text(rows: Iterable[LedgerRow]) -> str:
+    """ledger.csv text for `rows` (comma-separated, formula-safe)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LEDGER_COLUMNS)
+    for r in rows:
+        writer.writerow(r.cells())
+    return out.getvalue()
+
+
+def sort_rows(rows: Sequence[LedgerRow]) -> list[LedgerRow]:
+    """Date order; within a day the order they have (bank order), stable."""
+    return sorted(rows, key=lambda r: r.date)
+
+
+# --------------------------------------------------------------------------- import
+
+def _content(account: str, r: LedgerRow) -> str:
+    key = (f"{account}|{r.date.isoformat()}|{money_str(r.amount)}|"
+           f"{'' if r.balance is None else money_str(r.balance)}|"
+           f"{normalise_text(r.counterparty)}|{normalise_text(r.description)}")
+    return key
+
+
+def content_id(account: str, r: LedgerRow, occurrence: int) -> str:
+    """A stable id for a transaction without a bank id: the same content gives the same
+    id on every download; the n-th identical transaction of a day gets its own."""
+    digest = hashlib.sha1(f"{_content(account, r)}|{occurrence}".encode()).hexdigest()
+    return "mmb-" + digest[:12]
+
+
+def same_transaction(a: LedgerRow, b: LedgerRow) -> bool:
+    """True when two rows of the same date and amount are the same bank transaction."""
+    if a.balance is not None and b.balance is not None:
+        return a.balance == b.balance
+    return (normalise_text(a.counterparty) == normalise_text(b.counterparty)
+            and normalise_text(a.description) == normalise_text(b.description))
+
+
+def match_rows(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow]) -> list[int | None]:
+    """For each incoming row, the index of the ledger row it is (None: not in the ledger).
+
+    Each ledger row is claimed at most once per export, so two identical coffees in one
+    export need two rows, and downloading them again matches the same two.
+    """
+    buckets: dict[tuple[date, Decimal], list[int]] = defaultdict(list)
+    for i, r in enumerate(ledger):
+        buckets[(r.date, r.amount)].append(i)
+    claimed: set[int] = set()
+    result: list[int | None] = []
+    for row in incoming:
+        found = None
+        candidates = buckets.get((row.date, row.amount), [])
+        # Prefer an exact balance match, then a text match (another format may lack one).
+        for i in candidates:
+            if i not in claimed and same_transaction(ledger[i], row):
+                found = i
+                break
+        if found is not None:
+            claimed.add(found)
+        result.append(found)
+    return result
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    source: str
+    format_name: str
+    accounts: tuple[str, ...]
+    transactions: int
+    new: int
+
+
+def merge_export(rows: list[LedgerRow], incoming: Sequence[LedgerRow], account: str,
+                 bank_ids: Sequence[str | None]) -> list[LedgerRow]:
+    """Add the incoming rows that are not in `rows` yet; return the added rows.
+
+    New rows get the bank's id where it has one that is not taken, else a content id.
+    """
+    matches = match_rows(rows, incoming)
+    taken = {r.id for r in rows if r.id}
+    occurrences: dict[str, int] = defaultdict(int)
+    added: list[LedgerRow] = []
+    for row, match, bank_id in zip(incoming, matches, bank_ids, strict=True):
+        key = _content(account, row)
+        occurrences[key] += 1
+        if match is not None:
+            continue
+        new_id = bank_id if bank_id and bank_id not in taken else content_id(
+            account, row, occurrences[key])
+        while new_id in taken:  # a clash of ids from different banks: keep them unique
+            new_id = content_id(account + "'", row, occurrences[key])
+            occurrences[key] += 1
+        taken.add(new_id)
+        added.append(replace(row, id=new_id, row=0))
+    rows.extend(added)
+    return added

@@ -187,3 +187,64 @@ IMPORT_NOT_RECORDED = "Not attributed or not recorded ({count}); handle these by
 IMPORT_NOT_RECORDED_ROW = "  {at}  {sender}  (chat line {line}): {reason}{excerpt}"
 IMPORT_NOTHING = "No votes found that name a case id."
 HOUSEHOLD_SECRET_CREATED = "Created the household secret in {path}. Share it only with colleagues who make household codes; never put it in git."
+
+# --------------------------------------------------------------------------- ledger.csv
+LEDGER_TOO_BIG = "ledger.csv is larger than 200 MB; is this the right file?"
+LEDGER_NOT_UTF8 = "ledger.csv is not UTF-8 text; save it as 'CSV UTF-8' in your spreadsheet"
+LEDGER_NO_HEADER = "ledger.csv has no header row; the first row must name the columns"
+LEDGER_HEADER = "ledger.csv header: missing columns {missing}; unknown columns {unknown} (expected: {expected})"
+LEDGER_CSV_ERROR = "ledger.csv cannot be read as CSV here ({reason}); check for an unclosed quote"
+LEDGER_SHORT_ROW = "this row has {count} cells, the header has {expected}; fill the empty cells or remove the row"
+LEDGER_BAD_DATE = "date {value!r} is not a date; write YYYY-MM-DD"
+LEDGER_BAD_KIND = "kind {value!r} is not known; use one of: {kinds}, or leave it empty for a case payment"
+LEDGER_NOTE_OTHER = "kind `other` needs a note saying what the money was for"
+LEDGER_NOTE_MISSING = "receipt `missing` needs a note saying why there is no receipt"
+L_UNKNOWN_PARTY = "unknown party"
+L_UNKNOWN_CASE = "case {id} does not exist in cases/; correct the case column"
+L_PENDING = "pending"
+L202 = "money out on {date} ({amount}, {who}) has neither a case nor a kind; link it to a case or set its kind"
+L203 = "payments for case {id} now total {paid}, over the {approved} approved by {over}; check the row or the approval"
+L204_NOT_APPROVED = "payment for case {id}, which is not approved ({state}); link it to the right case"
+L204_BEFORE = "payment for case {id} on {date}, before its approval on {decided}"
+L205 = "payment of {date} ({amount}, case {id}) has no receipt after {days} days (the team allows {grace}); add it under receipts/ or write `missing` with a note"
+L205_GRACE = "payment of {date} ({amount}, case {id}) is waiting for its receipt ({left} day(s) left)"
+L206_OUTSIDE = "receipt {path} is not under receipts/; receipts must be files inside the team's receipts/ folder"
+L206_ABSENT = "receipt {path} does not exist; check the file name"
+L206_LINK_OUT = "receipt {path} is a link to a file outside receipts/; copy the file in instead"
+L206_SHARED = "receipt {path} is used for case {id} and also for case {other} (row {row}); one receipt cannot prove payments of two cases"
+L207 = "balance {balance} on {date} does not follow from the row before (row {prev}): expected {expected}, {gap} unexplained; an export for the period in between is probably missing"
+L208 = "cash withdrawal on {date} ({amount}); the team does not allow cash (allow_cash: false): explain it in the note or buy in kind"
+L209 = "case {id} was approved {days} days ago and nothing is paid yet (warning after {limit} days)"
+L201_MISSING = "transaction of {date} ({amount}) is not in ledger.csv; run `mmb reconcile`"
+L201_NOT_IN_SOURCE = "this row says it came from {source}, but that export does not hold it; check the row against the export"
+
+# --------------------------------------------------------------------------- reconcile
+R_FOREIGN_ACCOUNT = "{source} is an export of {accounts}, which is not an account of this team (team.yaml `accounts`); remove the file or add the account"
+R_LEDGER_BROKEN = "ledger.csv has problems that stop the import; fix them first ({problems})"
+R_CASE_PAYMENT = "payment for case {id}"
+R_NO_EXPORTS = "No bank exports in bank/. Download the team account's transactions (CSV, CAMT.053 or MT940) into bank/ and run mmb reconcile again."
+R_EXPORT_ROW = "  {source}: {format}, {count} transaction(s), {new} new"
+R_IMPORTED = "Imported {new} new transaction(s) of {total} in {files} export(s)."
+R_CHECK_IMPORT = "{new} transaction(s) in bank/ are not in ledger.csv yet."
+R_CLASSIFIED = "Recognised {count} row(s): {detail}."
+R_LINKED = "Linked {count} payment(s) to cases: {detail}."
+R_RECEIPTS = "Linked receipts to {count} payment(s)."
+R_PROPOSALS = "{count} payment(s) could be for more than one case; run mmb reconcile on a terminal to choose, or fill the case column:"
+R_PROPOSAL_ROW = "  row {row}: {date} {amount} {who}: {cases}"
+R_BALANCE = "Account {account}: bank balance {bank}, computed from the ledger {computed}{state}."
+R_BALANCE_OK = " (they agree)"
+R_BALANCE_DIFF = " (they differ by {diff}: see MMB207 below)"
+R_SPENT = "Spent on cases in {year} by category: {detail}."
+R_OPEN = "Still open ({count}):"
+R_OPEN_ROW = "  {code} x{count}: {hint}"
+R_ALL_CLEAR = "Nothing open: every transaction is in the ledger, linked and has its receipt."
+R_HINTS = {"MMB201": "ledger and exports disagree: run mmb reconcile, or check the rows named",
+           "MMB202": "money out without a case or kind: fill the case or kind column",
+           "MMB203": "a case paid more than approved: check the links or the approval",
+           "MMB204": "payment for a case that is not approved: correct the case column",
+           "MMB205": "payments waiting for a receipt: add the file to receipts/ named after the case (e.g. 2026-014-bon.jpg)",
+           "MMB206": "broken receipt references: fix the receipt column",
+           "MMB207": "balances do not chain: an export for a period is probably missing from bank/",
+           "MMB208": "cash withdrawals: explain them in the note",
+           "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn"}
+R_CHOOSE = "Payment of {date} {amount} to {who}: which case? {options} (Enter to skip)"

@@ -69,3 +69,70 @@ def findings_text(result: Validation, out: TextIO, colour: bool) -> None:
         console.print()
     style = "red" if result.errors else ("yellow" if result.warnings else "green")
     console.print(f"[{style}]{escape(summary_line(result))}[/{style}]")
+
+
+def reconcile_summary(result: Any, out: TextIO, colour: bool, year: int) -> None:
+    """The summary after `mmb reconcile`: imported, linked, balances, spending, open items."""
+    from collections import Counter
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from mmb.money import euro
+
+    console = Console(file=out, no_color=not colour, force_terminal=colour, highlight=False,
+                      soft_wrap=True, emoji=False)
+
+    def say(text: str, style: str = "") -> None:
+        console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text))
+
+    if not result.exports:
+        say(msg.R_NO_EXPORTS, "yellow")
+    else:
+        total = sum(e.transactions for e in result.exports)
+        if result.check:
+            say(msg.R_CHECK_IMPORT.format(new=result.added) if result.added else
+                msg.R_IMPORTED.format(new=0, total=total, files=len(result.exports)))
+        else:
+            say(msg.R_IMPORTED.format(new=result.added, total=total, files=len(result.exports)),
+                "bold")
+        for e in result.exports:
+            say(msg.R_EXPORT_ROW.format(source=e.source, format=e.format_name,
+                                        count=e.transactions, new=e.new))
+    if result.classified:
+        kinds = Counter(what for _, what in result.classified)
+        say(msg.R_CLASSIFIED.format(count=len(result.classified), detail=", ".join(
+            f"{n}× {k}" for k, n in sorted(kinds.items()))))
+    if result.linked:
+        say(msg.R_LINKED.format(count=len(result.linked), detail=", ".join(
+            f"{euro(-r.amount)} → {cid}" for r, cid in result.linked)))
+    if result.receipts:
+        say(msg.R_RECEIPTS.format(count=len(result.receipts)))
+    for account, bank, computed in result.balances:
+        if bank is None:
+            continue
+        state = msg.R_BALANCE_OK if bank == computed else msg.R_BALANCE_DIFF.format(
+            diff=euro(bank - computed))
+        say(msg.R_BALANCE.format(account=account, bank=euro(bank), computed=euro(computed),
+                                 state=state), "" if bank == computed else "red")
+    if result.spent:
+        say(msg.R_SPENT.format(year=year, detail=", ".join(
+            f"{cat} {euro(amount)}" for cat, amount in result.spent.items())))
+    if result.proposals:
+        say(msg.R_PROPOSALS.format(count=len(result.proposals)), "yellow")
+        for r, cases in result.proposals:
+            say(msg.R_PROPOSAL_ROW.format(row=r.row or "new", date=r.date,
+                                          amount=euro(r.amount),
+                                          who=r.counterparty or r.description[:30],
+                                          cases=", ".join(cases)))
+    if result.findings:
+        codes = Counter(f.code for f in result.findings)
+        say(msg.R_OPEN.format(count=len(result.findings)), "yellow")
+        for code, n in sorted(codes.items()):
+            say(msg.R_OPEN_ROW.format(code=code, count=n, hint=msg.R_HINTS.get(code, "")))
+        for f in result.findings:
+            style = "red" if f.level == "error" else "yellow"
+            console.print(f"  [{style}]{escape(f.path)}:{f.line}: {f.level} {f.code}[/{style}] "
+                          f"{escape(f.message)}")
+    elif not result.proposals and result.exports:
+        say(msg.R_ALL_CLEAR, "green")

@@ -64,6 +64,28 @@ def load_folders(folders: Sequence[str]) -> list[tuple[str, TeamDoc]]:
     return loaded
 
 
+def check_cash_book(team: TeamDoc, now: datetime) -> list[Finding]:
+    """The ledger rules (MMB2xx) of one team, with paths like the case findings."""
+    from mmb.ledger import LEDGER_FILE, read_ledger
+    from mmb.ledger_rules import check_ledger
+    from mmb.reconcile import export_files, load_exports_for_validate
+
+    prefix = team.team_rel
+
+    def rel(path: str) -> str:
+        return path if prefix == "." else f"{prefix}/{path}"
+
+    ledger = read_ledger(team.root, rel(LEDGER_FILE))
+    if not ledger.exists and not export_files(team.root):
+        return []
+    views, problems = load_exports_for_validate(team.root, team.team, rel)
+    found = ledger.findings + problems
+    if team.team is not None and ledger.readable:
+        found += check_ledger(team=team.team, docs=team.cases, rows=ledger.rows,
+                              exports=views, root=team.root, now=now, prefix=prefix)
+    return found
+
+
 def validate_folders(folders: Sequence[str], now: datetime) -> Validation:
     """Run every check on every team below `folders`."""
     from mmb.rules import check_team
@@ -72,6 +94,7 @@ def validate_folders(folders: Sequence[str], now: datetime) -> Validation:
     for prefix, team in load_folders(folders):
         result.teams += 1
         result.cases += len(team.cases)
-        result.findings.extend(f.rebase(prefix) for f in check_team(team, now))
+        found = check_team(team, now) + check_cash_book(team, now)
+        result.findings.extend(f.rebase(prefix) for f in found)
     result.findings = sort_findings(set(result.findings))
     return result

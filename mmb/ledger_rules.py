@@ -1,0 +1,249 @@
+"""The cash-book rules MMB201–MMB209: the ledger against the cases, the receipts and the
+bank exports. Plain Python: data in, findings out, one function per rule code."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from mmb import messages as msg
+from mmb.findings import Finding, finding
+from mmb.folder import CaseDoc
+from mmb.ledger import LEDGER_FILE, MISSING_RECEIPT, LedgerRow, match_rows
+from mmb.models import Case, Outcome, Team
+from mmb.money import euro
+
+ZERO = Decimal(0)
+RECEIPTS_DIR = "receipts"
+_CASH = re.compile(r"geldautomaat|geldopname|\bgea\b|\batm\b|cash withdrawal|opname contant",
+                   re.I)
+
+
+@dataclass(frozen=True)
+class ExportView:
+    """What the rules need of one bank export in bank/: its path and its rows."""
+
+    source: str
+    rows: tuple[LedgerRow, ...]
+    lines: tuple[int, ...]
+    accounts: tuple[str, ...]
+    cash: tuple[bool, ...]
+
+
+def _approved(cases: dict[str, Case]) -> dict[str, Case]:
+    return {cid: c for cid, c in cases.items()
+            if c.decision is not None and c.decision.outcome is Outcome.approved}
+
+
+def check_unexplained(rows: Sequence[LedgerRow], rel: str = LEDGER_FILE) -> list[Finding]:
+    """MMB202: money out with neither a case nor a kind."""
+    return [finding("MMB202", rel, r.row, msg.L202.format(date=r.date, amount=euro(r.amount),
+                                                          who=_who(r)))
+            for r in rows if r.amount < 0 and not r.case and not r.kind]
+
+
+def _who(r: LedgerRow) -> str:
+    return r.counterparty or r.description[:40] or msg.L_UNKNOWN_PARTY
+
+
+def check_case_links(rows: Sequence[LedgerRow], cases: dict[str, Case],
+                     rel: str = LEDGER_FILE) -> list[Finding]:
+    """MMB004 (unknown case), MMB204 (not approved, or paid before the decision) and
+    MMB203 (payments net of refunds above the approved amount, on the crossing row)."""
+    out: list[Finding] = []
+    approved = _approved(cases)
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in sorted(rows, key=lambda r: (r.date, r.row)):
+        if not r.case:
+            continue
+        case = cases.get(r.case)
+        if case is None:
+            out.append(finding("MMB004", rel, r.row, msg.L_UNKNOWN_CASE.format(id=r.case),
+                               r.case))
+            continue
+        if r.kind not in ("", "refund"):
+            continue
+        if r.is_payment:
+            if r.case not in approved:
+                state = case.decision.outcome.value if case.decision else msg.L_PENDING
+                out.append(finding("MMB204", rel, r.row, msg.L204_NOT_APPROVED.format(
+                    id=r.case, state=state), r.case))
+                continue
+            decision = approved[r.case].decision
+            assert decision is not None
+            if r.date < decision.at.date():
+                out.append(finding("MMB204", rel, r.row, msg.L204_BEFORE.format(
+                    id=r.case, date=r.date, decided=decision.at.date()), r.case))
+        paid[r.case] += -r.amount
+        if r.case in approved and r.is_payment:
+            limit = approved[r.case].decision.amount or ZERO  # type: ignore[union-attr]
+            if paid[r.case] > limit:
+                out.append(finding("MMB203", rel, r.row, msg.L203.format(
+                    id=r.case, paid=euro(paid[r.case]), approved=euro(limit),
+                    over=euro(paid[r.case] - limit)), r.case))
+    return out
+
+
+def check_receipts(rows: Sequence[LedgerRow], root: Path, rules_grace: int, today: date,
+                   rel: str = LEDGER_FILE) -> list[Finding]:
+    """MMB205 (payment without receipt: warning within the grace period, error after) and
+    MMB206 (receipt absent, outside receipts/ also via a link, or shared between cases)."""
+    out: list[Finding] = []
+    receipts_root = (root / RECEIPTS_DIR).resolve()
+    used_by: dict[str, tuple[str, int]] = {}
+    for r in rows:
+        if r.is_payment and r.case and not r.receipt:
+            age = (today - r.date).days
+            if age > rules_grace:
+                out.append(finding("MMB205", rel, r.row, msg.L205.format(
+                    date=r.date, amount=euro(r.amount), id=r.case, days=age, grace=rules_grace),
+                    r.case, severity="error"))
+            else:
+                out.append(finding("MMB205", rel, r.row, msg.L205_GRACE.format(
+                    date=r.date, amount=euro(r.amount), id=r.case,
+                    left=rules_grace - age), r.case, severity="warning"))
+        for name in r.receipts():
+            problem = _receipt_problem(name, root, receipts_root)
+            if problem:
+                out.append(finding("MMB206", rel, r.row, problem.format(path=name),
+                                   r.case or None))
+                continue
+            if r.is_payment and r.case:
+                first = used_by.get(name)
+                if first is not None and first[0] != r.case:
+                    out.append(finding("MMB206", rel, r.row, msg.L206_SHARED.format(
+                        path=name, id=r.case, other=first[0], row=first[1]), r.case))
+                else:
+                    used_by.setdefault(name, (r.case, r.row))
+    return out
+
+
+def _receipt_problem(name: str, root: Path, receipts_root: Path) -> str | None:
+    if name == MISSING_RECEIPT:
+        return None
+    if os.path.isabs(name) or "\\" in name:
+        return msg.L206_OUTSIDE
+    parts = Path(name).parts
+    if not parts or parts[0] != RECEIPTS_DIR or ".." in parts:
+        return msg.L206_OUTSIDE
+    target = root / name
+    try:
+        resolved = target.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        return msg.L206_ABSENT
+    if receipts_root != resolved and receipts_root not in resolved.parents:
+        return msg.L206_LINK_OUT
+    if not resolved.is_file():
+        return msg.L206_ABSENT
+    return None
+
+
+def check_unpaid(docs: Sequence[CaseDoc], rows: Sequence[LedgerRow], days: int,
+                 today: date) -> list[Finding]:
+    """MMB209: approved longer than `days` ago and no payment linked to the case."""
+    paid = {r.case for r in rows if r.case and r.is_payment}
+    out: list[Finding] = []
+    for doc in docs:
+        case = doc.case
+        if case is None or case.decision is None or case.decision.outcome is not Outcome.approved:
+            continue
+        age = (today - case.decision.at.date()).days
+        if case.id not in paid and age > days:
+            out.append(finding("MMB209", doc.rel, doc.lines.line("decision", "outcome"),
+                               msg.L209.format(id=case.id, days=age, limit=days), case.id))
+    return out
+
+
+def is_cash(row: LedgerRow) -> bool:
+    """A cash withdrawal recognised from the description (the export's own transaction
+    code is used where the export is at hand, see `check_cash`)."""
+    return row.amount < 0 and bool(_CASH.search(f"{row.counterparty} {row.description}"))
+
+
+def check_cash(rows: Sequence[LedgerRow], exports: Sequence[ExportView], allow_cash: bool,
+               rel: str = LEDGER_FILE) -> list[Finding]:
+    """MMB208: cash withdrawals while the team does not allow cash."""
+    if allow_cash:
+        return []
+    flagged: set[int] = {i for i, r in enumerate(rows) if is_cash(r)}
+    for export in exports:
+        mine = [i for i, r in enumerate(rows) if r.source == export.source]
+        matches = match_rows([rows[i] for i in mine], export.rows)
+        for k, m in enumerate(matches):
+            if m is not None and export.cash[k]:
+                flagged.add(mine[m])
+    return [finding("MMB208", rel, rows[i].row, msg.L208.format(
+        date=rows[i].date, amount=euro(rows[i].amount)), rows[i].case or None)
+        for i in sorted(flagged)]
+
+
+def check_exports(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
+                  rel: str = LEDGER_FILE) -> list[Finding]:
+    """MMB201: a transaction of an export in bank/ missing from the ledger, or a ledger row
+    whose source export is present but does not hold it."""
+    out: list[Finding] = []
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_source[r.source].append(i)
+    for export in exports:
+        matches = match_rows(list(rows), export.rows)
+        for k, m in enumerate(matches):
+            if m is None:
+                t = export.rows[k]
+                out.append(finding("MMB201", export.source, export.lines[k],
+                                   msg.L201_MISSING.format(date=t.date, amount=euro(t.amount))))
+        held = match_rows([rows[i] for i in by_source.get(export.source, [])], export.rows)
+        found = {m for m in held if m is not None}
+        for pos, i in enumerate(by_source.get(export.source, [])):
+            if pos not in found:
+                out.append(finding("MMB201", rel, rows[i].row, msg.L201_NOT_IN_SOURCE.format(
+                    source=export.source)))
+    return out
+
+
+def check_balances(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
+                   rel: str = LEDGER_FILE) -> list[Finding]:
+    """MMB207: per account, each balance equals the previous balance plus the amount; an
+    export's opening balance equals the closing balance before it (no missing period)."""
+    account_of = {e.source: e.accounts[0] for e in exports if len(e.accounts) == 1}
+    out: list[Finding] = []
+    last: dict[str, LedgerRow] = {}
+    for r in rows:
+        account = account_of.get(r.source)
+        if account is None or r.balance is None:
+            continue
+        prev = last.get(account)
+        if prev is not None and prev.balance is not None:
+            expected = prev.balance + r.amount
+            if expected != r.balance:
+                gap = r.balance - expected
+                out.append(finding("MMB207", rel, r.row, msg.L207.format(
+                    date=r.date, balance=euro(r.balance), expected=euro(expected),
+                    prev=prev.row, gap=euro(gap))))
+        last[account] = r
+    return out
+
+
+def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRow],
+                 exports: Sequence[ExportView], root: Path, now: datetime,
+                 prefix: str = ".") -> list[Finding]:
+    """Every cash-book rule for one team. Ledger and export findings get `prefix` (the
+    team folder relative to the folder the user gave); case findings keep `doc.rel`."""
+    cases = {d.case.id: d.case for d in docs if d.case is not None}
+    today = now.date()
+    out: list[Finding] = []
+    out += check_exports(rows, exports)
+    out += check_unexplained(rows)
+    out += check_case_links(rows, cases)
+    out += check_receipts(rows, root, team.rules.receipt_grace_days, today)
+    out += check_balances(rows, exports)
+    out += check_cash(rows, exports, team.rules.allow_cash)
+    out = [f.rebase(prefix) for f in out]
+    out += check_unpaid(docs, rows, team.rules.unpaid_warning_days, today)
+    return out

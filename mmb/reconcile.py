@@ -1,0 +1,335 @@
+"""`mmb reconcile`: bank exports in, cash book out, links made, open items listed.
+
+Plain Python. The steps, all under the team lock and all checked before anything is
+written: read every export in bank/ (any failure: nothing is written), refuse exports of
+accounts that are not the team's, add the transactions that are not in ledger.csv yet,
+classify the obvious rows (deposits, bank costs, transfers between own accounts, refunds and
+transfers naming a case id), link card payments to approved cases with room left where that
+is unambiguous (or the coordinator picks), propose receipts named after a case, write
+ledger.csv atomically, and report what is still open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from mmb import messages as msg
+from mmb.errors import ConflictError, InputError
+from mmb.files import TeamLock, atomic_write_text, relpath
+from mmb.findings import Finding, sort_findings
+from mmb.ledger import (
+    LEDGER_FILE,
+    ExportSummary,
+    LedgerRow,
+    header_line,
+    ledger_text,
+    merge_export,
+    read_ledger,
+    sort_rows,
+)
+from mmb.ledger_rules import ExportView, check_ledger
+from mmb.models import Case, Outcome, Team
+from mmb.privacy import normalise_iban
+
+BANK_DIR = "bank"
+ZERO = Decimal(0)
+_CASE_ID = re.compile(r"(?<![\d-])#?(\d{4}-\d{3,4})(?![\d-])")
+_DEPOSIT = re.compile(r"gemeente|municipality|fonds|foundation|budget|subsidie|storting", re.I)
+_BANK_COSTS = re.compile(r"kosten|costs|fee|rente|interest|abonnement|pakket|servicekosten",
+                         re.I)
+
+#: A chooser gets a payment row and its candidate case ids and returns one, or None to skip.
+Chooser = Callable[[LedgerRow, list[str]], str | None]
+
+
+@dataclass(frozen=True)
+class LoadedExport:
+    source: str
+    view: ExportView
+    format_name: str
+    balances: tuple[tuple[str, date | None, Decimal | None], ...]
+
+
+def export_files(root: Path) -> list[Path]:
+    """Every file under bank/ except hidden files, in name order."""
+    folder = root / BANK_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and not any(part.startswith(".")
+                                             for part in p.relative_to(folder).parts))
+
+
+def load_export(path: Path, root: Path) -> LoadedExport:
+    """Read one export (raises `BankFormatError`) as ledger rows tagged with its source."""
+    from mmb.banks import read_export
+
+    export = read_export(path)
+    source = relpath(path, root)
+    rows = tuple(
+        LedgerRow(date=t.booking_date, amount=t.amount, balance=t.balance_after,
+                  counterparty=t.counterparty, counterparty_iban=t.counterparty_iban,
+                  description=t.description, source=source, id=t.bank_id or "")
+        for t in export.transactions)
+    accounts = tuple(sorted({t.account for t in export.transactions}
+                            | {b.account for b in export.balances}))
+    view = ExportView(source=source, rows=rows,
+                      lines=tuple(t.row for t in export.transactions), accounts=accounts,
+                      cash=tuple(t.is_cash for t in export.transactions))
+    closing = tuple((b.account, b.closing_date, b.closing) for b in export.balances)
+    return LoadedExport(source, view, export.format_name, closing)
+
+
+def load_exports_for_validate(root: Path, team: Team | None,
+                              prefix_rel: Callable[[str], str]) -> tuple[list[ExportView],
+                                                                         list[Finding]]:
+    """Exports for `validate`: an unreadable one, or one of another account, is a finding."""
+    from mmb.banks import BankFormatError
+    from mmb.findings import finding
+
+    views: list[ExportView] = []
+    problems: list[Finding] = []
+    own = {a.iban for a in team.accounts} if team is not None else set()
+    for path in export_files(root):
+        rel = relpath(path, root)
+        try:
+            loaded = load_export(path, root)
+        except BankFormatError as exc:
+            problems.append(finding("MMB001", prefix_rel(rel), 1, exc.message))
+            continue
+        foreign = [a for a in loaded.view.accounts if a not in own]
+        if foreign:
+            problems.append(finding("MMB201", prefix_rel(rel), 1, msg.R_FOREIGN_ACCOUNT.format(
+                source=rel, accounts=", ".join(foreign))))
+            continue
+        views.append(loaded.view)
+    return views, problems
+
+
+# --------------------------------------------------------------------------- linking
+
+def case_ids_in(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group(1) for m in _CASE_ID.finditer(text)))
+
+
+def classify(row: LedgerRow, team: Team, cases: dict[str, Case]) -> tuple[str, str] | None:
+    """(kind, case) for a row whose meaning is clear from the row alone, else None."""
+    text = f"{row.counterparty} {row.description}"
+    own = {a.iban for a in team.accounts}
+    named = [c for c in case_ids_in(text) if c in cases]
+    if row.counterparty_iban and normalise_iban(row.counterparty_iban) in own:
+        return "transfer", ""
+    if row.amount > 0:
+        if len(named) == 1:
+            return "refund", named[0]
+        municipality = (team.municipality or "").strip()
+        if _DEPOSIT.search(text) or (municipality and municipality.lower() in text.lower()):
+            return "deposit", ""
+        return None
+    if len(named) == 1:
+        return "", named[0]
+    if not row.counterparty_iban and _BANK_COSTS.search(text) and not named:
+        return "bank_costs", ""
+    return None
+
+
+def _room(cases: dict[str, Case], rows: Sequence[LedgerRow]) -> dict[str, Decimal]:
+    """What each approved case may still be paid (approved minus payments net of refunds)."""
+    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        if r.case and r.kind in ("", "refund"):
+            paid[r.case] += -r.amount
+    room = {}
+    for cid, case in cases.items():
+        d = case.decision
+        if d is not None and d.outcome is Outcome.approved and d.amount is not None:
+            room[cid] = d.amount - paid[cid]
+    return room
+
+
+def candidates_for(row: LedgerRow, cases: dict[str, Case], room: dict[str, Decimal]) -> list[str]:
+    """Approved cases this payment could be for: decided on or before its date, with room
+    left for its amount. Exact matches of the remaining room come first."""
+    need = -row.amount
+    found = []
+    for cid, left in room.items():
+        decision = cases[cid].decision
+        assert decision is not None
+        if decision.at.date() <= row.date and left >= need:
+            found.append(cid)
+    return sorted(found, key=lambda c: (room[c] != need, c))
+
+
+def unambiguous(row: LedgerRow, candidates: list[str], room: dict[str, Decimal]) -> str | None:
+    """The one candidate, or the only one whose remaining room equals the amount exactly."""
+    if len(candidates) == 1:
+        return candidates[0]
+    exact = [c for c in candidates if room[c] == -row.amount]
+    return exact[0] if len(exact) == 1 else None
+
+
+def receipt_files(root: Path) -> dict[str, list[str]]:
+    """Receipt files under receipts/ whose name starts with a case id, by case id."""
+    found: dict[str, list[str]] = defaultdict(list)
+    folder = root / "receipts"
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        m = re.match(r"^(\d{4}-\d{3,4})(?!\d)", path.name)
+        if m:
+            found[m.group(1)].append(relpath(path, root))
+    return found
+
+
+# --------------------------------------------------------------------------- reconcile
+
+@dataclass
+class Reconciled:
+    """What a reconcile did and what is still open."""
+
+    exports: list[ExportSummary] = field(default_factory=list)
+    added: int = 0
+    classified: list[tuple[LedgerRow, str]] = field(default_factory=list)
+    linked: list[tuple[LedgerRow, str]] = field(default_factory=list)
+    proposals: list[tuple[LedgerRow, list[str]]] = field(default_factory=list)
+    receipts: list[tuple[LedgerRow, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    balances: list[tuple[str, Decimal | None, Decimal]] = field(default_factory=list)
+    spent: dict[str, Decimal] = field(default_factory=dict)
+    written: bool = False
+    check: bool = False
+
+    @property
+    def open_items(self) -> int:
+        return len(self.findings) + len(self.proposals) + (self.added if self.check else 0)
+
+
+def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = False,
+              choose: Chooser | None = None) -> Reconciled:
+    """Import, link and summarise. `check`: change nothing. `link`: take unambiguous
+    payment links without asking. `choose`: ask the coordinator (only on a terminal)."""
+    from mmb.actions import open_team
+
+    result = Reconciled(check=check)
+    with TeamLock(root):
+        ctx = open_team(root)
+        team = ctx.team
+        ledger = read_ledger(root)
+        if not ledger.readable or any(f.code == "MMB001" for f in ledger.findings):
+            raise InputError(msg.R_LEDGER_BROKEN.format(problems="; ".join(
+                f"row {f.line}: {f.message}" for f in ledger.findings[:3])))
+        loaded = [load_export(p, root) for p in export_files(root)]
+        own = {a.iban for a in team.accounts}
+        for item in loaded:
+            foreign = [a for a in item.view.accounts if a not in own]
+            if foreign:
+                raise InputError(msg.R_FOREIGN_ACCOUNT.format(source=item.source,
+                                                              accounts=", ".join(foreign)))
+        rows = list(ledger.rows)
+        for item in loaded:
+            account = item.view.accounts[0] if item.view.accounts else ""
+            added = merge_export(rows, item.view.rows, account,
+                                 [r.id or None for r in item.view.rows])
+            result.exports.append(ExportSummary(item.source, item.format_name,
+                                                item.view.accounts, len(item.view.rows),
+                                                len(added)))
+            result.added += len(added)
+        cases = {c.case.id: c.case for c in ctx.doc.cases if c.case is not None}
+        _link(root, team, cases, rows, result, link=link and not check,
+              choose=None if check else choose)
+        rows = sort_rows(rows)
+        changed = result.added > 0 or result.classified or result.linked or result.receipts
+        if changed and not check:
+            text = ledger_text(rows) if rows else header_line()
+            path = root / LEDGER_FILE
+            if ledger.exists and path.read_bytes() != ledger.raw:
+                raise ConflictError(msg.FILE_CHANGED.format(path=LEDGER_FILE))
+            atomic_write_text(path, text)
+            result.written = True
+        renumbered = [_with_row(r, i + 2) for i, r in enumerate(rows)]
+        result.findings = sort_findings(check_ledger(
+            team=team, docs=ctx.doc.cases, rows=renumbered, exports=[x.view for x in loaded],
+            root=root, now=now))
+        result.balances = _balances(renumbered, loaded)
+        result.spent = _spent(renumbered, cases, now.year)
+    return result
+
+
+def _with_row(r: LedgerRow, row: int) -> LedgerRow:
+    from dataclasses import replace
+
+    return replace(r, row=row)
+
+
+def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
+          result: Reconciled, *, link: bool, choose: Chooser | None) -> None:
+    for r in rows:
+        if r.case or r.kind:
+            continue
+        found = classify(r, team, cases)
+        if found is not None:
+            r.kind, r.case = found
+            result.classified.append((r, found[0] or msg.R_CASE_PAYMENT.format(id=found[1])))
+    room = _room(cases, rows)
+    for r in rows:
+        if r.case or r.kind or r.amount >= 0:
+            continue
+        options = candidates_for(r, cases, room)
+        if not options:
+            continue
+        pick = unambiguous(r, options, room)
+        chosen: str | None = None
+        if choose is not None:
+            chosen = choose(r, options)
+        elif link and pick is not None:
+            chosen = pick
+        if chosen is None:
+            result.proposals.append((r, options))
+            continue
+        r.case = chosen
+        room[chosen] -= -r.amount
+        result.linked.append((r, chosen))
+    used = {p for r in rows for p in r.receipts()}
+    for cid, files in receipt_files(root).items():
+        free = [f for f in files if f not in used]
+        waiting = [r for r in rows if r.case == cid and r.is_payment and not r.receipt]
+        if free and len(waiting) == 1:
+            waiting[0].receipt = ";".join(free)
+            result.receipts.append((waiting[0], waiting[0].receipt))
+
+
+def _balances(rows: Sequence[LedgerRow], loaded: Sequence[LoadedExport]
+              ) -> list[tuple[str, Decimal | None, Decimal]]:
+    """Per account: (account, last balance the bank gives, opening + sum of amounts)."""
+    account_of = {x.source: x.view.accounts[0] for x in loaded if len(x.view.accounts) == 1}
+    out = []
+    for account in sorted(set(account_of.values())):
+        mine = [r for r in rows if account_of.get(r.source) == account]
+        with_balance = [r for r in mine if r.balance is not None]
+        if not with_balance:
+            continue
+        first = with_balance[0]
+        opening = first.balance - first.amount  # type: ignore[operator]
+        before_first = [r for r in mine if r.date < first.date]
+        opening -= sum((r.amount for r in before_first), ZERO)
+        computed = opening + sum((r.amount for r in mine), ZERO)
+        out.append((account, with_balance[-1].balance, computed))
+    return out
+
+
+def _spent(rows: Sequence[LedgerRow], cases: dict[str, Case], year: int) -> dict[str, Decimal]:
+    """Money out for cases in `year`, net of refunds, by category."""
+    spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        if r.case in cases and r.kind in ("", "refund") and r.date.year == year:
+            spent[cases[r.case].category] += -r.amount
+    return dict(sorted(spent.items()))
+
