@@ -41,7 +41,7 @@ TEXT_COLUMNS = ("id", "counterparty", "counterparty_iban", "description", "sourc
 KINDS: tuple[str, ...] = ("deposit", "refund", "bank_costs", "transfer", "correction", "other")
 MISSING_RECEIPT = "missing"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _SPACES = re.compile(r"\s+")
 
@@ -54,8 +54,10 @@ def header_line() -> str:
 def csv_safe(text: str) -> str:
     """A text cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
     if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+        text = "'" + text
+    # csv quotes a cell holding "\n" but not one holding a bare "\r", which would then
+    # split the row: carriage returns inside a cell are stored as line breaks.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_unescape(text: str) -> str:
