@@ -293,9 +293,9 @@ def test_edit_refuses_when_file_changed_on_disk(make_team):
 def test_held_lock_gives_clear_message(make_team):
     root = make_team({"2026-001": pending()})
     before = folder_hash(root)
-    with TeamLock(root), pytest.raises(ConflictError, match="another mmb command"):
-        with TeamLock(root, wait=0.2):
-            pass
+    with TeamLock(root), pytest.raises(ConflictError, match="another mmb command"), \
+            TeamLock(root, wait=0.2):
+        pass
     assert folder_hash(root) == before
 
 
