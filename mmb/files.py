@@ -330,12 +330,30 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 # --------------------------------------------------------------------------- editing
 
-LOCK_FILE = ".mmb.lock"
 LOCK_WAIT_SECONDS = 3.0
 
 
+def lock_path(root: Path) -> Path:
+    """The lock file of a team folder: in a per-user folder of the system's temporary
+    directory, named after the folder's real path, so that mmb leaves nothing in the team
+    folder (a refused command must leave it byte-identical)."""
+    import hashlib
+    import tempfile
+
+    key = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:24]
+    folder = Path(tempfile.gettempdir()) / f"mmb-locks-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.lstat()
+    if info.st_uid != os.getuid() or not os.path.isdir(folder) or folder.is_symlink():
+        # Someone else made this folder in the shared temporary directory: do not trust it.
+        from mmb.errors import ConflictError
+
+        raise ConflictError(msg.LOCK_CANNOT_CREATE.format(path=folder, reason="not yours"))
+    return folder / f"{key}.lock"
+
+
 class TeamLock:
-    """Serialises mmb processes writing in one team folder (`fcntl.flock` on .mmb.lock).
+    """Serialises mmb processes writing in one team folder (`fcntl.flock`).
 
     Git and editors do not honour it; the read-time hash check in `EditableYaml.save`
     catches their changes. A held lock gives a clear `ConflictError` after a short wait,
@@ -343,7 +361,8 @@ class TeamLock:
     """
 
     def __init__(self, root: Path, wait: float = LOCK_WAIT_SECONDS) -> None:
-        self.path = root / LOCK_FILE
+        self.root = root
+        self.path = lock_path(root)
         self.wait = wait
         self._fd: int | None = None
 
@@ -366,7 +385,7 @@ class TeamLock:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     os.close(fd)
-                    raise ConflictError(msg.LOCK_HELD.format(path=self.path)) from None
+                    raise ConflictError(msg.LOCK_HELD.format(path=self.root)) from None
                 time.sleep(0.05)
         self._fd = fd
         return self

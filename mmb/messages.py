@@ -134,7 +134,7 @@ STATUS_HEADROOM = "  household may still receive {headroom}"
 STATUS_PROBLEMS = "{count} error(s) in the files: run `mmb validate` for details."
 
 # --------------------------------------------------------------------------- editing
-LOCK_HELD = "another mmb command is writing in this team folder ({path} is locked); wait for it to finish and try again"
+LOCK_HELD = "another mmb command is writing in the team folder {path}; wait for it to finish and try again"
 LOCK_CANNOT_CREATE = "cannot create the lock file {path}: {reason}"
 FILE_CHANGED = "{path} changed on disk while mmb was working (a git pull or an editor?); nothing was written: run the command again"
 FILE_EXISTS = "{path} already exists; nothing was written"
@@ -248,3 +248,8 @@ R_HINTS = {"MMB201": "ledger and exports disagree: run mmb reconcile, or check t
            "MMB208": "cash withdrawals: explain them in the note",
            "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn"}
 R_CHOOSE = "Payment of {date} {amount} to {who}: which case? {options} (Enter to skip)"
+STATUS_SPENT = "Paid out for cases (ledger.csv): {spent}."
+STATUS_UNPAID = "Approved, not paid yet ({count}):"
+STATUS_UNPAID_ROW = "{id}  {amount}  approved {days} day(s) ago"
+STATUS_NO_RECEIPT = "Payments without receipt ({count}):"
+STATUS_NO_RECEIPT_ROW = "ledger.csv row {row}: {day}  {amount}  case {id}  ({days} day(s) ago)"

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from mmb import messages as msg
 from mmb.folder import TeamDoc
+from mmb.models import Outcome
 from mmb.money import euro
 from mmb.rules import ZERO, approvals_of, budget_available, count_votes, household_total
 
@@ -25,6 +26,24 @@ class Waiting:
     headroom: Decimal | None  # what the household may still receive; None: no cap
 
 
+@dataclass(frozen=True)
+class Unpaid:
+    case_id: str
+    amount: Decimal
+    days: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class NoReceipt:
+    row: int
+    day: str
+    amount: Decimal
+    case_id: str
+    days: int
+    overdue: bool
+
+
 @dataclass
 class Status:
     team: str
@@ -34,6 +53,9 @@ class Status:
     approved_count: int
     waiting: list[Waiting] = field(default_factory=list)
     problems: int = 0
+    spent: Decimal | None = None  # None: no ledger.csv yet
+    unpaid: list[Unpaid] = field(default_factory=list)
+    no_receipt: list[NoReceipt] = field(default_factory=list)
 
     @property
     def left(self) -> Decimal | None:
@@ -45,7 +67,10 @@ def build_status(doc: TeamDoc, now: datetime, year: int) -> Status:
     from mmb.rules import check_team
 
     team = doc.team
-    problems = sum(1 for f in check_team(doc, now) if f.level == "error")
+    from mmb.validate import check_cash_book
+
+    problems = sum(1 for f in check_team(doc, now) + check_cash_book(doc, now)
+                   if f.level == "error")
     if team is None:
         return Status(team=str(doc.root), year=year, budget=None, approved=ZERO,
                       approved_count=0, problems=problems)
@@ -74,7 +99,42 @@ def build_status(doc: TeamDoc, now: datetime, year: int) -> Status:
             case.id, case.category, case.amount, hours, len(tally.approvals), team.rules.quorum,
             hours > team.rules.decision_hours, headroom))
     status.waiting.sort(key=lambda w: -w.age_hours)
+    _cash_book(doc, status, now)
     return status
+
+
+def _cash_book(doc: TeamDoc, status: Status, now: datetime) -> None:
+    """Spent, approved-but-unpaid and payments without receipt, from ledger.csv."""
+    from mmb.ledger import read_ledger
+
+    team = doc.team
+    assert team is not None
+    ledger = read_ledger(doc.root)
+    rows = ledger.rows
+    if ledger.exists:
+        status.spent = sum((-r.amount for r in rows
+                            if r.case and r.kind in ("", "refund") and r.date.year == status.year),
+                           ZERO)
+    paid: dict[str, Decimal] = {}
+    for r in rows:
+        if r.case and r.kind in ("", "refund"):
+            paid[r.case] = paid.get(r.case, ZERO) - r.amount
+    today = now.date()
+    for c in doc.cases:
+        case = c.case
+        if case is None or case.decision is None or case.decision.outcome is not Outcome.approved:
+            continue
+        approved = case.decision.amount or ZERO
+        if paid.get(case.id, ZERO) <= 0 < approved:
+            days = (today - case.decision.at.date()).days
+            status.unpaid.append(Unpaid(case.id, approved, days,
+                                        days > team.rules.unpaid_warning_days))
+    status.unpaid.sort(key=lambda u: -u.days)
+    for r in rows:
+        if r.is_payment and r.case and not r.receipt:
+            days = (today - r.date).days
+            status.no_receipt.append(NoReceipt(r.row, r.date.isoformat(), -r.amount, r.case,
+                                               days, days > team.rules.receipt_grace_days))
 
 
 def render_status(status: Status, out: TextIO, colour: bool) -> None:
@@ -95,6 +155,8 @@ def render_status(status: Status, out: TextIO, colour: bool) -> None:
                                                count=status.approved_count)
                       + f" [{style}]" + escape(msg.STATUS_LEFT.format(left=euro(left)))
                       + f"[/{style}]")
+    if status.spent is not None:
+        console.print(escape(msg.STATUS_SPENT.format(spent=euro(status.spent))))
     if not status.waiting:
         console.print(msg.STATUS_NONE_WAITING)
     else:
@@ -106,6 +168,19 @@ def render_status(status: Status, out: TextIO, colour: bool) -> None:
             console.print(f"  [{style}]" + escape(msg.STATUS_WAITING_ROW.format(
                 id=w.case_id, category=w.category, amount=euro(w.amount), hours=w.age_hours,
                 approvals=w.approvals, quorum=w.quorum)) + escape(room) + f"[/{style}]")
+    if status.unpaid:
+        console.print(msg.STATUS_UNPAID.format(count=len(status.unpaid)))
+        for u in status.unpaid:
+            style = "red" if u.overdue else "default"
+            console.print(f"  [{style}]" + escape(msg.STATUS_UNPAID_ROW.format(
+                id=u.case_id, amount=euro(u.amount), days=u.days)) + f"[/{style}]")
+    if status.no_receipt:
+        console.print(msg.STATUS_NO_RECEIPT.format(count=len(status.no_receipt)))
+        for n in status.no_receipt:
+            style = "red" if n.overdue else "default"
+            console.print(f"  [{style}]" + escape(msg.STATUS_NO_RECEIPT_ROW.format(
+                row=n.row, day=n.day, amount=euro(n.amount), id=n.case_id, days=n.days))
+                + f"[/{style}]")
     if status.problems:
         console.print("[red]" + escape(msg.STATUS_PROBLEMS.format(count=status.problems))
                       + "[/red]")

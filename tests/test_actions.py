@@ -19,8 +19,6 @@ from mmb.models import Outcome
 def folder_hash(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.name == ".mmb.lock":
-            continue
         digest.update(str(path.relative_to(root)).encode())
         if path.is_file():
             digest.update(path.read_bytes())
