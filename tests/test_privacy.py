@@ -6,6 +6,7 @@ file (not by mmb.privacy), so the tests do not trust the code they test.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from typing import get_args
@@ -54,7 +55,7 @@ def grouped(value: str, size: int = 4, sep: str = " ") -> str:
 
 NL_IBAN = make_iban("NL", "INGB0007541233")
 NL_IBAN_2 = make_iban("NL", "RABO0123456789")
-BE_IBAN = make_iban("BE", "063123456783")  # BBAN with its own Belgian check (…67 % 97 = 83)
+BE_IBAN = make_iban("BE", "063123456783")  # Belgian BBAN check: 0631234567 % 97 = 83
 DE_IBAN = make_iban("DE", "500105170648489890")
 
 
@@ -147,14 +148,19 @@ def test_iban_valid_rejects(value: str) -> None:
     assert not iban_valid(value)
 
 
-def test_check_digits_outside_02_98_are_refused_even_if_mod97_holds() -> None:
-    iban = make_iban("NL", "INGB0000000097")
+@pytest.mark.parametrize(
+    ("bban", "check", "congruent"),
+    [("INGB0000000020", "97", "00"), ("INGB0000000002", "98", "01"),
+     ("INGB0000000081", "02", "99")],
+)
+def test_check_digits_outside_02_98_are_refused_even_if_mod97_holds(
+    bban: str, check: str, congruent: str
+) -> None:
+    iban = make_iban("NL", bban)
+    assert iban[2:4] == check
     assert iban_valid(iban)
-    check = int(iban[2:4])
-    if check + 97 <= 99:  # 00/01/99 are congruent to 97/98/02 but never issued
-        assert not iban_valid(f"NL{check + 97:02d}{iban[4:]}")
-    for check_digits in ("00", "01", "99"):
-        assert not iban_valid(f"NL{check_digits}{iban[4:]}")
+    # 00/01/99 leave the same remainder as 97/98/02 but are never issued
+    assert not iban_valid(f"NL{congruent}{bban}")
 
 
 def test_normalise_iban() -> None:
@@ -181,6 +187,9 @@ POSITIVES: list[tuple[str, PersonalKind, str]] = [
     ("burgerservicenummer is 12345678", "bsn", "12345678"),
     ("sofinummer 98765432", "bsn", "98765432"),
     ("123456789 (sofi)", "bsn", "123456789"),
+    ("BSN123456789", "bsn", "123456789"),
+    ("klant 123456782", "bsn", "123456782"),  # "klant" alone is no other-number label
+    ("BSN van de klant: 123456789", "bsn", "123456789"),
     # IBAN
     (NL_IBAN, "iban", NL_IBAN),
     (grouped(NL_IBAN), "iban", grouped(NL_IBAN)),
@@ -192,6 +201,7 @@ POSITIVES: list[tuple[str, PersonalKind, str]] = [
     ("jan.de.vries@example.nl", "email", "jan.de.vries@example.nl"),
     ("j+test@sub.gemeente.nl", "email", "j+test@sub.gemeente.nl"),
     ("INFO_x@voorbeeld-wijk.org", "email", "INFO_x@voorbeeld-wijk.org"),
+    ("rené.müller@exämple.de", "email", "rené.müller@exämple.de"),
     # phone
     ("06-12345678", "phone", "06-12345678"),
     ("06 1234 5678", "phone", "06 1234 5678"),
@@ -200,6 +210,8 @@ POSITIVES: list[tuple[str, PersonalKind, str]] = [
     ("+31 6 12345678", "phone", "+31 6 12345678"),
     ("+31 (0)6 12345678", "phone", "+31 (0)6 12345678"),
     ("+31612345678", "phone", "+31612345678"),
+    ("+31 06 12345678", "phone", "+31 06 12345678"),
+    ("(06) 12345678", "phone", "(06) 12345678"),
     ("0031612345678", "phone", "0031612345678"),
     ("020-1234567", "phone", "020-1234567"),
     ("(020) 123 4567", "phone", "(020) 123 4567"),
@@ -221,6 +233,8 @@ POSITIVES: list[tuple[str, PersonalKind, str]] = [
     ("9999 ZZ 1-3", "postcode", "9999 ZZ 1-3"),
     (f"1234{NBSP}AB{NBSP}12", "postcode", f"1234{NBSP}AB{NBSP}12"),
     ("Kerkstraat 12", "postcode", "Kerkstraat 12"),
+    ("Kerkstraat nr. 12", "postcode", "Kerkstraat nr. 12"),
+    ("Kerkstraat, 12", "postcode", "Kerkstraat, 12"),
     ("Lange Nieuwstraat 3-bis", "postcode", "Nieuwstraat 3-bis"),
     ("Van Speijkstraat 104 hs", "postcode", "Speijkstraat 104 hs"),
     ("Prinsengracht 263", "postcode", "Prinsengracht 263"),
@@ -288,7 +302,17 @@ def test_many_findings_sorted_non_overlapping_with_offsets_in_the_original() -> 
         ("iban", grouped(NL_IBAN)),
         ("postcode", "Kerkstraat 12, 1234 AB"),
     ]
-    assert all(a.end <= b.start for a, b in zip(hits, hits[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(hits))
+
+
+def test_phone_numbers_separated_by_slash_or_comma_are_both_found() -> None:
+    for text in ("06-12345678/020-1234567", "0612345678,0201234567"):
+        assert [hit.kind for hit in find_personal_data(text)] == ["phone", "phone"]
+
+
+def test_email_is_found_before_its_digits_look_like_a_phone_number() -> None:
+    text = "Mail 0612345678@example.nl of 111222333@example.nl"
+    assert [hit.kind for hit in find_personal_data(text)] == ["email", "email"]
 
 
 def test_iban_account_part_is_not_also_a_phone_number_or_bsn() -> None:
@@ -321,6 +345,7 @@ NEGATIVES = [
     "Aangevraagd op 02-03-2026 om 14:30.",
     "Gesprek op 2-3-2026, 02/03/2026 of 02.03.2026.",
     "Datum 20260302 en 02032026.",
+    "Datum 20260106 en 12012026.",  # both pass the eleven-test: the date guard matters
     "Gesprek 2026-03-02T14:30:00 en 2026-03-02 14:30.",
     "Geboren 01-02-1990, verhuisd 31-12-2025 10:00.",
     "Spreekuur 9.00-12.30 uur en 14.30 uur.",
@@ -339,6 +364,7 @@ NEGATIVES = [
     "Bijdrage 0,612345678 per dag",
     "Kosten 1500 EU-subsidie.",
     "1500 EU",
+    "Subsidie 1500 EU, 3 aanvragen.",
     # phone-like invalid numbers
     "Nummer 061234567 is te kort.",
     "Nummer 06123456789 is te lang.",
@@ -350,6 +376,7 @@ NEGATIVES = [
     "Pas 6 12345678 verlopen",
     # 9-digit number failing the eleven-test, no BSN keyword nearby
     "Klantnummer bij de energieleverancier: 123456789.",
+    "Klantnummer 123456782 bij de energieleverancier.",
     "Referentie 123456789 op de brief.",
     # numbers passing the test but labelled as something else
     "Factuurnummer 123456782 van de fietsenmaker.",
@@ -370,11 +397,12 @@ NEGATIVES = [
     "Uitweg 1: schuldhulpverlening.",
     "Fietspad 12 km lang, fietspad 3 en de weg 12.",
     "Zorgpad 2 gestart, schoolplein 4 keer.",
+    "Blokkade 2 dagen, daarna Onderweg 5.",
     "woont aan de straat 12 meter verderop",
     "Kerkstraat 12 km verderop",
     # e-mail look-alikes
     "@Sanne en @Piet zijn akkoord.",
-    "Mail naar info@ of naar jan@localhost.",
+    "Mail naar info@ of naar jan@localhost of a@b.c of a@b_c.nl.",
     # ordinary Dutch sentences
     "De fiets is gestolen; een nieuwe kost € 450 bij de fietsenmaker.",
     "Koelkast kapot sinds 2 weken, vervanging € 399,00 via de kringloop.",
@@ -583,7 +611,7 @@ def test_twenty_thousand_texts_are_fast() -> None:
     found = sum(len(find_personal_data(text)) for text in corpus)
     elapsed = time.perf_counter() - started
     assert found == 20_000 // 8 * 5
-    assert elapsed < 2.0, f"20,000 texts took {elapsed:.2f} s"  # typically ~0.1 s
+    assert elapsed < 2.0, f"20,000 texts took {elapsed:.2f} s"  # typically 0.2-0.3 s
 
 
 @pytest.mark.parametrize(
