@@ -242,7 +242,12 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,15}\.\d{2}")
+
+
 def _parse_amount(text: str, problems: list[str], column: str) -> Decimal | None:
+    if _PLAIN_AMOUNT.fullmatch(text):  # the form mmb writes: the common case, made fast
+        return Decimal(text)
     try:
         return parse_money(text, allow_negative=True)
     except MoneyError as exc:
@@ -281,12 +286,17 @@ def content_id(account: str, r: LedgerRow, occurrence: int) -> str:
     return "mmb-" + digest[:12]
 
 
+def _text_key(r: LedgerRow) -> tuple[str, str]:
+    return normalise_text(r.counterparty), normalise_text(r.description)
+
+
 def same_transaction(a: LedgerRow, b: LedgerRow) -> bool:
-    """True when two rows of the same date and amount are the same bank transaction."""
+    """True when two rows of the same date and amount are the same bank transaction:
+    the same balance after it where both give one, else the same counterparty and
+    description (whitespace-normalised)."""
     if a.balance is not None and b.balance is not None:
         return a.balance == b.balance
-    return (normalise_text(a.counterparty) == normalise_text(b.counterparty)
-            and normalise_text(a.description) == normalise_text(b.description))
+    return _text_key(a) == _text_key(b)
 
 
 def match_rows(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow]) -> list[int | None]:
@@ -298,18 +308,27 @@ def match_rows(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow]) -> li
     buckets: dict[tuple[date, Decimal], list[int]] = defaultdict(list)
     for i, r in enumerate(ledger):
         buckets[(r.date, r.amount)].append(i)
-    claimed: set[int] = set()
+    texts: dict[int, tuple[str, str]] = {}  # normalised once per ledger row, when needed
     result: list[int | None] = []
     for row in incoming:
         found = None
-        candidates = buckets.get((row.date, row.amount), [])
-        # Prefer an exact balance match, then a text match (another format may lack one).
-        for i in candidates:
-            if i not in claimed and same_transaction(ledger[i], row):
-                found = i
-                break
-        if found is not None:
-            claimed.add(found)
+        candidates = buckets.get((row.date, row.amount))
+        if candidates:
+            own_text: tuple[str, str] | None = None
+            for pos, i in enumerate(candidates):
+                other = ledger[i]
+                if row.balance is not None and other.balance is not None:
+                    same = row.balance == other.balance
+                else:
+                    if own_text is None:
+                        own_text = _text_key(row)
+                    if i not in texts:
+                        texts[i] = _text_key(other)
+                    same = texts[i] == own_text
+                if same:
+                    found = i
+                    del candidates[pos]  # claimed: not matched again within this export
+                    break
         result.append(found)
     return result
 

@@ -166,41 +166,56 @@ def is_cash(row: LedgerRow) -> bool:
     return row.amount < 0 and bool(_CASH.search(f"{row.counterparty} {row.description}"))
 
 
+Matches = Sequence[Sequence[int | None]]
+
+
+def match_exports(rows: Sequence[LedgerRow],
+                  exports: Sequence[ExportView]) -> list[list[int | None]]:
+    """For each export, the ledger row each of its transactions is (None: missing)."""
+    return [match_rows(rows, e.rows) for e in exports]
+
+
 def check_cash(rows: Sequence[LedgerRow], exports: Sequence[ExportView], allow_cash: bool,
-               rel: str = LEDGER_FILE) -> list[Finding]:
-    """MMB208: cash withdrawals while the team does not allow cash."""
+               rel: str = LEDGER_FILE, matches: Matches | None = None) -> list[Finding]:
+    """MMB208: cash withdrawals (the export's own code, else the description) while the
+    team does not allow cash."""
     if allow_cash:
         return []
     flagged: set[int] = {i for i, r in enumerate(rows) if is_cash(r)}
-    for export in exports:
-        mine = [i for i, r in enumerate(rows) if r.source == export.source]
-        matches = match_rows([rows[i] for i in mine], export.rows)
-        for k, m in enumerate(matches):
+    matches = matches if matches is not None else match_exports(rows, exports)
+    for export, found in zip(exports, matches, strict=True):
+        for k, m in enumerate(found):
             if m is not None and export.cash[k]:
-                flagged.add(mine[m])
+                flagged.add(m)
     return [finding("MMB208", rel, rows[i].row, msg.L208.format(
         date=rows[i].date, amount=euro(rows[i].amount)), rows[i].case or None)
         for i in sorted(flagged)]
 
 
 def check_exports(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
-                  rel: str = LEDGER_FILE) -> list[Finding]:
+                  rel: str = LEDGER_FILE, matches: Matches | None = None) -> list[Finding]:
     """MMB201: a transaction of an export in bank/ missing from the ledger, or a ledger row
     whose source export is present but does not hold it."""
     out: list[Finding] = []
     by_source: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
         by_source[r.source].append(i)
-    for export in exports:
-        matches = match_rows(list(rows), export.rows)
-        for k, m in enumerate(matches):
+    matches = matches if matches is not None else match_exports(rows, exports)
+    for export, found_rows in zip(exports, matches, strict=True):
+        for k, m in enumerate(found_rows):
             if m is None:
                 t = export.rows[k]
                 out.append(finding("MMB201", export.source, export.lines[k],
                                    msg.L201_MISSING.format(date=t.date, amount=euro(t.amount))))
-        held = match_rows([rows[i] for i in by_source.get(export.source, [])], export.rows)
+        claimed = {m for m in found_rows if m is not None}
+        mine = by_source.get(export.source, [])
+        if all(i in claimed for i in mine):
+            continue
+        # Some rows of this source were not claimed; match within the source only, so that
+        # an identical row of another source cannot hide one this export does not hold.
+        held = match_rows([rows[i] for i in mine], export.rows)
         found = {m for m in held if m is not None}
-        for pos, i in enumerate(by_source.get(export.source, [])):
+        for pos, i in enumerate(mine):
             if pos not in found:
                 out.append(finding("MMB201", rel, rows[i].row, msg.L201_NOT_IN_SOURCE.format(
                     source=export.source)))
@@ -238,12 +253,13 @@ def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRo
     cases = {d.case.id: d.case for d in docs if d.case is not None}
     today = now.date()
     out: list[Finding] = []
-    out += check_exports(rows, exports)
+    matches = match_exports(rows, exports)
+    out += check_exports(rows, exports, matches=matches)
     out += check_unexplained(rows)
     out += check_case_links(rows, cases)
     out += check_receipts(rows, root, team.rules.receipt_grace_days, today)
     out += check_balances(rows, exports)
-    out += check_cash(rows, exports, team.rules.allow_cash)
+    out += check_cash(rows, exports, team.rules.allow_cash, matches=matches)
     out = [f.rebase(prefix) for f in out]
     out += check_unpaid(docs, rows, team.rules.unpaid_warning_days, today)
     return out

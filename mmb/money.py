@@ -120,10 +120,5 @@ def euro(amount: Decimal) -> str:
     """Human form in Dutch notation: ``€ 1.234,56`` (negative: ``-€ 12,50``)."""
     q = amount.quantize(CENT)
     sign = "-" if q < 0 else ""
-    whole, _, frac = f"{abs(q):f}".partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return f"{sign}€ {'.'.join(groups)},{frac}"
+    grouped = f"{abs(q):,.2f}"  # Decimal formats exactly: 1,234.56
+    return f"{sign}€ " + grouped.replace(",", "_").replace(".", ",").replace("_", ".")

@@ -254,19 +254,15 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
                 raise ConflictError(msg.FILE_CHANGED.format(path=LEDGER_FILE))
             atomic_write_text(path, text)
             result.written = True
-        renumbered = [_with_row(r, i + 2) for i, r in enumerate(rows)]
+        for number, r in enumerate(rows, start=2):
+            r.row = number  # the spreadsheet row each has in the file as written
+        renumbered = rows
         result.findings = sort_findings(check_ledger(
             team=team, docs=ctx.doc.cases, rows=renumbered, exports=[x.view for x in loaded],
             root=root, now=now))
         result.balances = _balances(renumbered, loaded)
         result.spent = _spent(renumbered, cases, now.year)
     return result
-
-
-def _with_row(r: LedgerRow, row: int) -> LedgerRow:
-    from dataclasses import replace
-
-    return replace(r, row=row)
 
 
 def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],

@@ -71,6 +71,10 @@ def findings_text(result: Validation, out: TextIO, colour: bool) -> None:
     console.print(f"[{style}]{escape(summary_line(result))}[/{style}]")
 
 
+#: Findings listed per code after a reconcile; the rest are counted.
+SUMMARY_PER_CODE = 10
+
+
 def reconcile_summary(result: Any, out: TextIO, colour: bool, year: int) -> None:
     """The summary after `mmb reconcile`: imported, linked, balances, spending, open items."""
     from collections import Counter
@@ -130,9 +134,17 @@ def reconcile_summary(result: Any, out: TextIO, colour: bool, year: int) -> None
         say(msg.R_OPEN.format(count=len(result.findings)), "yellow")
         for code, n in sorted(codes.items()):
             say(msg.R_OPEN_ROW.format(code=code, count=n, hint=msg.R_HINTS.get(code, "")))
+        # The first few of each code; `mmb validate` lists them all.
+        shown: Counter[str] = Counter()
         for f in result.findings:
+            shown[f.code] += 1
+            if shown[f.code] > SUMMARY_PER_CODE:
+                continue
             style = "red" if f.level == "error" else "yellow"
             console.print(f"  [{style}]{escape(f.path)}:{f.line}: {f.level} {f.code}[/{style}] "
                           f"{escape(f.message)}")
+        hidden = sum(max(0, n - SUMMARY_PER_CODE) for n in codes.values())
+        if hidden:
+            say(msg.R_MORE.format(count=hidden))
     elif not result.proposals and result.exports:
         say(msg.R_ALL_CLEAR, "green")

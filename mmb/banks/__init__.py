@@ -1,0 +1,273 @@
+"""Bank exports: detect the format of a downloaded file by its content and read its
+transactions exactly.
+
+>>> export = read_export(Path("bank/NL20INGB0001234567_01-01-2026_31-03-2026.csv"))
+>>> export.format, len(export.transactions)
+
+Each format is a `BankReader` in a module of this package (``READERS`` in ``ing.py``,
+``camt053.py``, ...); modules are found automatically, so adding a bank means adding one
+module and its fixture. Zip files are opened here and each member read by its own format.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import pkgutil
+from collections import Counter
+from dataclasses import replace
+from datetime import date
+from operator import attrgetter
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from mmb.banks.base import (
+    HEAD_CHARS,
+    MSG_CANNOT_OPEN,
+    MSG_EMPTY,
+    MSG_INTERNAL,
+    MSG_OTHER_EXPORT,
+    MSG_TOO_LARGE,
+    MSG_UNKNOWN_FORMAT,
+    MSG_ZIP_BROKEN,
+    MSG_ZIP_EMPTY,
+    MSG_ZIP_ENCRYPTED,
+    MSG_ZIP_MIXED,
+    MSG_ZIP_NESTED,
+    MSG_ZIP_TOO_BIG,
+    MSG_ZIP_UNSAFE,
+    BankExport,
+    BankFormatError,
+    BankReader,
+    BankTransaction,
+    Parsed,
+    Source,
+    StatementBalance,
+)
+
+if TYPE_CHECKING:
+    import zipfile
+
+__all__ = [
+    "KNOWN_FORMATS",
+    "MAX_FILE_BYTES",
+    "READERS",
+    "BankExport",
+    "BankFormatError",
+    "BankReader",
+    "BankTransaction",
+    "StatementBalance",
+    "detect_format",
+    "read_export",
+    "read_export_data",
+]
+
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a year of a team account is well under 1 MB
+MAX_ZIP_BYTES = 200 * 1024 * 1024  # all members together, unpacked
+MAX_ZIP_MEMBERS = 2000  # ABN AMRO: one XML per day, 18 months back at most
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_ZIP_JUNK = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+# Exports that are recognisably not a current account's transactions.
+_OTHER_EXPORTS = (
+    ('"datum";"omschrijving";"rekening";"rekening naam"', "an ING savings-account export"),
+    ('"datum","omschrijving","rekening","rekening naam"', "an ING savings-account export"),
+    ('"datum","boeksaldo"', "an ING balance history"),
+    ('tegenrekening iban,"munt","creditcard nummer"', "a Rabobank credit-card export"),
+)
+
+
+def _discover() -> tuple[BankReader, ...]:
+    """Every ``READERS`` of the public modules of this package, in module-name order."""
+    found: list[BankReader] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=attrgetter("name")):
+        if info.name.startswith("_") or info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found.extend(getattr(module, "READERS", ()))
+    return tuple(found)
+
+
+READERS: tuple[BankReader, ...] = _discover()
+KNOWN_FORMATS: list[str] = [reader.format_name for reader in READERS]
+
+
+def read_export(path: Path) -> BankExport:
+    """Detect the format of the export at `path` and read it.
+
+    Raises `BankFormatError` (one line naming the file, and the line where it applies,
+    and saying what to do) for anything that is not a readable export.
+    """
+    path = Path(path)
+    where = Source(path, b"")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise where.error(
+                MSG_TOO_LARGE, size_mb=size // 2**20, limit_mb=MAX_FILE_BYTES // 2**20
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise where.error(MSG_CANNOT_OPEN, reason=exc.strerror or type(exc).__name__) from None
+    return read_export_data(data, path)
+
+
+def read_export_data(data: bytes, path: Path) -> BankExport:
+    """Like `read_export`, for bytes already in memory; `path` names them in messages."""
+    source = Source(Path(path), data)
+    if len(data) > MAX_FILE_BYTES:
+        raise source.error(
+            MSG_TOO_LARGE, size_mb=len(data) // 2**20, limit_mb=MAX_FILE_BYTES // 2**20
+        )
+    if data.startswith(_ZIP_MAGIC):
+        return _read_zip(source)
+    reader = detect_format(source)
+    transactions, balances = _run(reader, source)
+    return _export(source.path, reader.format, reader.format_name, transactions, balances)
+
+
+def detect_format(source: Source) -> BankReader:
+    """The reader whose `detect` recognises the start of `source`; else `BankFormatError`
+    (empty file, a known non-transaction export, or an unknown format)."""
+    text = source.text
+    if not text.strip(" \t\r\n\ufeff\x00"):
+        raise source.error(MSG_EMPTY)
+    head = text[:HEAD_CHARS]
+    for reader in READERS:
+        if reader.detect(head):
+            return reader
+    first = head.lstrip("\ufeff").split("\n", 1)[0].lower()
+    for signature, what in _OTHER_EXPORTS:
+        if first.startswith(signature):
+            raise source.error(MSG_OTHER_EXPORT, what=what)
+    raise source.error(MSG_UNKNOWN_FORMAT, formats="; ".join(KNOWN_FORMATS))
+
+
+def _run(reader: BankReader, source: Source) -> Parsed:
+    """Read, and put the rows of this one file in booking order, oldest first, keeping the
+    bank's order within a day."""
+    try:
+        transactions, balances = reader.read(source)
+    except BankFormatError:
+        raise
+    except Exception as exc:  # a reader bug must not reach the user as a traceback
+        raise source.error(
+            MSG_INTERNAL, format_name=reader.format_name, reason=f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if len(transactions) > 1 and reader.order != "statements":
+        first, last = transactions[0].booking_date, transactions[-1].booking_date
+        if first > last or (first == last and reader.order == "newest_first"):
+            transactions.reverse()
+    transactions.sort(key=attrgetter("booking_date"))  # stable
+    return transactions, balances
+
+
+def _export(
+    path: Path,
+    format_id: str,
+    format_name: str,
+    transactions: list[BankTransaction],
+    balances: list[StatementBalance],
+) -> BankExport:
+    """The export, in date order across zip members too; bank ids that repeat within the
+    export are not ids and are dropped."""
+    transactions.sort(key=attrgetter("booking_date"))  # stable: keeps each file's order
+    # Statements in date order too (zip members and Rabobank days may come in any order).
+    balances = sorted(balances, key=_balance_day)
+    counts = Counter(t.bank_id for t in transactions if t.bank_id is not None)
+    if any(n > 1 for n in counts.values()):
+        transactions = [
+            replace(t, bank_id=None) if t.bank_id is not None and counts[t.bank_id] > 1 else t
+            for t in transactions
+        ]
+    return BankExport(path, format_id, format_name, tuple(transactions), tuple(balances))
+
+
+def _balance_day(balance: StatementBalance) -> date:
+    return balance.opening_date or balance.closing_date or date.min
+
+
+def _is_junk(name: str) -> bool:
+    """Files that macOS and Windows add when someone zips a folder by hand."""
+    base = name.rsplit("/", 1)[-1]
+    return name.startswith("__MACOSX/") or base.startswith("._") or base in _ZIP_JUNK
+
+
+def _unsafe_name(info: zipfile.ZipInfo) -> bool:
+    name = info.filename
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+    return (
+        is_link
+        or "\\" in name
+        or "\x00" in name
+        or name.startswith("/")
+        or (len(name) > 1 and name[1] == ":")
+        or ".." in parts
+    )
+
+
+def _read_zip(container: Source) -> BankExport:
+    import zipfile
+    import zlib
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(container.data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise container.error(MSG_ZIP_BROKEN, reason=str(exc) or type(exc).__name__) from None
+    too_big = {"limit_mb": MAX_ZIP_BYTES // 2**20, "limit_members": MAX_ZIP_MEMBERS}
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise container.error(MSG_ZIP_TOO_BIG, **too_big)
+    members: list[zipfile.ZipInfo] = []
+    declared = 0
+    for info in infos:
+        if _unsafe_name(info):
+            raise container.error(MSG_ZIP_UNSAFE, name=info.filename)
+        if info.is_dir() or _is_junk(info.filename):
+            continue
+        if info.flag_bits & 0x1:
+            raise container.error(MSG_ZIP_ENCRYPTED, name=info.filename)
+        declared += info.file_size
+        if declared > MAX_ZIP_BYTES:
+            raise container.error(MSG_ZIP_TOO_BIG, **too_big)
+        members.append(info)
+    if not members:
+        raise container.error(MSG_ZIP_EMPTY)
+    read: list[tuple[BankReader, Parsed]] = []
+    budget = MAX_ZIP_BYTES
+    for info in members:
+        try:
+            with archive.open(info) as handle:
+                # The declared size may lie: never unpack more than what is left.
+                data = handle.read(budget + 1)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+        ) as exc:
+            raise container.error(
+                MSG_ZIP_BROKEN, reason=f"{info.filename}: {exc or type(exc).__name__}"
+            ) from None
+        budget -= len(data)
+        if budget < 0:
+            raise container.error(MSG_ZIP_TOO_BIG, **too_big)
+        if data.startswith(_ZIP_MAGIC):
+            raise container.error(MSG_ZIP_NESTED, name=info.filename)
+        member = Source(container.path, data, member=info.filename)
+        reader = detect_format(member)
+        read.append((reader, _run(reader, member)))
+    readers = {reader.format: reader for reader, _ in read}
+    if len(readers) > 1:
+        names = ", ".join(sorted({reader.format_name for reader, _ in read}))
+        raise container.error(MSG_ZIP_MIXED, formats=names)
+    reader = read[0][0]
+    transactions = [t for _, (txs, _) in read for t in txs]
+    balances = [b for _, (_, bals) in read for b in bals]
+    return _export(
+        container.path, reader.format, f"{reader.format_name} (zip)", transactions, balances
+    )

@@ -1,0 +1,403 @@
+"""Helpers shared by the readers: decoding, exact amounts, dates, text, accounts, CSV rows.
+
+Everything here is exact: amounts go from text straight to `Decimal`, never through a
+float. Parsers raise `ValueError`; the readers turn that into a `BankFormatError` naming
+the file, the row and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from mmb.banks.base import (
+    MSG_BAD_AMOUNT,
+    MSG_BAD_DATE,
+    MSG_BAD_VALUE,
+    MSG_CSV_BROKEN,
+    MSG_NO_HEADER_COLUMN,
+    MSG_TOO_FEW_COLUMNS,
+    MSG_TOO_MANY_COLUMNS,
+    Source,
+)
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+# --- decoding ------------------------------------------------------------------------
+
+
+def is_utf8(data: bytes) -> bool:
+    """True when `data` (after an optional BOM) is valid UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode(data: bytes, legacy_encoding: str) -> str:
+    """Decode an export: UTF-8 with or without BOM; UTF-16 with BOM (a spreadsheet's
+    "Unicode text"); else the bank's legacy encoding; else Latin-1, which never fails
+    (Python's cp1252 rejects five undefined bytes)."""
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode(legacy_encoding)
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def lines_with_numbers(text: str) -> Iterator[tuple[int, str]]:
+    """Yield (1-based line number, line without its end) splitting only on CR, LF and
+    CRLF, as `csv` does; `str.splitlines` would also split on U+2028, form feeds etc."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        yield number, line.rstrip("\r\n")
+
+
+# --- text ----------------------------------------------------------------------------
+
+
+def clean(text: str) -> str:
+    """Whitespace-normalised text: runs of whitespace become one space, no ends."""
+    return " ".join(text.split())
+
+
+SWIFT_LINE = 65  # MT940 line width: a full line was wrapped, a shorter one ended on purpose
+
+
+def join_wrapped(lines: Sequence[str], first_prefix: int = 0) -> str:
+    """Wrapped lines back into one text. Banks wrap at 65 characters inside words, so a
+    full line continues without a separator; a shorter line ended on purpose (a space).
+    `first_prefix` is the width of a tag before the first line (``:86:`` is 4)."""
+    parts: list[str] = []
+    last = len(lines) - 1
+    for index, line in enumerate(lines):
+        parts.append(line)
+        width = len(line) + (first_prefix if index == 0 else 0)
+        if index < last and width < SWIFT_LINE:
+            parts.append(" ")
+    return "".join(parts)
+
+
+# de Volksbank card payments leave the name empty; the text starts with the merchant:
+# "[PIN BETALING]NAAM >PLAATS ..." or "NAAM>PLAATS ...".
+_VOLKSBANK_CARD = re.compile(r"(?:\[[^\]]*\])?\s*([^>]+?)\s*>")
+
+
+def volksbank_card_merchant(text: str) -> str:
+    """The merchant at the start of a de Volksbank card-payment text, or ""."""
+    found = _VOLKSBANK_CARD.match(text)
+    return clean(found.group(1)) if found else ""
+
+
+# Cash withdrawals recognised from a description or name. ``GEA`` opens ABN AMRO and
+# Volksbank ATM descriptions; Geldmaat is the Dutch ATM network.
+_CASH_TEXT = re.compile(
+    r"^\s*GEA\b|\bgeldautomaat\b|\bgeldmaat\b|\bcash (?:withdrawal|machine)\b"
+    r"|\bopname contant|(?-i:\bATM\b)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_cash(*texts: str) -> bool:
+    """True when one of the texts reads like an ATM cash withdrawal."""
+    for text in texts:
+        low = text.lower()
+        # A cheap test first: the pattern runs only on texts holding one of its words.
+        if ("gea" in low or "geld" in low or "cash" in low or "atm" in low or "opname" in low) and (
+            _CASH_TEXT.search(text)
+        ):
+            return True
+    return False
+
+
+# --- amounts -------------------------------------------------------------------------
+
+# Dutch notation: decimal comma, optional dot thousands in proper groups, optional sign.
+_COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?")
+# Dot decimal, no grouping (Volksbank, CAMT.053 and some bunq files).
+_DOT_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,2})?")
+# MT940: digits, decimal comma, possibly nothing after it ("10,").
+_SWIFT_AMOUNT = re.compile(r"\d+(?:,\d{0,2})?")
+
+
+def amount_comma(text: str) -> Decimal:
+    """``-1.234,56``, ``+8,60``, ``2500`` -> Decimal. Raises ValueError."""
+    s = text.strip()
+    if not _COMMA_AMOUNT.fullmatch(s):
+        raise ValueError(text)
+    return Decimal(s.replace(".", "").replace(",", "."))
+
+
+def amount_dot(text: str) -> Decimal:
+    """``-12.45``, ``000000000000087.71``, ``250`` -> Decimal. Raises ValueError."""
+    s = text.strip()
+    if not _DOT_AMOUNT.fullmatch(s):
+        raise ValueError(text)
+    return Decimal(s)
+
+
+def amount_auto(text: str) -> Decimal:
+    """Dutch notation when the text has a comma, else dot decimal (bunq writes both)."""
+    return amount_comma(text) if "," in text else amount_dot(text)
+
+
+def amount_swift(text: str) -> Decimal:
+    """MT940 ``1147,95`` / ``10,`` / ``000000000127,50`` -> Decimal. Raises ValueError."""
+    if not _SWIFT_AMOUNT.fullmatch(text):
+        raise ValueError(text)
+    whole, _, cents = text.partition(",")
+    return Decimal(f"{whole}.{cents}") if cents else Decimal(whole)
+
+
+# --- dates ---------------------------------------------------------------------------
+
+_YMD = re.compile(r"\d{8}")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DMY = re.compile(r"\d{2}-\d{2}-\d{4}")
+
+
+@lru_cache(maxsize=4096)
+def date_ymd(text: str) -> date:
+    """``20260305`` -> date. Raises ValueError (also for 20260231)."""
+    if not _YMD.fullmatch(text):
+        raise ValueError(text)
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+@lru_cache(maxsize=4096)
+def date_iso(text: str) -> date:
+    """``2026-03-05`` -> date. Raises ValueError."""
+    if not _ISO.fullmatch(text):
+        raise ValueError(text)
+    return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+
+
+@lru_cache(maxsize=4096)
+def date_dmy(text: str) -> date:
+    """``05-03-2026`` -> date. Raises ValueError."""
+    if not _DMY.fullmatch(text):
+        raise ValueError(text)
+    return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+
+
+# --- accounts ------------------------------------------------------------------------
+
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
+_IBAN_WITH_CCY = re.compile(r"([A-Z]{2}\d{2}[A-Z0-9]{11,30}?)([A-Z]{3})")
+
+
+# Letters as their IBAN numbers (A=10 ... Z=35) for the mod-97 check.
+_IBAN_LETTERS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+
+
+@lru_cache(maxsize=1024)
+def iban_valid(text: str) -> bool:
+    """True for an IBAN-shaped string whose mod-97 check digits are right."""
+    if not _IBAN_SHAPE.fullmatch(text):
+        return False
+    return int((text[4:] + text[:4]).translate(_IBAN_LETTERS)) % 97 == 1
+
+
+def iban_from_parts(country: str, bank: str, account: str) -> str:
+    """Build an IBAN with correct check digits, e.g. ("NL", "ABNA", "0417164300")."""
+    bban = bank + account
+    check = 98 - int((bban + country + "00").translate(_IBAN_LETTERS)) % 97
+    return f"{country}{check:02d}{bban}"
+
+
+@lru_cache(maxsize=256)
+def own_account(text: str) -> str:
+    """The export's own account: upper case, no spaces; a currency glued to an IBAN
+    (ING MT940 ``NL..INGB...EUR``) is dropped."""
+    s = "".join(text.split()).upper()
+    if not iban_valid(s):
+        m = _IBAN_WITH_CCY.fullmatch(s)
+        if m and iban_valid(m.group(1)):
+            return m.group(1)
+    return s
+
+
+def counter_account(text: str) -> str:
+    """A counterparty account field: upper case without spaces, "" for blank. Where the
+    field holds ``BIC IBAN`` (seen at Triodos) the IBAN is kept."""
+    s = text.strip()
+    if not s:
+        return ""
+    parts = s.upper().split()
+    if len(parts) > 1:
+        for part in parts:
+            if iban_valid(part):
+                return part
+    return "".join(parts)
+
+
+# --- CSV -----------------------------------------------------------------------------
+
+
+def csv_records(
+    source: Source,
+    text: str,
+    *,
+    delimiter: str,
+    quotechar: str = '"',
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line where the record starts, fields) for each non-blank record.
+
+    Strict quoting: a stray quote is an error (a damaged or hand-edited file), never a
+    silently merged row. `csv.Error` (also the default field size limit) becomes a
+    `BankFormatError` naming the line.
+    """
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=True
+    )
+    previous = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise source.error(MSG_CSV_BROKEN, line=previous + 1, reason=str(exc)) from None
+        start, previous = previous + 1, reader.line_num
+        if row and "".join(row).strip():  # skip blank lines and lines of bare separators
+            yield start, row
+
+
+def first_line(text: str) -> str:
+    """The first line of `text` (without its end)."""
+    end = len(text)
+    for sep in ("\n", "\r"):
+        index = text.find(sep)
+        if 0 <= index < end:
+            end = index
+    return text[:end]
+
+
+def split_header(line: str, delimiters: str = ";,\t") -> tuple[str, list[str]]:
+    """Parse a header line with whichever delimiter gives the most columns."""
+    best = ("", [line])
+    for delimiter in delimiters:
+        try:
+            fields = next(csv.reader([line], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        if len(fields) > len(best[1]):
+            best = (delimiter, fields)
+    return best[0], [field.strip() for field in best[1]]
+
+
+class Columns:
+    """Column positions found by header name, case-insensitively, with aliases (Dutch and
+    English headers, and names that changed over the years)."""
+
+    def __init__(
+        self,
+        source: Source,
+        format_name: str,
+        header: Sequence[str],
+        wanted: dict[str, tuple[str, ...]],
+        optional: Sequence[str] = (),
+    ) -> None:
+        names = {name.strip().lower(): index for index, name in reversed(list(enumerate(header)))}
+        self.width = len(header)
+        self.index: dict[str, int | None] = {}
+        for key, aliases in wanted.items():
+            found = next((names[a.lower()] for a in aliases if a.lower() in names), None)
+            if found is None and key not in optional:
+                raise source.error(
+                    MSG_NO_HEADER_COLUMN, line=1, format_name=format_name, column=aliases[0]
+                )
+            self.index[key] = found
+
+    def __getitem__(self, key: str) -> int:
+        index = self.index[key]
+        assert index is not None, key  # only called for required columns
+        return index
+
+    def get(self, key: str) -> int | None:
+        """Position of an optional column, or None."""
+        return self.index[key]
+
+
+def check_width(
+    source: Source, line: int, row: Sequence[str], expected: int, format_name: str
+) -> None:
+    """Refuse a row with too few columns, or with extra columns that hold text."""
+    found = len(row)
+    if found < expected:
+        raise source.error(
+            MSG_TOO_FEW_COLUMNS, line=line, found=found, expected=expected, format_name=format_name
+        )
+    if found > expected and any(field.strip() for field in row[expected:]):
+        raise source.error(
+            MSG_TOO_MANY_COLUMNS, line=line, found=found, expected=expected, format_name=format_name
+        )
+
+
+class Fields:
+    """Field parsers of one export that raise `BankFormatError` naming file, line and
+    column instead of a bare ValueError."""
+
+    def __init__(self, source: Source, format_name: str) -> None:
+        self.source = source
+        self.format_name = format_name
+
+    def amount(
+        self,
+        parse: Callable[[str], Decimal],
+        value: str,
+        line: int | None,
+        column: str,
+        example: str,
+    ) -> Decimal:
+        """`parse(value)`, or the bad-amount error."""
+        try:
+            return parse(value)
+        except (ValueError, ArithmeticError):
+            raise self.source.error(
+                MSG_BAD_AMOUNT,
+                line=line,
+                value=value,
+                column=column,
+                format_name=self.format_name,
+                example=example,
+            ) from None
+
+    def date(
+        self, parse: Callable[[str], date], value: str, line: int | None, column: str, pattern: str
+    ) -> date:
+        """`parse(value)`, or the bad-date error."""
+        try:
+            return parse(value.strip())
+        except ValueError:
+            raise self.source.error(
+                MSG_BAD_DATE, line=line, value=value, column=column, pattern=pattern
+            ) from None
+
+    def choice(self, value: str, line: int | None, column: str, allowed: dict[str, bool]) -> bool:
+        """Look `value` up case-insensitively in `allowed` (e.g. Af -> True, Bij -> False)."""
+        try:
+            return allowed[value.strip().lower()]
+        except KeyError:
+            raise self.source.error(
+                MSG_BAD_VALUE,
+                line=line,
+                value=value,
+                column=column,
+                allowed=" or ".join(repr(a) for a in allowed),
+            ) from None

@@ -1,0 +1,123 @@
+"""ING "Af- en bijschrijvingen" CSV: the 11-column semicolon file (with the balance after
+each row) and the older 9-column comma file, with Dutch or English headers.
+
+Newest row first; amounts unsigned with ``Af``/``Bij`` (``Debit``/``Credit``) beside them.
+"""
+
+from __future__ import annotations
+
+from mmb.banks._common import (
+    Columns,
+    Fields,
+    amount_comma,
+    check_width,
+    clean,
+    counter_account,
+    csv_records,
+    date_ymd,
+    first_line,
+    looks_like_cash,
+    own_account,
+    split_header,
+)
+from mmb.banks.base import BankReader, BankTransaction, Parsed, Source
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": ("Datum", "Date"),
+    "name": ("Naam / Omschrijving", "Name / Description"),
+    "account": ("Rekening", "Account"),
+    "counter": ("Tegenrekening", "Counterparty"),
+    "code": ("Code",),
+    "sign": ("Af Bij", "Debit/credit"),
+    "amount": ("Bedrag (EUR)", "Amount (EUR)"),
+    "kind": ("Mutatiesoort", "Transaction type"),  # "MutatieSoort" before 2021: case-blind
+    "notes": ("Mededelingen", "Notifications"),
+    "balance": ("Saldo na mutatie", "Resulting balance"),
+}
+_OPTIONAL = ("balance", "kind")
+_SIGNS = {"af": True, "bij": False, "debit": True, "credit": False}
+_CASH_KINDS = {"geldautomaat", "cash machine"}
+
+
+def _header(head: str) -> tuple[str, list[str]] | None:
+    delimiter, names = split_header(first_line(head).lstrip("\ufeff"), ";,")
+    lowered = [n.lower() for n in names[:2]]
+    if lowered in (["datum", "naam / omschrijving"], ["date", "name / description"]):
+        return delimiter, names
+    return None
+
+
+def _detect_semicolon(head: str) -> bool:
+    found = _header(head)
+    return found is not None and found[0] == ";"
+
+
+def _detect_comma(head: str) -> bool:
+    found = _header(head)
+    return found is not None and found[0] == ","
+
+
+def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
+    text = source.text_as("cp1252")
+    fields = Fields(source, format_name)
+    records = csv_records(source, text, delimiter=delimiter)
+    _, header = next(records, (1, []))
+    cols = Columns(source, format_name, header, _COLUMNS, optional=_OPTIONAL)
+    i_date, i_name, i_account, i_counter = (
+        cols["date"],
+        cols["name"],
+        cols["account"],
+        cols["counter"],
+    )
+    i_code, i_sign, i_amount, i_notes = cols["code"], cols["sign"], cols["amount"], cols["notes"]
+    i_kind, i_balance = cols.get("kind"), cols.get("balance")
+    width = cols.width
+    out: list[BankTransaction] = []
+    for line, row in records:
+        check_width(source, line, row, width, format_name)
+        booked = fields.date(date_ymd, row[i_date], line, header[i_date], "YYYYMMDD")
+        amount = fields.amount(amount_comma, row[i_amount], line, header[i_amount], "12,45")
+        if fields.choice(row[i_sign], line, header[i_sign], _SIGNS):
+            amount = -amount
+        balance = None
+        if i_balance is not None and row[i_balance].strip():
+            balance = fields.amount(
+                amount_comma, row[i_balance], line, header[i_balance], "-1922,25"
+            )
+        name, notes, code = clean(row[i_name]), clean(row[i_notes]), row[i_code].strip()
+        kind = row[i_kind].strip().lower() if i_kind is not None else ""
+        out.append(
+            BankTransaction(
+                account=own_account(row[i_account]),
+                booking_date=booked,
+                amount=amount,
+                balance_after=balance,
+                counterparty=name,
+                counterparty_iban=counter_account(row[i_counter]),
+                description=notes,
+                bank_id=None,  # ING CSV has no transaction id
+                code=code,
+                is_cash=amount < 0
+                and (code.upper() == "GM" or kind in _CASH_KINDS or looks_like_cash(name, notes)),
+                row=line,
+            )
+        )
+    return out, []
+
+
+def _read_semicolon(source: Source) -> Parsed:
+    return _read(source, ";", "ING CSV (semicolon)")
+
+
+def _read_comma(source: Source) -> Parsed:
+    return _read(source, ",", "ING CSV (comma)")
+
+
+READERS = (
+    BankReader(
+        "ing-csv", "ING CSV (semicolon)", _detect_semicolon, _read_semicolon, order="newest_first"
+    ),
+    BankReader(
+        "ing-csv-comma", "ING CSV (comma)", _detect_comma, _read_comma, order="newest_first"
+    ),
+)
