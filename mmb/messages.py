@@ -242,7 +242,7 @@ R_HINTS = {"MMB201": "ledger and exports disagree: run mmb reconcile, or check t
            "MMB202": "money out without a case or kind: fill the case or kind column",
            "MMB203": "a case paid more than approved: check the links or the approval",
            "MMB204": "payment for a case that is not approved: correct the case column",
-           "MMB205": "payments waiting for a receipt: add the file to receipts/ named after the case (e.g. 2026-014-bon.jpg)",
+           "MMB205": "payments waiting for a receipt: put the file in receipts/ named after the case (e.g. 2026-014-bon.jpg; mmb links it when the case has one payment waiting) or fill the receipt column",
            "MMB206": "broken receipt references: fix the receipt column",
            "MMB207": "balances do not chain: an export for a period is probably missing from bank/",
            "MMB208": "cash withdrawals: explain them in the note",

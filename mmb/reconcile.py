@@ -40,9 +40,11 @@ from mmb.privacy import normalise_iban
 BANK_DIR = "bank"
 ZERO = Decimal(0)
 _CASE_ID = re.compile(r"(?<![\d-])#?(\d{4}-\d{3,4})(?![\d-])")
-_DEPOSIT = re.compile(r"gemeente|municipality|fonds|foundation|budget|subsidie|storting", re.I)
-_BANK_COSTS = re.compile(r"kosten|costs|fee|rente|interest|abonnement|pakket|servicekosten",
-                         re.I)
+# Whole words only: "Coffee Company" is no fee, "Lorente" no interest, "Pakketpunt" no package.
+_DEPOSIT = re.compile(r"\b(?:gemeente|municipality|fonds|foundation|budget|subsidie|storting)\b",
+                      re.I)
+_BANK_COSTS = re.compile(r"\b(?:kosten|costs|fees?|rente|interest|abonnement|pakket|"
+                         r"servicekosten|betaalpakket)\b", re.I)
 
 #: A chooser gets a payment row and its candidate case ids and returns one, or None to skip.
 Chooser = Callable[[LedgerRow, list[str]], str | None]
@@ -140,7 +142,8 @@ def classify(row: LedgerRow, team: Team, cases: dict[str, Case]) -> tuple[str, s
 
 
 def _room(cases: dict[str, Case], rows: Sequence[LedgerRow]) -> dict[str, Decimal]:
-    """What each approved case may still be paid (approved minus payments net of refunds)."""
+    """What each approved case may still be paid: approved minus its payments. Refunds are
+    added back per payment date (see `_later_refunds`), not here."""
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for r in rows:
         if r.case and r.kind in ("", "refund"):
@@ -151,6 +154,17 @@ def _room(cases: dict[str, Case], rows: Sequence[LedgerRow]) -> dict[str, Decima
         if d is not None and d.outcome is Outcome.approved and d.amount is not None:
             room[cid] = d.amount - paid[cid]
     return room
+
+
+def _room_on(row: LedgerRow, room: dict[str, Decimal],
+             refunds: dict[str, list[LedgerRow]]) -> dict[str, Decimal]:
+    """The room of each case as of the payment's date: a refund that came later did not
+    make room for this payment yet."""
+    out = dict(room)
+    for cid, items in refunds.items():
+        if cid in out:
+            out[cid] -= sum((r.amount for r in items if r.date > row.date), ZERO)
+    return out
 
 
 def candidates_for(row: LedgerRow, cases: dict[str, Case], room: dict[str, Decimal]) -> list[str]:
@@ -275,13 +289,18 @@ def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
             r.kind, r.case = found
             result.classified.append((r, found[0] or msg.R_CASE_PAYMENT.format(id=found[1])))
     room = _room(cases, rows)
+    refunds: dict[str, list[LedgerRow]] = defaultdict(list)
+    for r in rows:
+        if r.case and r.kind == "refund":
+            refunds[r.case].append(r)
     for r in rows:
         if r.case or r.kind or r.amount >= 0:
             continue
-        options = candidates_for(r, cases, room)
+        room_then = _room_on(r, room, refunds) if refunds else room
+        options = candidates_for(r, cases, room_then)
         if not options:
             continue
-        pick = unambiguous(r, options, room)
+        pick = unambiguous(r, options, room_then)
         chosen: str | None = None
         if choose is not None:
             chosen = choose(r, options)

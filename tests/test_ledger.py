@@ -353,3 +353,30 @@ def test_examples_have_no_bank_files_missing(tmp_path: Path):
     path = tmp_path / "x.csv"
     path.write_text(ing([("20260301", "A", "Af", "1,00", "1,00")]))
     assert read_export(path).format == "ing-csv"
+
+
+@pytest.mark.parametrize("shop", ["Coffee Company", "PostNL Pakketpunt", "Lorente Kinderkleding",
+                                  "Feestwinkel"])
+def test_shops_are_not_bank_costs(make_team, shop):
+    from mmb.models import Team
+    from mmb.reconcile import classify
+
+    team = Team.model_validate({"name": "T", "members": [{"id": "a"}]})
+    assert classify(row("2026-03-05", "-12.50", counterparty=shop), team, {}) is None
+    assert classify(row("2026-03-05", "-3.45", counterparty="Kosten zakelijk pakket"), team,
+                    {}) == ("bank_costs", "")
+
+
+def test_a_later_refund_does_not_make_room_for_an_earlier_payment(make_team):
+    # 2026-001 approved 150, 2026-002 approved 180. The payment of 150 on 03-04 is exactly
+    # 2026-001's room; the refund of 20 for 2026-001 on 03-20 must not count yet, or the
+    # room would be 170, no case would match exactly, and the payment would stay unlinked.
+    cases = {"2026-001": case_yaml(),
+             "2026-002": case_yaml("2026-002", household="H-2", approved="180")}
+    root = make_team(cases, team=TEAM)
+    (root / "bank").mkdir()
+    (root / "bank" / "a.csv").write_text(ing([
+        ("20260304", "Fietsenmaker", "Af", "150,00", "850,00"),
+        ("20260320", "Fietsenmaker 2026-001", "Bij", "20,00", "870,00")]))
+    result = reconcile(root, NOW, link=True)
+    assert [(str(r.amount), cid) for r, cid in result.linked] == [("-150.00", "2026-001")]

@@ -176,9 +176,14 @@ def describe(lines: list[str], first_prefix: int = 0) -> Described:
 
 
 def _glue(cells: list[str]) -> str:
-    """Cells back into one text: a value longer than a cell runs on into the next cell
-    without a separator; a shorter (right-trimmed) cell ended with spaces."""
+    """The cells of one value back into its text: a value longer than a cell runs on into
+    the next cell without a separator; a shorter (right-trimmed) cell ended with spaces."""
     return "".join(cell.ljust(CELL) for cell in cells[:-1]) + (cells[-1] if cells else "")
+
+
+def _fields_text(cells: list[str]) -> str:
+    """The whole description, one field per cell (card rows, bank costs)."""
+    return clean(" ".join(cells))
 
 
 def _describe_cells(cells: list[str]) -> Described:
@@ -186,7 +191,7 @@ def _describe_cells(cells: list[str]) -> Described:
     if _CARD.match(kind) and len(cells) > 1:
         candidates = [c for c in cells[1:] if c.strip() and not _NR.match(c)]
         merchant = _PAS.sub("", _WHEN.sub("", candidates[0])) if candidates else ""
-        return Described(clean(merchant), "", clean(_glue(cells)))
+        return Described(clean(merchant), "", _fields_text(cells))
     keyed: dict[str, list[str]] = {}
     current: list[str] | None = None
     for cell in cells[1:]:
@@ -206,7 +211,7 @@ def _describe_cells(cells: list[str]) -> Described:
         return Described(
             clean(value("naam")),
             counter_account(value("iban")),
-            clean(value("omschrijving")) or clean(_glue(cells)),
+            clean(value("omschrijving")) or _fields_text(cells),
         )
     counterparty = kind if kind.upper().startswith("ABN AMRO") else ""
-    return Described(counterparty, "", clean(_glue(cells)))
+    return Described(counterparty, "", _fields_text(cells))
