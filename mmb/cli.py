@@ -77,12 +77,16 @@ def validate(
         "--format", "-f", help="text, json (SPEC 4.1) or github (workflow annotations).")
     ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Check everything afresh; do not read or write the cache.")
+    ] = False,
 ) -> None:
     """Check every rule over the team folders (for CI). Exit 1 when problems are found."""
     from mmb import render
     from mmb.validate import validate_folders
 
-    result = validate_folders(folders or ["."], _now())
+    use_cache = not no_cache and not os.environ.get("MMB_NO_CACHE")
+    result = validate_folders(folders or ["."], _now(), use_cache=use_cache)
     if format is OutputFormat.json:
         typer.echo(render.findings_json(result))
     elif format is OutputFormat.github:
@@ -451,6 +455,54 @@ def _choose_case(row: object, options: list[str]) -> str | None:
     if answer.isdigit() and 1 <= int(answer) <= len(options):
         return options[int(answer) - 1]
     return answer if answer in options else None
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+class Breakdown(StrEnum):
+    district = "district"
+    team = "team"
+    category = "category"
+    month = "month"
+
+
+@app.command()
+def report(
+    folders: Annotated[list[str] | None, typer.Argument(
+        help="Team or municipality folders (default: the current folder).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="The year (default: last year "
+                                             "until March, else this year).")] = None,
+    format: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", help="table, csv, xlsx, json, md or html.")] = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file (needed for xlsx).")] = None,
+    by: Annotated[Breakdown | None, typer.Option(
+        "--by", help="Breakdown over many teams: district, team, category or month.")] = None,
+    public: Annotated[bool, typer.Option(
+        "--public", help="Anonymised aggregate: no case ids, codes, names or free text; "
+        "small cells suppressed.")] = False,
+    threshold: Annotated[int, typer.Option(
+        "--threshold", help="With --public: counts below this are suppressed.")] = 5,
+    dutch_excel: Annotated[bool, typer.Option(
+        "--dutch-excel", help="With csv: semicolons and decimal commas for Dutch Excel.")
+    ] = False,
+) -> None:
+    """The year-end account of a team, or the figures of many teams; --public for the
+    municipality's anonymised aggregate."""
+    from mmb.report import run_report
+
+    code = run_report(folders or ["."], year=year, fmt=format.value, output=output,
+                      by=by.value if by else None, public=public, threshold=threshold,
+                      dutch_excel=dutch_excel, now=_now(), stdout=sys.stdout,
+                      colour=_colour(sys.stdout))
+    raise typer.Exit(code)
 
 
 def _team_root(team: Path | None) -> Path:

@@ -103,7 +103,8 @@ def load_exports_for_validate(root: Path, team: Team | None,
         try:
             loaded = load_export(path, root)
         except BankFormatError as exc:
-            problems.append(finding("MMB001", prefix_rel(rel), 1, exc.message))
+            line = getattr(exc, "line", None) or 1
+            problems.append(finding("MMB001", prefix_rel(rel), line, exc.message))
             continue
         foreign = [a for a in loaded.view.accounts if a not in own]
         if foreign:

@@ -48,27 +48,41 @@ def summary_line(result: Validation) -> str:
                                        errors=result.errors, warnings=result.warnings)
 
 
+_ANSI = {"bold": "\x1b[1m", "red": "\x1b[31m", "yellow": "\x1b[33m", "green": "\x1b[32m",
+         "reset": "\x1b[0m"}
+
+
 def findings_text(result: Validation, out: TextIO, colour: bool) -> None:
     """Grouped by file: a blank line between files, `path:line: severity CODE message`
-    (clickable in editors and terminals), then the one-line summary."""
-    from rich.console import Console
-    from rich.markup import escape
+    (clickable in editors and terminals), then the one-line summary.
 
-    console = Console(file=out, no_color=not colour, force_terminal=colour,
-                      highlight=False, soft_wrap=True, emoji=False)
+    Written as plain lines with ANSI colours (only on a terminal): a city's worth of
+    findings must print in a blink, which per-line Rich rendering does not.
+    """
+
+    def paint(text: str, style: str) -> str:
+        return f"{_ANSI[style]}{text}{_ANSI['reset']}" if colour else text
+
+    lines: list[str] = []
     current: str | None = None
     for f in result.findings:
         if f.path != current:
             if current is not None:
-                console.print()
+                lines.append("")
             current = f.path
         style = "red" if f.level == "error" else "yellow"
-        console.print(f"[bold]{escape(f.path)}:{f.line}:[/bold] [{style}]{f.level} {f.code}"
-                      f"[/{style}] {escape(f.message)}")
+        lines.append(f"{paint(f'{f.path}:{f.line}:', 'bold')} "
+                     f"{paint(f'{f.level} {f.code}', style)} {_plain(f.message)}")
     if result.findings:
-        console.print()
+        lines.append("")
     style = "red" if result.errors else ("yellow" if result.warnings else "green")
-    console.print(f"[{style}]{escape(summary_line(result))}[/{style}]")
+    lines.append(paint(summary_line(result), style))
+    out.write("\n".join(lines) + "\n")
+
+
+def _plain(text: str) -> str:
+    """Text from files printed to a terminal: no control characters (no escape codes)."""
+    return "".join(ch if ch >= " " or ch == "\t" else "?" for ch in text)
 
 
 #: Findings listed per code after a reconcile; the rest are counted.

@@ -7,8 +7,9 @@ command line joined with the file's path inside it (SPEC 4.1).
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -86,15 +87,83 @@ def check_cash_book(team: TeamDoc, now: datetime) -> list[Finding]:
     return found
 
 
-def validate_folders(folders: Sequence[str], now: datetime) -> Validation:
-    """Run every check on every team below `folders`."""
+def validate_team(root: Path, now: datetime, use_cache: bool = True) -> tuple[list[Finding], int]:
+    """Every finding of one team folder, paths relative to it, and its number of cases.
+
+    Uses the validation cache (`mmb.cache`) when it is still good, and refreshes it.
+    """
+    from mmb import cache
     from mmb.rules import check_team
 
-    result = Validation()
-    for prefix, team in load_folders(folders):
-        result.teams += 1
-        result.cases += len(team.cases)
-        found = check_team(team, now) + check_cash_book(team, now)
-        result.findings.extend(f.rebase(prefix) for f in found)
-    result.findings = sort_findings(set(result.findings))
+    if use_cache:
+        cached = cache.load(root, now)
+        if cached is not None:
+            return cached
+        prints = cache.fingerprint(root)  # before reading: a change while we read shows
+    team = load_team(root)
+    found = check_team(team, now) + check_cash_book(team, now)
+    if use_cache:
+        cache.store(root, now, prints, cache.valid_until(team, now), found, len(team.cases))
+    return found, len(team.cases)
+
+
+def _validate_one(job: tuple[str, datetime, bool]) -> tuple[list[Finding], int]:
+    root, now, use_cache = job
+    return validate_team(Path(root), now, use_cache)
+
+
+def worker_count(jobs: int) -> int:
+    """Processes to use: one per available core, no more than there are teams."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, jobs))
+
+
+def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool = True,
+                     workers: int | None = None) -> Validation:
+    """Run every check on every team below `folders`, a process per core.
+
+    Teams are independent, so they are checked in parallel; each returns findings with
+    paths inside its folder, re-rooted here onto the folder the user gave. Findings of a
+    shared mmb.yaml come from every team below it and are reported once.
+    """
+    teams: list[tuple[str, str]] = []  # (display path of the team folder, its real path)
+    seen: set[Path] = set()
+    for given in folders:
+        base = Path(given)
+        prefix = display_prefix(given)
+        for root in find_teams(base):
+            key = root.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            inside = os.path.relpath(root, base).replace(os.sep, "/")
+            teams.append((posixpath.normpath(posixpath.join(prefix, inside)), str(root)))
+    jobs = [(root, now, use_cache) for _, root in teams]
+    count = workers if workers is not None else worker_count(len(jobs))
+    if count > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            results = list(pool.map(_validate_one, jobs,
+                                    chunksize=max(1, len(jobs) // (count * 4))))
+    else:
+        results = [_validate_one(job) for job in jobs]
+    result = Validation(teams=len(teams))
+    unique: set[Finding] = set()
+    for (shown, _root), (found, cases) in zip(teams, results, strict=True):
+        result.cases += cases
+        unique.update(_reroot(f, shown) for f in found)
+    result.findings = sort_findings(unique)
     return result
+
+
+def _reroot(f: Finding, team_path: str) -> Finding:
+    """A finding's path inside its team folder, as seen from the folder the user gave."""
+    if team_path in (".", ""):
+        return replace(f, path=posixpath.normpath(f.path))
+    return replace(f, path=posixpath.normpath(posixpath.join(team_path, f.path)))

@@ -7,18 +7,22 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import case_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The validation cache of these runs goes to a folder of their own, not the user's.
+CACHE_HOME = tempfile.mkdtemp(prefix="mmb-test-cache-")
 EXAMPLES = ROOT / "examples"
 
 
 def mmb(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
     """Run the real console entry point in a subprocess (no traceback may leak)."""
-    full_env = {**os.environ, "MMB_NOW": "2026-11-22 12:00", "NO_COLOR": "1", **(env or {})}
+    full_env = {**os.environ, "MMB_NOW": "2026-11-22 12:00", "NO_COLOR": "1",
+                "XDG_CACHE_HOME": CACHE_HOME, **(env or {})}
     full_env.pop("MMB_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "mmb", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=120)

@@ -1,8 +1,9 @@
 """Bank exports: detect the format of a downloaded file by its content and read its
 transactions exactly.
 
->>> export = read_export(Path("bank/NL20INGB0001234567_01-01-2026_31-03-2026.csv"))
->>> export.format, len(export.transactions)
+    export = read_export(Path("bank/NL71INGB0007416235_01-01-2026_31-03-2026.csv"))
+    export.format          # "ing-csv"
+    export.transactions    # BankTransaction rows, oldest first, amounts exact
 
 Each format is a `BankReader` in a module of this package (``READERS`` in ``ing.py``,
 ``camt053.py``, ...); modules are found automatically, so adding a bank means adding one

@@ -128,11 +128,11 @@ def looks_like_cash(*texts: str) -> bool:
 # --- amounts -------------------------------------------------------------------------
 
 # Dutch notation: decimal comma, optional dot thousands in proper groups, optional sign.
-_COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?")
+_COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", re.ASCII)
 # Dot decimal, no grouping (Volksbank, CAMT.053 and some bunq files).
-_DOT_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,2})?")
+_DOT_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,2})?", re.ASCII)
 # MT940: digits, decimal comma, possibly nothing after it ("10,").
-_SWIFT_AMOUNT = re.compile(r"\d+(?:,\d{0,2})?")
+_SWIFT_AMOUNT = re.compile(r"\d+(?:,\d{0,2})?", re.ASCII)
 
 
 def amount_comma(text: str) -> Decimal:
@@ -166,9 +166,9 @@ def amount_swift(text: str) -> Decimal:
 
 # --- dates ---------------------------------------------------------------------------
 
-_YMD = re.compile(r"\d{8}")
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DMY = re.compile(r"\d{2}-\d{2}-\d{4}")
+_YMD = re.compile(r"\d{8}", re.ASCII)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DMY = re.compile(r"\d{2}-\d{2}-\d{4}", re.ASCII)
 
 
 @lru_cache(maxsize=4096)
@@ -197,8 +197,8 @@ def date_dmy(text: str) -> date:
 
 # --- accounts ------------------------------------------------------------------------
 
-_IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
-_IBAN_WITH_CCY = re.compile(r"([A-Z]{2}\d{2}[A-Z0-9]{11,30}?)([A-Z]{3})")
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", re.ASCII)
+_IBAN_WITH_CCY = re.compile(r"([A-Z]{2}\d{2}[A-Z0-9]{11,30}?)([A-Z]{3})", re.ASCII)
 
 
 # Letters as their IBAN numbers (A=10 ... Z=35) for the mod-97 check.

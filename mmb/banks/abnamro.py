@@ -20,7 +20,8 @@ from mmb.banks._common import (
 from mmb.banks.base import BankReader, BankTransaction, Parsed, Source
 
 FORMAT_NAME = "ABN AMRO TXT (tab-separated)"
-_FIRST_ROW = re.compile(r"\d{9,10}\t[A-Z]{3}\t\d{8}\t")
+_FIRST_ROW = re.compile(r"\d{9,10}\t[A-Z]{3}\t\d{8}\t", re.ASCII)
+_ACCOUNT_NUMBER = re.compile(r"[0-9]{1,10}")
 _WIDTH = 8
 
 
@@ -41,7 +42,7 @@ def _read(source: Source) -> Parsed:
         account = accounts.get(number)
         if account is None:
             # The TXT gives the bare account number; the team knows its account by IBAN.
-            account = abn_iban(number) if number.isdigit() else own_account(number)
+            account = abn_iban(number) if _ACCOUNT_NUMBER.fullmatch(number) else own_account(number)
             accounts[number] = account
         booked = fields.date(date_ymd, row[2], line, "transaction date", "YYYYMMDD")
         fields.amount(amount_comma, row[3], line, "start balance", "750,00")

@@ -99,6 +99,8 @@ def _parse(source: Source, with_lines: bool) -> tuple[Element, dict[Element, int
         line = exc.position[0] if exc.position else None
         reason = str(exc).split(": line ")[0]
         raise source.error(MSG_XML_BROKEN, line=line, reason=reason) from None
+    except (LookupError, UnicodeError) as exc:  # an unknown or wrong declared encoding
+        raise source.error(MSG_XML_BROKEN, line=1, reason=str(exc)) from None
     except DefusedXmlException as exc:
         line = None
         if with_lines:

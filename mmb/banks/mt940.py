@@ -48,13 +48,17 @@ _HEAD_START = re.compile(r"(?:^|\{4:):20:", re.M)
 _HEAD_BALANCE = re.compile(r"^:60[FM]:", re.M)
 _STATEMENT_LINE = re.compile(
     r"(?P<value>\d{6})(?P<entry>\d{4}|\s{4})?(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d[\d,]*)(?P<type>[NFS][A-Z0-9]{3})(?P<ref>.*?)(?://(?P<bankref>.*))?"
+    r"(?P<amount>\d[\d,]*)(?P<type>[NFS][A-Z0-9]{3})(?P<ref>.*?)(?://(?P<bankref>.*))?",
+    re.ASCII,
 )
-_BALANCE = re.compile(r"(?P<mark>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d[\d,]*)")
+_BALANCE = re.compile(
+    r"(?P<mark>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d[\d,]*)", re.ASCII
+)
 _DEBIT_MARKS = {"D", "RC"}  # RC: reversal of a credit, i.e. money out
 _VOLKSBANK = re.compile(r"NL\d{2}(?:ASNB|SNSB|RBRB)\d{10}")
 _TRIODOS = re.compile(r"TRIODOSBANK/(\d{9,10})")
 _WITH_CURRENCY = re.compile(r"(.+?)([A-Z]{3})")
+_ACCOUNT_NUMBER = re.compile(r"[0-9]{1,10}")
 # ING and Knab card rows: "<merchant> <place> NLD 03-03-2026 10:15 ..."
 _CARD_REMI = re.compile(r"(.+?)\s+\d{2}-\d{2}-\d{2,4}\s+\d{2}:\d{2}")
 _PLACEHOLDER_REFS = {"", "NONREF", "NOTPROVIDED"}
@@ -154,9 +158,9 @@ def _account(text: str, abn: bool) -> str:
     compact = "".join(text.split()).upper()
     if not iban_valid(compact):
         glued = _WITH_CURRENCY.fullmatch(compact)
-        if glued and (glued.group(1).isdigit() or iban_valid(glued.group(1))):
+        if glued and (_ACCOUNT_NUMBER.fullmatch(glued.group(1)) or iban_valid(glued.group(1))):
             compact = glued.group(1)
-    if abn and compact.isdigit():
+    if abn and _ACCOUNT_NUMBER.fullmatch(compact):
         return abn_iban(compact)
     triodos = _TRIODOS.fullmatch(compact)
     if triodos:

@@ -1,0 +1,147 @@
+"""The validation cache: a warm `mmb validate` over a whole city in well under a second.
+
+One JSON file per team folder holds that team's findings, keyed by a fingerprint of every
+file they depend on (path, size and modification time of team.yaml, the mmb.yaml files
+above it, cases/, ledger.csv, bank/ and receipts/) and by the mmb version. A cached result
+is used only while nothing in the fingerprint changed and the clock has not passed the
+next moment a date-dependent finding could appear, vanish or change its wording (midnight;
+the hour, for young pending cases; a pending case reaching `decision_hours`; a decision
+dated in the future coming due).
+
+Where: the user's cache folder (`$XDG_CACHE_HOME/mmb`, else `~/.cache/mmb`), never the team
+folder, so that `validate` writes nothing there and a cache file committed to a team
+repository can never tell CI that all is well. Safe to delete; written atomically; a file
+changed within two seconds of writing is not cached (its modification time may not show a
+second change in the same tick); unreadable or foreign cache files are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from mmb import __version__
+from mmb.findings import Finding
+
+_SCHEMA = 1
+_RACY_SECONDS = 2.0
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mmb" / "validate"
+
+
+def _cache_file(root: Path) -> Path:
+    key = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:32]
+    return cache_dir() / f"{key}.json"
+
+
+def _stat(path: Path) -> list[int]:
+    try:
+        info = path.stat()  # follows links: a receipt link's target counts
+    except OSError:
+        return [-1, -1]
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        else:
+            yield Path(entry.path)
+
+
+def fingerprint(root: Path) -> dict[str, list[int]]:
+    """Size and modification time of everything a team's findings depend on."""
+    prints: dict[str, list[int]] = {}
+    for name in ("team.yaml", "ledger.csv"):
+        prints[name] = _stat(root / name)
+    for sub in ("cases", "bank", "receipts"):
+        for path in _walk(root / sub):
+            prints[path.relative_to(root).as_posix()] = _stat(path)
+    # Every place an mmb.yaml could be found above the team (one may appear later).
+    for folder in root.resolve().parents:
+        candidate = folder / "mmb.yaml"
+        prints[str(candidate)] = _stat(candidate) if candidate.exists() else [-2, -2]
+    return prints
+
+
+def load(root: Path, now: datetime) -> tuple[list[Finding], int] | None:
+    """The cached findings and case count of a team, or None when they may be stale."""
+    try:
+        raw = json.loads(_cache_file(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    try:
+        if raw.get("schema") != _SCHEMA or raw.get("mmb") != __version__:
+            return None
+        if raw.get("root") != str(root.resolve()):
+            return None
+        valid_from = datetime.fromisoformat(raw["valid_from"])
+        valid_until = datetime.fromisoformat(raw["valid_until"])
+        if not valid_from <= now < valid_until:
+            return None
+        if raw["fingerprint"] != fingerprint(root):
+            return None
+        findings = [Finding(path=f[0], line=int(f[1]), code=f[2], message=f[3], case=f[4],
+                            severity=f[5]) for f in raw["findings"]]
+        return findings, int(raw["cases"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def store(root: Path, now: datetime, prints: dict[str, list[int]], valid_until: datetime,
+          findings: list[Finding], cases: int) -> None:
+    """Write a team's result, unless a file changed too recently to be trusted."""
+    from mmb.files import atomic_write_text
+
+    newest = max((p[1] for p in prints.values() if p[1] > 0), default=0) / 1e9
+    if newest > time.time() - _RACY_SECONDS:
+        return
+    payload: dict[str, Any] = {
+        "schema": _SCHEMA, "mmb": __version__, "root": str(root.resolve()),
+        "valid_from": now.isoformat(), "valid_until": valid_until.isoformat(),
+        "fingerprint": prints, "cases": cases,
+        "findings": [[f.path, f.line, f.code, f.message, f.case, f.severity]
+                     for f in findings],
+    }
+    target = _cache_file(root)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, json.dumps(payload, ensure_ascii=False))
+    except OSError:
+        return  # a read-only home or full disk: validating still works, just not faster
+
+
+def valid_until(doc: Any, now: datetime) -> datetime:
+    """The first moment after `now` at which a date-dependent finding of this team could
+    change: findings about age, grace and pending cases are worded in days or hours."""
+    limit = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+    team = doc.team
+    hours = team.rules.decision_hours if team is not None else 24
+    next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    for c in doc.cases:
+        case = c.case
+        if case is None:
+            continue
+        if case.decision is None:
+            due = case.opened + timedelta(hours=hours)
+            if due > now:
+                limit = min(limit, due)
+            if now - case.opened < timedelta(hours=48):
+                limit = min(limit, next_hour)  # "waiting for N hours" changes every hour
+        elif case.decision.at > now:
+            limit = min(limit, case.decision.at)
+    return limit
