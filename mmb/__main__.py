@@ -1,3 +1,3 @@
-from mmb.cli import main
+from mmb.entry import main
 
 main()

@@ -516,12 +516,18 @@ def _team_root(team: Path | None) -> Path:
     return team
 
 
+def render_top_help(width: int = 80) -> str:
+    """`mmb --help` as Typer renders it, at a fixed width (see `mmb._help`)."""
+    import typer.main
+    from typer._click import Context
+
+    command = typer.main.get_command(app)
+    context = Context(command, info_name="mmb", terminal_width=width, max_content_width=width)
+    return command.get_help(context) + "\n"
+
+
 def main() -> None:
-    """Console entry point: run the app, turning failures into one plain line."""
-    if sys.argv[1:] in (["--version"], ["-V"]):
-        # Answer before importing anything else: start-up time matters in scripts.
-        sys.stdout.write(f"mmb {__version__}\n")
-        return
+    """Run the app, turning failures into one plain line (see `mmb.entry`)."""
     try:
         app()
     except MmbError as exc:
