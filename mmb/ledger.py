@@ -51,13 +51,18 @@ def header_line() -> str:
     return ",".join(LEDGER_COLUMNS) + "\n"
 
 
+_FORMULA_CHARS = frozenset(_FORMULA_START)
+
+
 def csv_safe(text: str) -> str:
     """A text cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    if text.startswith(_FORMULA_START):
+    if text and text[0] in _FORMULA_CHARS:
         text = "'" + text
-    # csv quotes a cell holding "\n" but not one holding a bare "\r", which would then
-    # split the row: carriage returns inside a cell are stored as line breaks.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        # csv quotes a cell holding "\n" but not one holding a bare "\r", which would
+        # then split the row: carriage returns inside a cell are stored as line breaks.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def csv_unescape(text: str) -> str:
@@ -198,21 +203,19 @@ def _parse_row(cells: list[str], index: dict[str, int], row_no: int, rel: str,
             count=len(cells), expected=len(index))))
         return None
 
-    def cell(name: str) -> str:
-        value = cells[index[name]].strip()
-        return csv_unescape(value) if name in TEXT_COLUMNS else value
-
+    # One pass over the cells in column order (this runs for every row of a big ledger).
+    (id_, day_text, amount_text, balance_text, counterparty, counterparty_iban, description,
+     source, case, kind, receipt, note) = (
+        _text_cell(cells[index[c]]) if c in TEXT_COLUMNS else cells[index[c]].strip()
+        for c in LEDGER_COLUMNS)
     problems: list[str] = []
-    day = _parse_date(cell("date"))
+    day = _parse_date(day_text)
     if day is None:
-        problems.append(msg.LEDGER_BAD_DATE.format(value=cell("date")))
-    amount = _parse_amount(cell("amount"), problems, "amount")
-    balance = _parse_amount(cell("balance"), problems, "balance") if cell("balance") else None
-    kind = cell("kind")
+        problems.append(msg.LEDGER_BAD_DATE.format(value=day_text))
+    amount = _parse_amount(amount_text, problems, "amount")
+    balance = _parse_amount(balance_text, problems, "balance") if balance_text else None
     if kind and kind not in KINDS:
         problems.append(msg.LEDGER_BAD_KIND.format(value=kind, kinds=", ".join(KINDS)))
-    note = cell("note")
-    receipt = cell("receipt")
     if kind == "other" and not note:
         problems.append(msg.LEDGER_NOTE_OTHER)
     if receipt == MISSING_RECEIPT and not note:
@@ -221,11 +224,15 @@ def _parse_row(cells: list[str], index: dict[str, int], row_no: int, rel: str,
         out.append(finding("MMB002", rel, row_no, problem))
     if day is None or amount is None:
         return None
-    return LedgerRow(id=cell("id"), date=day, amount=amount, balance=balance,
-                     counterparty=cell("counterparty"), counterparty_iban=cell("counterparty_iban"),
-                     description=cell("description"), source=cell("source"),
-                     case=cell("case").lstrip("#"), kind=kind if kind in KINDS else "",
-                     receipt=receipt, note=note, row=row_no)
+    return LedgerRow(id=id_, date=day, amount=amount, balance=balance,
+                     counterparty=counterparty, counterparty_iban=counterparty_iban,
+                     description=description, source=source, case=case.lstrip("#"),
+                     kind=kind if kind in KINDS else "", receipt=receipt, note=note, row=row_no)
+
+
+def _text_cell(value: str) -> str:
+    value = value.strip()
+    return csv_unescape(value) if value[:1] == "'" else value
 
 
 def _parse_date(text: str) -> date | None:
