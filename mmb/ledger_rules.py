@@ -247,14 +247,15 @@ def check_exports(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
 
 
 def check_balances(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
-                   rel: str = LEDGER_FILE) -> list[Finding]:
-    """MMB207: per account, each balance equals the previous balance plus the amount; an
-    export's opening balance equals the closing balance before it (no missing period)."""
+                   rel: str = LEDGER_FILE, only_account: str | None = None) -> list[Finding]:
+    """MMB207: per account, each balance equals the previous balance plus the amount, so a
+    missing period between two exports shows. A row's account is its export's; a team with
+    a single account (`only_account`) chains every row, also those whose export is archived."""
     account_of = {e.source: e.accounts[0] for e in exports if len(e.accounts) == 1}
     out: list[Finding] = []
     last: dict[str, LedgerRow] = {}
     for r in rows:
-        account = account_of.get(r.source)
+        account = account_of.get(r.source, only_account)
         if account is None or r.balance is None:
             continue
         prev = last.get(account)
@@ -282,7 +283,8 @@ def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRo
     out += check_unexplained(rows)
     out += check_case_links(rows, cases)
     out += check_receipts(rows, root, team.rules.receipt_grace_days, today)
-    out += check_balances(rows, exports)
+    only = team.accounts[0].iban if len(team.accounts) == 1 else None
+    out += check_balances(rows, exports, only_account=only)
     out += check_cash(rows, exports, team.rules.allow_cash, matches=matches)
     out = [f.rebase(prefix) for f in out]
     out += check_unpaid(docs, rows, team.rules.unpaid_warning_days, today)

@@ -409,3 +409,11 @@ def test_one_reconcile_of_the_example_exports_gives_the_cash_book(team, tmp_path
     assert again.added == 0 and not again.written
     for account, bank, computed in result.balances:
         assert bank == computed, account
+
+
+def test_mmb207_without_exports_for_a_single_account_team(make_team):
+    # The exports were archived away; the ledger's own balances must still chain.
+    rows = [row("2026-01-10", "100.00", "100.00", source="bank/old.csv", kind="deposit"),
+            row("2026-02-10", "-5.00", "90.00", source="bank/old.csv", kind="bank_costs")]
+    _, found = _rules(make_team, rows)
+    assert codes(found) == [("MMB207", "ledger.csv", 3)]
