@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,16 +50,23 @@ def _stat(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _walk(folder: Path) -> Iterable[Path]:
+def _walk(folder: str, rel: str, into: dict[str, list[int]]) -> None:
+    """Stat every file below `folder` into `into` (plain strings: this runs for every
+    receipt of a city, tens of thousands of files)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
+        name = f"{rel}/{entry.name}"
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        else:
-            yield Path(entry.path)
+            _walk(entry.path, name, into)
+            continue
+        try:
+            info = entry.stat()  # follows links: a receipt link's target counts
+            into[name] = [info.st_size, info.st_mtime_ns]
+        except OSError:
+            into[name] = [-1, -1]
 
 
 def fingerprint(root: Path) -> dict[str, list[int]]:
@@ -69,8 +75,7 @@ def fingerprint(root: Path) -> dict[str, list[int]]:
     for name in ("team.yaml", "ledger.csv"):
         prints[name] = _stat(root / name)
     for sub in ("cases", "bank", "receipts"):
-        for path in _walk(root / sub):
-            prints[path.relative_to(root).as_posix()] = _stat(path)
+        _walk(str(root / sub), sub, prints)
     # Every place an mmb.yaml could be found above the team (one may appear later).
     for folder in root.resolve().parents:
         candidate = folder / "mmb.yaml"
