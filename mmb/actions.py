@@ -28,6 +28,7 @@ from mmb.rules import (
     Approval,
     approvals_of,
     budget_available,
+    cap_period_text,
     check_budget,
     check_decision,
     check_household_cap,
@@ -163,8 +164,6 @@ def new_case(root: Path, *, household: str, category: str, amount: Decimal, by: 
              purpose: str, opened: datetime, alternatives: Sequence[str] = (),
              now: datetime) -> NewCase:
     """Create `cases/<year>-<next>.yaml`; refuse personal data, unknown members/categories."""
-    from mmb.rules import _cap_period_text
-
     with TeamLock(root):
         ctx = open_team(root)
         member = ctx.member(by, "--by")
@@ -202,7 +201,7 @@ def new_case(root: Path, *, household: str, category: str, amount: Decimal, by: 
     total, _ = household_total(ctx.team, approvals, household, opened)
     cap = ctx.team.rules.household_cap
     return NewCase(case_id, path, household, total, None if cap is None else cap - total,
-                   _cap_period_text(ctx.team.rules.household_cap_period, opened))
+                   cap_period_text(ctx.team.rules.household_cap_period, opened))
 
 
 def _plain(data: Any) -> Any:

@@ -67,9 +67,6 @@ class LineMap:
     def has(self, *key: str | int) -> bool:
         return tuple(key) in self._lines
 
-    def to_dict(self) -> dict[Key, int]:
-        return dict(self._lines)
-
 
 @dataclass
 class YamlDoc:

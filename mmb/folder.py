@@ -63,9 +63,6 @@ class TeamDoc:
         """The team folder relative to the folder its paths are reported against."""
         return relpath(self.root, self.base) if self.base is not None else "."
 
-    def case_by_id(self) -> dict[str, CaseDoc]:
-        return {c.case.id: c for c in self.cases if c.case is not None}
-
 
 def find_team_root(start: Path) -> Path:
     """The nearest folder at or above `start` holding team.yaml (for -C default)."""
@@ -120,7 +117,7 @@ class DefaultsCache:
         doc = load_yaml(path, rel)
         data = {}
         if isinstance(doc.data, dict):
-            problems = model_findings(Defaults, doc.data, doc, rel)
+            problems = validate_model(Defaults, doc.data, doc, rel)[1]
             doc.findings.extend(problems)
             data = {k: v for k, v in doc.data.items() if k in Defaults.model_fields}
             if not isinstance(data.get("rules"), dict):
@@ -235,11 +232,6 @@ def load_case(path: Path, rel: str) -> CaseDoc:
     doc.findings.extend(problems)
     cdoc.case = case
     return cdoc
-
-
-def model_findings(model: type[BaseModel], data: Any, doc: YamlDoc, rel: str) -> list[Finding]:
-    """Schema findings of `data` against `model`."""
-    return validate_model(model, data, doc, rel)[1]
 
 
 def validate_model(

@@ -305,7 +305,8 @@ def _in_cap_period(period: CapPeriod, earlier: datetime, current: datetime) -> b
     return current - timedelta(days=365) < earlier <= current
 
 
-def _cap_period_text(period: CapPeriod, at: datetime) -> str:
+def cap_period_text(period: CapPeriod, at: datetime) -> str:
+    """The cap period ending at `at`, in words ("in 2026", "in the 365 days up to ...")."""
     if period is CapPeriod.ever:
         return msg.CAP_PERIOD_EVER
     if period is CapPeriod.calendar_year:
@@ -335,7 +336,7 @@ def check_household_cap(team: Team, approvals: Sequence[Approval]) -> list[Findi
         total = sum((p.amount for p in prior), ZERO) + a.amount
         if total > cap:
             out.append(finding("MMB103", a.rel, a.line, msg.CAP_EXCEEDED.format(
-                household=a.household, total=euro(total), period=_cap_period_text(period, a.at),
+                household=a.household, total=euro(total), period=cap_period_text(period, a.at),
                 cap=euro(cap), over=euro(total - cap),
                 earlier=_earlier(prior)), a.case_id))
         by_household[a.household].append(a)
