@@ -460,7 +460,7 @@ def _collect_team(facts: Facts, index: int, prefix: str, doc: TeamDoc, now: date
             household=paid_for.household if paid_for and linked else "",
             receipt=receipt_status(r), counterparty=r.counterparty, note=r.note))
     ledger_rel = LEDGER_FILE if doc.team_rel == "." else f"{doc.team_rel}/{LEDGER_FILE}"
-    for f in check_team(doc, now) + check_cash_book(doc, now):
+    for f in check_team(doc, now) + check_cash_book(doc, now, ledger):
         if _concerns_year(f, year, ledger_rel, rows_by_line, in_year, cases):
             findings.add(f.rebase(prefix))
 

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from mmb import messages as msg
 from mmb.folder import TeamDoc
+from mmb.ledger import Ledger
 from mmb.models import Outcome
 from mmb.money import euro
 from mmb.rules import ZERO, approvals_of, budget_available, count_votes, household_total
@@ -64,12 +65,13 @@ class Status:
 
 def build_status(doc: TeamDoc, now: datetime, year: int) -> Status:
     """Budget, approvals and waiting cases of one team for `year`, as of `now`."""
+    from mmb.ledger import read_ledger
     from mmb.rules import check_team
-
-    team = doc.team
     from mmb.validate import check_cash_book
 
-    problems = sum(1 for f in check_team(doc, now) + check_cash_book(doc, now)
+    team = doc.team
+    ledger = read_ledger(doc.root)
+    problems = sum(1 for f in check_team(doc, now) + check_cash_book(doc, now, ledger)
                    if f.level == "error")
     if team is None:
         return Status(team=str(doc.root), year=year, budget=None, approved=ZERO,
@@ -99,17 +101,14 @@ def build_status(doc: TeamDoc, now: datetime, year: int) -> Status:
             case.id, case.category, case.amount, hours, len(tally.approvals), team.rules.quorum,
             hours > team.rules.decision_hours, headroom))
     status.waiting.sort(key=lambda w: -w.age_hours)
-    _cash_book(doc, status, now)
+    _cash_book(doc, ledger, status, now)
     return status
 
 
-def _cash_book(doc: TeamDoc, status: Status, now: datetime) -> None:
+def _cash_book(doc: TeamDoc, ledger: Ledger, status: Status, now: datetime) -> None:
     """Spent, approved-but-unpaid and payments without receipt, from ledger.csv."""
-    from mmb.ledger import read_ledger
-
     team = doc.team
     assert team is not None
-    ledger = read_ledger(doc.root)
     rows = ledger.rows
     if ledger.exists:
         status.spent = sum((-r.amount for r in rows

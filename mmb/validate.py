@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mmb.findings import Finding, count, sort_findings
 from mmb.folder import DefaultsCache, TeamDoc, find_teams, load_team
+from mmb.ledger import Ledger
 
 
 @dataclass
@@ -65,9 +66,12 @@ def load_folders(folders: Sequence[str]) -> list[tuple[str, TeamDoc]]:
     return loaded
 
 
-def check_cash_book(team: TeamDoc, now: datetime) -> list[Finding]:
-    """The ledger rules (MMB2xx) of one team, with paths like the case findings."""
-    from mmb.ledger import LEDGER_FILE, read_ledger
+def check_cash_book(team: TeamDoc, now: datetime, ledger: Ledger | None = None) -> list[Finding]:
+    """The ledger rules (MMB2xx) of one team, with paths like the case findings.
+
+    `ledger`: the team's ledger.csv when the caller has read it already (it is the largest
+    file of a team; read it once)."""
+    from mmb.ledger import read_ledger
     from mmb.ledger_rules import check_ledger
     from mmb.reconcile import export_files, load_exports_for_validate
 
@@ -76,11 +80,12 @@ def check_cash_book(team: TeamDoc, now: datetime) -> list[Finding]:
     def rel(path: str) -> str:
         return path if prefix == "." else f"{prefix}/{path}"
 
-    ledger = read_ledger(team.root, rel(LEDGER_FILE))
+    if ledger is None:
+        ledger = read_ledger(team.root)
     if not ledger.exists and not export_files(team.root):
         return []
     views, problems = load_exports_for_validate(team.root, team.team, rel)
-    found = ledger.findings + problems
+    found = [f.rebase(prefix) for f in ledger.findings] + problems
     if team.team is not None and ledger.readable:
         found += check_ledger(team=team.team, docs=team.cases, rows=ledger.rows,
                               exports=views, root=team.root, now=now, prefix=prefix)
