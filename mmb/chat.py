@@ -97,6 +97,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Literal, NamedTuple
 
+from mmb import messages as msg
 from mmb.errors import InputError
 
 __all__ = [
@@ -111,50 +112,6 @@ __all__ = [
     "parse_chat_text",
     "read_chat",
 ]
-
-# =========================================================================== user-facing text
-# Every string a user can see, in plain English, kept together so they can move into one
-# catalogue for translation. {file} is the export's path (for a zip: "chat.zip (_chat.txt)").
-
-ERR_CANNOT_READ = "{file}: cannot read the chat export ({detail})"
-ERR_TOO_BIG = (
-    "{file}: the chat export is {size} MB, over the {limit} MB that mmb reads; "
-    "export the chat again without media, or pass only the .txt inside"
-)
-ERR_ZIP_TOO_BIG = (
-    "{file}: the zip is {size} MB, over the {limit} MB that mmb opens; "
-    "export the chat again without media"
-)
-ERR_EMPTY = "{file}: the chat export is empty; export the chat again from WhatsApp"
-ERR_BINARY = "{file}: this is not a text file; pass the .txt or .zip that WhatsApp exported"
-ERR_NOT_UTF8 = (
-    "{file}:{line}: this is not UTF-8 text; pass the file exactly as WhatsApp exported it"
-)
-ERR_NO_MESSAGES = (
-    "{file}: no WhatsApp messages found (no line starts with a date and time, like "
-    "'[22-11-2026 14:05:09] Name: text' or '22-11-2026 14:05 - Name: text'); "
-    "pass the .txt or .zip that WhatsApp exported"
-)
-ERR_BAD_ZIP = "{file}: this zip cannot be read ({detail}); export the chat again"
-ERR_ZIP_NO_TXT = (
-    "{file}: the zip holds no chat text (_chat.txt or one .txt file); export the chat again"
-)
-ERR_ZIP_MANY_TXT = (
-    "{file}: the zip holds several .txt files ({names}) and no _chat.txt; "
-    "unzip it and pass the chat's .txt file"
-)
-
-REASON_SYSTEM = "system message, not a vote"
-REASON_MEDIA = "photo, file or location, not a text vote"
-REASON_QUESTION = "a question, not a vote"
-REASON_NOT_MEMBER = "sender not a member"
-REASON_NO_CASE = "no case id"
-REASON_SHORT_CASE = "case id not clear ({found}; a case id has three digits, like {example})"
-REASON_TWO_CASES = "two case ids ({ids})"
-REASON_MANY_CASES = "{count} case ids ({ids})"
-REASON_UNCLEAR = "vote word unclear ({words})"
-REASON_LONG = "long message ({count} words); read it and record the vote by hand"
-# =========================================================================== end of user text
 
 VoteValue = Literal["approve", "object", "abstain"]
 
@@ -374,7 +331,9 @@ def _load_bytes(path: Path) -> tuple[bytes, str]:
             if head in _ZIP_MAGIC:
                 if size is not None and size > MAX_ZIP_BYTES:
                     raise InputError(
-                        ERR_ZIP_TOO_BIG.format(file=path, size=_mb(size), limit=_mb(MAX_ZIP_BYTES))
+                        msg.CHAT_ZIP_TOO_BIG.format(
+                            file=path, size=_mb(size), limit=_mb(MAX_ZIP_BYTES)
+                        )
                     )
                 fh.seek(0)
                 return _load_zip(fh, path)
@@ -383,7 +342,7 @@ def _load_bytes(path: Path) -> tuple[bytes, str]:
             # Read one byte over the cap so growing or special files are caught too.
             data = head + fh.read(MAX_CHAT_BYTES + 1 - len(head))
     except OSError as exc:
-        raise InputError(ERR_CANNOT_READ.format(file=path, detail=_os_detail(exc))) from None
+        raise InputError(msg.CHAT_CANNOT_READ.format(file=path, detail=_os_detail(exc))) from None
     if len(data) > MAX_CHAT_BYTES:
         raise InputError(_too_big(str(path), len(data)))
     return data, str(path)
@@ -408,7 +367,7 @@ def _load_zip(fh: BinaryIO, path: Path) -> tuple[bytes, str]:
         ValueError,
         zlib.error,
     ) as exc:
-        raise InputError(ERR_BAD_ZIP.format(file=path, detail=_zip_detail(exc))) from None
+        raise InputError(msg.CHAT_BAD_ZIP.format(file=path, detail=_zip_detail(exc))) from None
     if len(data) > MAX_CHAT_BYTES:
         raise InputError(_too_big(label, len(data)))
     return data, label
@@ -432,9 +391,9 @@ def _chat_member(zf: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise InputError(ERR_ZIP_NO_TXT.format(file=path))
+        raise InputError(msg.CHAT_ZIP_NO_TXT.format(file=path))
     names = ", ".join(sorted(i.filename for i in candidates)[:5])
-    raise InputError(ERR_ZIP_MANY_TXT.format(file=path, names=names))
+    raise InputError(msg.CHAT_ZIP_MANY_TXT.format(file=path, names=names))
 
 
 def _regular_size(fh: BinaryIO) -> int | None:
@@ -444,20 +403,20 @@ def _regular_size(fh: BinaryIO) -> int | None:
 
 def _decode(data: bytes, label: str) -> str:
     if not data:
-        raise InputError(ERR_EMPTY.format(file=label))
+        raise InputError(msg.CHAT_EMPTY.format(file=label))
     if b"\x00" in data:
-        raise InputError(ERR_BINARY.format(file=label))
+        raise InputError(msg.CHAT_BINARY.format(file=label))
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(ERR_NOT_UTF8.format(file=label, line=line)) from None
+        raise InputError(msg.CHAT_NOT_UTF8.format(file=label, line=line)) from None
 
 
 def _too_big(label: str, size: int) -> str:
-    return ERR_TOO_BIG.format(file=label, size=_mb(size), limit=_mb(MAX_CHAT_BYTES))
+    return msg.CHAT_TOO_BIG.format(file=label, size=_mb(size), limit=_mb(MAX_CHAT_BYTES))
 
 
 def _mb(size: int) -> str:
@@ -472,10 +431,10 @@ def _os_detail(exc: OSError) -> str:
 
 def _zip_detail(exc: Exception) -> str:
     if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
-        return "it is password-protected"
+        return msg.CHAT_ZIP_ENCRYPTED
     if isinstance(exc, NotImplementedError):
-        return "it uses a compression method mmb cannot read"
-    return "it is damaged or not a zip"
+        return msg.CHAT_ZIP_COMPRESSION
+    return msg.CHAT_ZIP_DAMAGED
 
 
 # =========================================================================== parsing
@@ -492,10 +451,10 @@ def parse_chat_text(text: str, *, source: str = "chat") -> list[ChatMessage]:
         raise InputError(_too_big(source, len(text.encode("utf-8", errors="replace"))))
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise InputError(ERR_EMPTY.format(file=source))
+        raise InputError(msg.CHAT_EMPTY.format(file=source))
     shape, day_first = _survey(text)
     if shape is None:
-        raise InputError(ERR_NO_MESSAGES.format(file=source))
+        raise InputError(msg.CHAT_NO_MESSAGES.format(file=source))
 
     messages: list[ChatMessage] = []
     pending: _Pending | None = None
@@ -1030,19 +989,19 @@ def extract_votes(
     """
     votes: list[ChatVote] = []
     skipped: list[Unattributed] = []
-    for msg in messages:
-        reading = _read_vote(msg.text)
+    for message in messages:
+        reading = _read_vote(message.text)
         if reading is None or (not reading.counts and not reading.voor_only):
             continue  # ordinary chat
-        reason, member = _judge(msg, reading, resolve_sender)
+        reason, member = _judge(message, reading, resolve_sender)
         if reason is not None or member is None:
             skipped.append(
                 Unattributed(
-                    at=msg.at,
-                    sender=msg.sender,
-                    line=msg.line,
-                    reason=reason or REASON_NOT_MEMBER,
-                    excerpt=_excerpt(msg.text),
+                    at=message.at,
+                    sender=message.sender,
+                    line=message.line,
+                    reason=reason or msg.CHAT_REASON_NOT_MEMBER,
+                    excerpt=_excerpt(message.text),
                 )
             )
             continue
@@ -1051,9 +1010,9 @@ def extract_votes(
                 case_id=reading.case_ids[0],
                 member=member,
                 vote=_vote_value(reading.words[0][1]),
-                at=msg.at,
-                line=msg.line,
-                sender=msg.sender,
+                at=message.at,
+                line=message.line,
+                sender=message.sender,
                 note=reading.note,
             )
         )
@@ -1067,34 +1026,34 @@ def _vote_value(kind: _Kind) -> VoteValue:
 
 
 def _judge(
-    msg: ChatMessage, reading: _Reading, resolve_sender: Callable[[str], str | None]
+    message: ChatMessage, reading: _Reading, resolve_sender: Callable[[str], str | None]
 ) -> tuple[str | None, str | None]:
     """(reason it is not a vote, member id); the reason is None for a vote."""
-    if msg.system:
-        return REASON_SYSTEM, None
-    if msg.media:
-        return REASON_MEDIA, None
+    if message.system:
+        return msg.CHAT_REASON_SYSTEM, None
+    if message.media:
+        return msg.CHAT_REASON_MEDIA, None
     if reading.question:
-        return REASON_QUESTION, None
-    member = resolve_sender(msg.sender)
+        return msg.CHAT_REASON_QUESTION, None
+    member = resolve_sender(message.sender)
     if member is None:
-        return REASON_NOT_MEMBER, None
+        return msg.CHAT_REASON_NOT_MEMBER, None
     ids = [*reading.case_ids, *reading.short_ids]
     if not reading.case_ids and len(reading.short_ids) == 1:
         year, number = reading.short_ids[0].split("-")
         example = f"{year}-{int(number):03d}"
-        return REASON_SHORT_CASE.format(found=reading.short_ids[0], example=example), None
+        return msg.CHAT_REASON_SHORT_CASE.format(found=reading.short_ids[0], example=example), None
     if not ids:
-        return REASON_NO_CASE, None
+        return msg.CHAT_REASON_NO_CASE, None
     if len(ids) == 2:
-        return REASON_TWO_CASES.format(ids=", ".join(ids)), None
+        return msg.CHAT_REASON_TWO_CASES.format(ids=", ".join(ids)), None
     if len(ids) > 2:
-        return REASON_MANY_CASES.format(count=len(ids), ids=", ".join(ids)), None
+        return msg.CHAT_REASON_MANY_CASES.format(count=len(ids), ids=", ".join(ids)), None
     if reading.voor_only:
-        return REASON_UNCLEAR.format(words="voor"), None
+        return msg.CHAT_REASON_UNCLEAR.format(words="voor"), None
     kinds = {kind for _, kind in reading.words}
     if len(kinds) > 1 or "negated" in kinds:
-        return REASON_UNCLEAR.format(words=_unclear_words(reading.words)), None
+        return msg.CHAT_REASON_UNCLEAR.format(words=_unclear_words(reading.words)), None
     if reading.word_count > LONG_MESSAGE_WORDS:
-        return REASON_LONG.format(count=reading.word_count), None
+        return msg.CHAT_REASON_LONG.format(count=reading.word_count), None
     return None, member

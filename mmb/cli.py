@@ -39,7 +39,7 @@ def _now() -> datetime:
         try:
             return datetime.strptime(pinned.strip(), "%Y-%m-%d %H:%M")
         except ValueError:
-            raise UsageError(f"MMB_NOW={pinned!r} is not YYYY-MM-DD HH:MM") from None
+            raise UsageError(msg.CLI_NOW_BAD.format(value=pinned)) from None
     return datetime.now()
 
 
@@ -215,11 +215,11 @@ def case_new(
     root = _team_root(team)
     missing: list[str] = []
     values = {
-        "by": _ask(by, "--by", "Requested by (member id)", missing),
-        "household": _ask(household, "--household", "Household code", missing),
-        "category": _ask(category, "--category", "Category", missing),
-        "amount": _ask(amount, "--amount", "Amount (euros)", missing),
-        "purpose": _ask(purpose, "--purpose", "Purpose (no names or numbers)", missing),
+        "by": _ask(by, "--by", msg.ASK_REQUESTED_BY, missing),
+        "household": _ask(household, "--household", msg.ASK_HOUSEHOLD, missing),
+        "category": _ask(category, "--category", msg.ASK_CATEGORY, missing),
+        "amount": _ask(amount, "--amount", msg.ASK_AMOUNT, missing),
+        "purpose": _ask(purpose, "--purpose", msg.ASK_PURPOSE, missing),
     }
     if missing:
         raise UsageError(msg.OPTIONS_MISSING.format(options=", ".join(missing)))
@@ -281,7 +281,7 @@ def votes_import(
 
     result = actions.import_chat_votes(_team_root(team), chat, dry_run=dry_run, now=_now())
     if result.recorded:
-        verb = "Would record" if dry_run else "Recorded"
+        verb = msg.IMPORT_VERB_DRY_RUN if dry_run else msg.IMPORT_VERB_RECORDED
         typer.echo(msg.IMPORT_RECORDED.format(verb=verb, count=len(result.recorded)))
         for v in result.recorded:
             typer.echo(msg.IMPORT_RECORDED_ROW.format(id=v.case_id, member=v.member,
@@ -296,7 +296,7 @@ def votes_import(
         for n in result.not_recorded:
             typer.echo(msg.IMPORT_NOT_RECORDED_ROW.format(
                 at=actions.fmt_time(n.at), sender=n.sender, line=n.line, reason=n.reason,
-                excerpt=f' "{n.excerpt}"' if n.excerpt else ""))
+                excerpt=msg.IMPORT_EXCERPT.format(excerpt=n.excerpt) if n.excerpt else ""))
 
 
 def _print_decided(result: object) -> None:
@@ -413,7 +413,7 @@ def household(
             return
     if client_number is None:
         if sys.stdin.isatty():
-            client_number = str(typer.prompt("Client number", hide_input=True))
+            client_number = str(typer.prompt(msg.ASK_CLIENT_NUMBER, hide_input=True))
         else:
             raise UsageError(msg.HOUSEHOLD_EMPTY)
     typer.echo(actions.household_code(actions.household_secret(name), client_number))
@@ -534,7 +534,7 @@ def main() -> None:
         sys.stderr.write(f"mmb: {exc.message}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("mmb: interrupted\n")
+        sys.stderr.write(f"mmb: {msg.CLI_INTERRUPTED}\n")
         sys.exit(130)
     except Exception as exc:
         sys.stderr.write(f"mmb: {msg.INTERNAL_ERROR.format(kind=type(exc).__name__)}\n")

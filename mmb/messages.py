@@ -254,3 +254,112 @@ STATUS_UNPAID_ROW = "{id}  {amount}  approved {days} day(s) ago"
 STATUS_NO_RECEIPT = "Payments without receipt ({count}):"
 STATUS_NO_RECEIPT_ROW = "ledger.csv row {row}: {day}  {amount}  case {id}  ({days} day(s) ago)"
 R_MORE = "  ... and {count} more: `mmb validate` lists them all."
+
+# --------------------------------------------------------------------------- bank exports
+# Each starts with {where}: the file, zip member and line (`mmb.banks.base.Source.where`),
+# names what is wrong in plain words and says what to do.
+BANK_CANNOT_OPEN = "{where}: cannot be read ({reason}). Check that the file exists and that you may read it."
+BANK_TOO_LARGE = "{where}: the file is {size_mb} MB; mmb reads bank exports of at most {limit_mb} MB. Download a shorter period."
+BANK_EMPTY = "{where}: the file is empty. Download the export from your bank again."
+BANK_UNKNOWN_FORMAT = "{where}: this is not a bank export mmb can read. mmb reads: {formats}. Download the transactions of the team account again in one of these formats and replace this file."
+BANK_OTHER_EXPORT = "{where}: this is {what}, not the transactions of a current account. Download the transactions (af- en bijschrijvingen) of the team account instead."
+BANK_INTERNAL = "{where}: mmb could not read this {format_name} file ({reason}). The file may be damaged: download it again. If that does not help, report this message to the mmb maintainers."
+BANK_CSV_BROKEN = "{where}: the CSV is damaged ({reason}). The file was probably cut off or edited in a spreadsheet; download the export again."
+BANK_NO_HEADER_COLUMN = "{where}: the header of this {format_name} file has no column {column!r}. The file was probably edited; download the export again."
+BANK_TOO_FEW_COLUMNS = "{where}: this row has {found} columns where the {format_name} export has {expected}. The file looks cut off or edited; download the export again."
+BANK_TOO_MANY_COLUMNS = "{where}: this row has {found} columns where the {format_name} export has {expected}. A text probably holds an unquoted separator, or the file was edited; download the export again."
+BANK_BAD_ROW = "{where}: this line does not have the layout of a {format_name} export. The file looks cut off or edited; download the export again."
+BANK_BAD_AMOUNT = "{where}: {value!r} ({column}) is not an amount as the {format_name} export writes them (e.g. {example}). The file looks damaged or edited; download the export again."
+BANK_BAD_DATE = "{where}: {value!r} ({column}) is not a valid date written as {pattern}. The file looks damaged or edited; download the export again."
+BANK_BAD_VALUE = "{where}: {value!r} ({column}) should be one of {allowed}. The file looks damaged or edited; download the export again."
+BANK_XML_BROKEN = "{where}: the XML is damaged ({reason}); the file looks cut off. Download the statement again."
+BANK_XML_FORBIDDEN = "{where}: the XML declares a document type or entities ({reason}). Bank statements never do, so mmb refuses to read it. Download the statement again from your bank."
+BANK_XML_MISSING = "{where}: this CAMT.053 {element_kind} has no {element}. The file looks damaged or edited; download the statement again."
+BANK_MT940_NO_STATEMENT = "{where}: no MT940 statement found (no :20: ... :62F: block). Download the statement again."
+BANK_MT940_MISSING_TAG = "{where}: the MT940 statement that starts here has no {what} ({tag}); the file looks cut off. Download the statement again."
+BANK_MT940_BAD_TAG = "{where}: cannot read the MT940 {tag} line {value!r}. The file looks damaged or edited; download the statement again."
+BANK_ZIP_BROKEN = "{where}: the zip file is damaged ({reason}). Download it again."
+BANK_ZIP_UNSAFE = "{where}: the zip holds an entry with an unsafe name or type ({name!r}); mmb refuses such zips. Download the export again from your bank."
+BANK_ZIP_TOO_BIG = "{where}: the zip holds more than {limit_mb} MB or more than {limit_members} files once unpacked; mmb refuses it. Download a shorter period."
+BANK_ZIP_ENCRYPTED = "{where}: the zip is password protected ({name!r}). Unpack it yourself and put the statement files in bank/."
+BANK_ZIP_EMPTY = "{where}: the zip holds no statement files. Download the export again."
+BANK_ZIP_NESTED = "{where}: the zip holds another zip ({name!r}). Unpack it and put the statement files in bank/."
+BANK_ZIP_MIXED = "{where}: the zip mixes different export formats ({formats}). Put each export in bank/ as a file of its own."
+#: The {what} of BANK_OTHER_EXPORT: exports recognisably not a current account's transactions.
+BANK_OTHER_ING_SAVINGS = "an ING savings-account export"
+BANK_OTHER_ING_BALANCE_HISTORY = "an ING balance history"
+BANK_OTHER_RABOBANK_CREDIT_CARD = "a Rabobank credit-card export"
+#: The format name of an export read from a zip (the readers' names are bank product names).
+BANK_FORMAT_IN_ZIP = "{format_name} (zip)"
+#: Joins the allowed values in BANK_BAD_VALUE: 'af' or 'bij'.
+BANK_ALLOWED_OR = " or "
+# The {column} of the messages above for exports without a header line (the other readers
+# name the column as the file's header does).
+BANK_COLUMN_DATE = "date"
+BANK_COLUMN_AMOUNT = "amount"
+BANK_COLUMN_BALANCE = "balance"
+BANK_COLUMN_DEBIT_CREDIT = "debit/credit"
+BANK_COLUMN_TRANSACTION_DATE = "transaction date"
+BANK_COLUMN_BOOKING_DATE = "booking date"
+BANK_COLUMN_JOURNAL_DATE = "journal date"
+BANK_COLUMN_START_BALANCE = "start balance"
+BANK_COLUMN_END_BALANCE = "end balance"
+BANK_COLUMN_BALANCE_BEFORE = "balance before"
+BANK_MT940_TAG_DATE = ":{tag}: date"
+BANK_MT940_TAG_AMOUNT = ":{tag}: amount"
+# The {what} of BANK_MT940_MISSING_TAG.
+BANK_MT940_ACCOUNT = "account"
+BANK_MT940_OPENING_BALANCE = "opening balance"
+BANK_MT940_CLOSING_BALANCE = "closing balance"
+# The {element_kind} and {element} of BANK_XML_MISSING.
+BANK_CAMT_FILE = "file"
+BANK_CAMT_STATEMENT = "statement"
+BANK_CAMT_BALANCE = "balance"
+BANK_CAMT_ENTRY = "entry"
+BANK_CAMT_NO_STATEMENT = "statement (BkToCstmrStmt/Stmt)"
+BANK_CAMT_NO_ACCOUNT = "account (Acct/Id/IBAN)"
+BANK_CAMT_NO_BOOKING_DATE = "booking date (BookgDt)"
+
+# --------------------------------------------------------------------------- WhatsApp chat exports
+# {file} is the export's path (for a zip: "chat.zip (_chat.txt)").
+CHAT_CANNOT_READ = "{file}: cannot read the chat export ({detail})"
+CHAT_TOO_BIG = "{file}: the chat export is {size} MB, over the {limit} MB that mmb reads; export the chat again without media, or pass only the .txt inside"
+CHAT_ZIP_TOO_BIG = "{file}: the zip is {size} MB, over the {limit} MB that mmb opens; export the chat again without media"
+CHAT_EMPTY = "{file}: the chat export is empty; export the chat again from WhatsApp"
+CHAT_BINARY = "{file}: this is not a text file; pass the .txt or .zip that WhatsApp exported"
+CHAT_NOT_UTF8 = "{file}:{line}: this is not UTF-8 text; pass the file exactly as WhatsApp exported it"
+CHAT_NO_MESSAGES = "{file}: no WhatsApp messages found (no line starts with a date and time, like '[22-11-2026 14:05:09] Name: text' or '22-11-2026 14:05 - Name: text'); pass the .txt or .zip that WhatsApp exported"
+CHAT_BAD_ZIP = "{file}: this zip cannot be read ({detail}); export the chat again"
+CHAT_ZIP_NO_TXT = "{file}: the zip holds no chat text (_chat.txt or one .txt file); export the chat again"
+CHAT_ZIP_MANY_TXT = "{file}: the zip holds several .txt files ({names}) and no _chat.txt; unzip it and pass the chat's .txt file"
+#: The {detail} of CHAT_BAD_ZIP.
+CHAT_ZIP_ENCRYPTED = "it is password-protected"
+CHAT_ZIP_COMPRESSION = "it uses a compression method mmb cannot read"
+CHAT_ZIP_DAMAGED = "it is damaged or not a zip"
+# Why a message that looks like a vote was not attributed (IMPORT_NOT_RECORDED_ROW {reason}).
+CHAT_REASON_SYSTEM = "system message, not a vote"
+CHAT_REASON_MEDIA = "photo, file or location, not a text vote"
+CHAT_REASON_QUESTION = "a question, not a vote"
+CHAT_REASON_NOT_MEMBER = "sender not a member"
+CHAT_REASON_NO_CASE = "no case id"
+CHAT_REASON_SHORT_CASE = "case id not clear ({found}; a case id has three digits, like {example})"
+CHAT_REASON_TWO_CASES = "two case ids ({ids})"
+CHAT_REASON_MANY_CASES = "{count} case ids ({ids})"
+CHAT_REASON_UNCLEAR = "vote word unclear ({words})"
+CHAT_REASON_LONG = "long message ({count} words); read it and record the vote by hand"
+
+# --------------------------------------------------------------------------- CLI prompts and words
+CLI_NOW_BAD = "MMB_NOW={value!r} is not YYYY-MM-DD HH:MM"
+CLI_INTERRUPTED = "interrupted"
+# Questions `mmb case new` and `mmb household` ask on a terminal for a missing option.
+ASK_REQUESTED_BY = "Requested by (member id)"
+ASK_HOUSEHOLD = "Household code"
+ASK_CATEGORY = "Category"
+ASK_AMOUNT = "Amount (euros)"
+ASK_PURPOSE = "Purpose (no names or numbers)"
+ASK_CLIENT_NUMBER = "Client number"
+#: The {verb} of IMPORT_RECORDED, with and without --dry-run.
+IMPORT_VERB_DRY_RUN = "Would record"
+IMPORT_VERB_RECORDED = "Recorded"
+#: The {excerpt} of IMPORT_NOT_RECORDED_ROW, when the message has text.
+IMPORT_EXCERPT = ' "{excerpt}"'

@@ -22,21 +22,9 @@ from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from mmb import messages as msg
 from mmb.banks.base import (
     HEAD_CHARS,
-    MSG_CANNOT_OPEN,
-    MSG_EMPTY,
-    MSG_INTERNAL,
-    MSG_OTHER_EXPORT,
-    MSG_TOO_LARGE,
-    MSG_UNKNOWN_FORMAT,
-    MSG_ZIP_BROKEN,
-    MSG_ZIP_EMPTY,
-    MSG_ZIP_ENCRYPTED,
-    MSG_ZIP_MIXED,
-    MSG_ZIP_NESTED,
-    MSG_ZIP_TOO_BIG,
-    MSG_ZIP_UNSAFE,
     BankExport,
     BankFormatError,
     BankReader,
@@ -71,10 +59,10 @@ _ZIP_JUNK = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 # Exports that are recognisably not a current account's transactions.
 _OTHER_EXPORTS = (
-    ('"datum";"omschrijving";"rekening";"rekening naam"', "an ING savings-account export"),
-    ('"datum","omschrijving","rekening","rekening naam"', "an ING savings-account export"),
-    ('"datum","boeksaldo"', "an ING balance history"),
-    ('tegenrekening iban,"munt","creditcard nummer"', "a Rabobank credit-card export"),
+    ('"datum";"omschrijving";"rekening";"rekening naam"', msg.BANK_OTHER_ING_SAVINGS),
+    ('"datum","omschrijving","rekening","rekening naam"', msg.BANK_OTHER_ING_SAVINGS),
+    ('"datum","boeksaldo"', msg.BANK_OTHER_ING_BALANCE_HISTORY),
+    ('tegenrekening iban,"munt","creditcard nummer"', msg.BANK_OTHER_RABOBANK_CREDIT_CARD),
 )
 
 
@@ -105,11 +93,12 @@ def read_export(path: Path) -> BankExport:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise where.error(
-                MSG_TOO_LARGE, size_mb=size // 2**20, limit_mb=MAX_FILE_BYTES // 2**20
+                msg.BANK_TOO_LARGE, size_mb=size // 2**20, limit_mb=MAX_FILE_BYTES // 2**20
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise where.error(MSG_CANNOT_OPEN, reason=exc.strerror or type(exc).__name__) from None
+        reason = exc.strerror or type(exc).__name__
+        raise where.error(msg.BANK_CANNOT_OPEN, reason=reason) from None
     return read_export_data(data, path)
 
 
@@ -118,7 +107,7 @@ def read_export_data(data: bytes, path: Path) -> BankExport:
     source = Source(Path(path), data)
     if len(data) > MAX_FILE_BYTES:
         raise source.error(
-            MSG_TOO_LARGE, size_mb=len(data) // 2**20, limit_mb=MAX_FILE_BYTES // 2**20
+            msg.BANK_TOO_LARGE, size_mb=len(data) // 2**20, limit_mb=MAX_FILE_BYTES // 2**20
         )
     if data.startswith(_ZIP_MAGIC):
         return _read_zip(source)
@@ -132,7 +121,7 @@ def detect_format(source: Source) -> BankReader:
     (empty file, a known non-transaction export, or an unknown format)."""
     text = source.text
     if not text.strip(" \t\r\n\ufeff\x00"):
-        raise source.error(MSG_EMPTY)
+        raise source.error(msg.BANK_EMPTY)
     head = text[:HEAD_CHARS]
     for reader in READERS:
         if reader.detect(head):
@@ -140,8 +129,8 @@ def detect_format(source: Source) -> BankReader:
     first = head.lstrip("\ufeff").split("\n", 1)[0].lower()
     for signature, what in _OTHER_EXPORTS:
         if first.startswith(signature):
-            raise source.error(MSG_OTHER_EXPORT, what=what)
-    raise source.error(MSG_UNKNOWN_FORMAT, formats="; ".join(KNOWN_FORMATS))
+            raise source.error(msg.BANK_OTHER_EXPORT, what=what)
+    raise source.error(msg.BANK_UNKNOWN_FORMAT, formats="; ".join(KNOWN_FORMATS))
 
 
 def _run(reader: BankReader, source: Source) -> Parsed:
@@ -153,7 +142,9 @@ def _run(reader: BankReader, source: Source) -> Parsed:
         raise
     except Exception as exc:  # a reader bug must not reach the user as a traceback
         raise source.error(
-            MSG_INTERNAL, format_name=reader.format_name, reason=f"{type(exc).__name__}: {exc}"
+            msg.BANK_INTERNAL,
+            format_name=reader.format_name,
+            reason=f"{type(exc).__name__}: {exc}",
         ) from exc
     if len(transactions) > 1 and reader.order != "statements":
         first, last = transactions[0].booking_date, transactions[-1].booking_date
@@ -216,25 +207,26 @@ def _read_zip(container: Source) -> BankExport:
         archive = zipfile.ZipFile(io.BytesIO(container.data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise container.error(MSG_ZIP_BROKEN, reason=str(exc) or type(exc).__name__) from None
+        reason = str(exc) or type(exc).__name__
+        raise container.error(msg.BANK_ZIP_BROKEN, reason=reason) from None
     too_big = {"limit_mb": MAX_ZIP_BYTES // 2**20, "limit_members": MAX_ZIP_MEMBERS}
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise container.error(MSG_ZIP_TOO_BIG, **too_big)
+        raise container.error(msg.BANK_ZIP_TOO_BIG, **too_big)
     members: list[zipfile.ZipInfo] = []
     declared = 0
     for info in infos:
         if _unsafe_name(info):
-            raise container.error(MSG_ZIP_UNSAFE, name=info.filename)
+            raise container.error(msg.BANK_ZIP_UNSAFE, name=info.filename)
         if info.is_dir() or _is_junk(info.filename):
             continue
         if info.flag_bits & 0x1:
-            raise container.error(MSG_ZIP_ENCRYPTED, name=info.filename)
+            raise container.error(msg.BANK_ZIP_ENCRYPTED, name=info.filename)
         declared += info.file_size
         if declared > MAX_ZIP_BYTES:
-            raise container.error(MSG_ZIP_TOO_BIG, **too_big)
+            raise container.error(msg.BANK_ZIP_TOO_BIG, **too_big)
         members.append(info)
     if not members:
-        raise container.error(MSG_ZIP_EMPTY)
+        raise container.error(msg.BANK_ZIP_EMPTY)
     read: list[tuple[BankReader, Parsed]] = []
     budget = MAX_ZIP_BYTES
     for info in members:
@@ -252,23 +244,27 @@ def _read_zip(container: Source) -> BankExport:
             ValueError,
         ) as exc:
             raise container.error(
-                MSG_ZIP_BROKEN, reason=f"{info.filename}: {exc or type(exc).__name__}"
+                msg.BANK_ZIP_BROKEN, reason=f"{info.filename}: {exc or type(exc).__name__}"
             ) from None
         budget -= len(data)
         if budget < 0:
-            raise container.error(MSG_ZIP_TOO_BIG, **too_big)
+            raise container.error(msg.BANK_ZIP_TOO_BIG, **too_big)
         if data.startswith(_ZIP_MAGIC):
-            raise container.error(MSG_ZIP_NESTED, name=info.filename)
+            raise container.error(msg.BANK_ZIP_NESTED, name=info.filename)
         member = Source(container.path, data, member=info.filename)
         reader = detect_format(member)
         read.append((reader, _run(reader, member)))
     readers = {reader.format: reader for reader, _ in read}
     if len(readers) > 1:
         names = ", ".join(sorted({reader.format_name for reader, _ in read}))
-        raise container.error(MSG_ZIP_MIXED, formats=names)
+        raise container.error(msg.BANK_ZIP_MIXED, formats=names)
     reader = read[0][0]
     transactions = [t for _, (txs, _) in read for t in txs]
     balances = [b for _, (_, bals) in read for b in bals]
     return _export(
-        container.path, reader.format, f"{reader.format_name} (zip)", transactions, balances
+        container.path,
+        reader.format,
+        msg.BANK_FORMAT_IN_ZIP.format(format_name=reader.format_name),
+        transactions,
+        balances,
     )

@@ -15,16 +15,8 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from mmb.banks.base import (
-    MSG_BAD_AMOUNT,
-    MSG_BAD_DATE,
-    MSG_BAD_VALUE,
-    MSG_CSV_BROKEN,
-    MSG_NO_HEADER_COLUMN,
-    MSG_TOO_FEW_COLUMNS,
-    MSG_TOO_MANY_COLUMNS,
-    Source,
-)
+from mmb import messages as msg
+from mmb.banks.base import Source
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -272,7 +264,7 @@ def csv_records(
         except StopIteration:
             return
         except csv.Error as exc:
-            raise source.error(MSG_CSV_BROKEN, line=previous + 1, reason=str(exc)) from None
+            raise source.error(msg.BANK_CSV_BROKEN, line=previous + 1, reason=str(exc)) from None
         start, previous = previous + 1, reader.line_num
         if row and "".join(row).strip():  # skip blank lines and lines of bare separators
             yield start, row
@@ -320,7 +312,7 @@ class Columns:
             found = next((names[a.lower()] for a in aliases if a.lower() in names), None)
             if found is None and key not in optional:
                 raise source.error(
-                    MSG_NO_HEADER_COLUMN, line=1, format_name=format_name, column=aliases[0]
+                    msg.BANK_NO_HEADER_COLUMN, line=1, format_name=format_name, column=aliases[0]
                 )
             self.index[key] = found
 
@@ -341,11 +333,19 @@ def check_width(
     found = len(row)
     if found < expected:
         raise source.error(
-            MSG_TOO_FEW_COLUMNS, line=line, found=found, expected=expected, format_name=format_name
+            msg.BANK_TOO_FEW_COLUMNS,
+            line=line,
+            found=found,
+            expected=expected,
+            format_name=format_name,
         )
     if found > expected and any(field.strip() for field in row[expected:]):
         raise source.error(
-            MSG_TOO_MANY_COLUMNS, line=line, found=found, expected=expected, format_name=format_name
+            msg.BANK_TOO_MANY_COLUMNS,
+            line=line,
+            found=found,
+            expected=expected,
+            format_name=format_name,
         )
 
 
@@ -370,7 +370,7 @@ class Fields:
             return parse(value)
         except (ValueError, ArithmeticError):
             raise self.source.error(
-                MSG_BAD_AMOUNT,
+                msg.BANK_BAD_AMOUNT,
                 line=line,
                 value=value,
                 column=column,
@@ -386,7 +386,7 @@ class Fields:
             return parse(value.strip())
         except ValueError:
             raise self.source.error(
-                MSG_BAD_DATE, line=line, value=value, column=column, pattern=pattern
+                msg.BANK_BAD_DATE, line=line, value=value, column=column, pattern=pattern
             ) from None
 
     def choice(self, value: str, line: int | None, column: str, allowed: dict[str, bool]) -> bool:
@@ -395,9 +395,9 @@ class Fields:
             return allowed[value.strip().lower()]
         except KeyError:
             raise self.source.error(
-                MSG_BAD_VALUE,
+                msg.BANK_BAD_VALUE,
                 line=line,
                 value=value,
                 column=column,
-                allowed=" or ".join(repr(a) for a in allowed),
+                allowed=msg.BANK_ALLOWED_OR.join(repr(a) for a in allowed),
             ) from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from mmb import messages as msg
 from mmb.banks._abn import abn_iban, describe, split_txt
 from mmb.banks._common import (
     Fields,
@@ -44,10 +45,10 @@ def _read(source: Source) -> Parsed:
             # The TXT gives the bare account number; the team knows its account by IBAN.
             account = abn_iban(number) if _ACCOUNT_NUMBER.fullmatch(number) else own_account(number)
             accounts[number] = account
-        booked = fields.date(date_ymd, row[2], line, "transaction date", "YYYYMMDD")
-        fields.amount(amount_comma, row[3], line, "start balance", "750,00")
-        balance = fields.amount(amount_comma, row[4], line, "end balance", "737,55")
-        amount = fields.amount(amount_comma, row[6], line, "amount", "-12,45")
+        booked = fields.date(date_ymd, row[2], line, msg.BANK_COLUMN_TRANSACTION_DATE, "YYYYMMDD")
+        fields.amount(amount_comma, row[3], line, msg.BANK_COLUMN_START_BALANCE, "750,00")
+        balance = fields.amount(amount_comma, row[4], line, msg.BANK_COLUMN_END_BALANCE, "737,55")
+        amount = fields.amount(amount_comma, row[6], line, msg.BANK_COLUMN_AMOUNT, "-12,45")
         # Keep the raw text: its spacing carries the fixed-width layout.
         said = describe(split_txt(row[7]))
         out.append(

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from mmb import messages as msg
 from mmb.banks._abn import describe, split_txt
 from mmb.banks._common import (
     Fields,
@@ -25,9 +26,6 @@ from mmb.banks._common import (
     volksbank_card_merchant,
 )
 from mmb.banks.base import (
-    MSG_XML_BROKEN,
-    MSG_XML_FORBIDDEN,
-    MSG_XML_MISSING,
     BankFormatError,
     BankReader,
     BankTransaction,
@@ -98,9 +96,9 @@ def _parse(source: Source, with_lines: bool) -> tuple[Element, dict[Element, int
     except ParseError as exc:
         line = exc.position[0] if exc.position else None
         reason = str(exc).split(": line ")[0]
-        raise source.error(MSG_XML_BROKEN, line=line, reason=reason) from None
+        raise source.error(msg.BANK_XML_BROKEN, line=line, reason=reason) from None
     except (LookupError, UnicodeError) as exc:  # an unknown or wrong declared encoding
-        raise source.error(MSG_XML_BROKEN, line=1, reason=str(exc)) from None
+        raise source.error(msg.BANK_XML_BROKEN, line=1, reason=str(exc)) from None
     except DefusedXmlException as exc:
         line = None
         if with_lines:
@@ -110,7 +108,7 @@ def _parse(source: Source, with_lines: bool) -> tuple[Element, dict[Element, int
                 _parse(source, with_lines=True)
             except BankFormatError as again:
                 line = again.line
-        raise source.error(MSG_XML_FORBIDDEN, line=line, reason=type(exc).__name__) from None
+        raise source.error(msg.BANK_XML_FORBIDDEN, line=line, reason=type(exc).__name__) from None
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -178,7 +176,7 @@ class _Camt:
 
     def missing(self, element: Element, kind: str, name: str) -> Exception:
         return self.source.error(
-            MSG_XML_MISSING, line=self.line(element), element_kind=kind, element=name
+            msg.BANK_XML_MISSING, line=self.line(element), element_kind=kind, element=name
         )
 
     def signed(self, element: Element, kind: str) -> Decimal:
@@ -204,7 +202,7 @@ def _read(source: Source) -> Parsed:
     camt = _Camt(source, root, lines)
     statements = list(root.iter(camt.q("Stmt")))
     if not statements:
-        raise camt.missing(root, "file", "statement (BkToCstmrStmt/Stmt)")
+        raise camt.missing(root, msg.BANK_CAMT_FILE, msg.BANK_CAMT_NO_STATEMENT)
     transactions: list[BankTransaction] = []
     balances: list[StatementBalance] = []
     for statement in statements:
@@ -217,14 +215,14 @@ def _read(source: Source) -> Parsed:
 def _statement(camt: _Camt, statement: Element) -> tuple[list[BankTransaction], StatementBalance]:
     account = own_account(camt.text(statement, "Acct/Id/IBAN", "Acct/Id/Othr/Id"))
     if not account:
-        raise camt.missing(statement, "statement", "account (Acct/Id/IBAN)")
+        raise camt.missing(statement, msg.BANK_CAMT_STATEMENT, msg.BANK_CAMT_NO_ACCOUNT)
     found: dict[str, tuple[date | None, Decimal]] = {}
     for bal in statement.iterfind(camt.q("Bal")):
         code = camt.text(bal, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry").upper()
         if code in _OPENING + _CLOSING and code not in found:
             found[code] = (
                 camt.day(bal, "Dt/Dt", "Dt/DtTm"),
-                camt.signed(bal, "balance"),
+                camt.signed(bal, msg.BANK_CAMT_BALANCE),
             )
     opening = next((found[c] for c in _OPENING if c in found), None)
     closing = next((found[c] for c in _CLOSING if c in found), None)
@@ -234,10 +232,10 @@ def _statement(camt: _Camt, statement: Element) -> tuple[list[BankTransaction], 
         status = camt.text(entry, "Sts", "Sts/Cd").upper()
         if status not in ("", "BOOK"):
             continue  # pending or information-only: not in the booked balance
-        amount = camt.signed(entry, "entry")
+        amount = camt.signed(entry, msg.BANK_CAMT_ENTRY)
         booked = camt.day(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm")
         if booked is None:
-            raise camt.missing(entry, "entry", "booking date (BookgDt)")
+            raise camt.missing(entry, msg.BANK_CAMT_ENTRY, msg.BANK_CAMT_NO_BOOKING_DATE)
         if running is not None:
             running += amount
         out.append(_entry(camt, entry, account, booked, amount, running))

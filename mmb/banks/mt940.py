@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from mmb import messages as msg
 from mmb.banks._abn import abn_iban, describe, is_slash_layout, remittance, slash_fields
 from mmb.banks._common import (
     Fields,
@@ -31,9 +32,6 @@ from mmb.banks._common import (
     volksbank_card_merchant,
 )
 from mmb.banks.base import (
-    MSG_MT940_BAD_TAG,
-    MSG_MT940_MISSING_TAG,
-    MSG_MT940_NO_STATEMENT,
     BankReader,
     BankTransaction,
     Parsed,
@@ -128,14 +126,15 @@ class _Reader:
     def bad(self, tag: _Tag) -> Exception:
         value = tag.lines[0].strip()
         return self.source.error(
-            MSG_MT940_BAD_TAG,
+            msg.BANK_MT940_BAD_TAG,
             line=tag.line,
             tag=f":{tag.tag}:",
             value=value if len(value) <= 80 else value[:77] + "...",
         )
 
     def yymmdd(self, text: str, tag: _Tag) -> date:
-        return self.fields.date(_yymmdd, text, tag.line, f":{tag.tag}: date", "YYMMDD")
+        column = msg.BANK_MT940_TAG_DATE.format(tag=tag.tag)
+        return self.fields.date(_yymmdd, text, tag.line, column, "YYMMDD")
 
     def balance(self, tag: _Tag) -> tuple[date, Decimal]:
         m = _BALANCE.fullmatch(tag.lines[0].strip())
@@ -171,7 +170,7 @@ def _account(text: str, abn: bool) -> str:
 def _read(source: Source) -> Parsed:
     statements, abn_framing = _tokens(source.text_as("cp1252"))
     if not statements:
-        raise source.error(MSG_MT940_NO_STATEMENT, line=None)
+        raise source.error(msg.BANK_MT940_NO_STATEMENT, line=None)
     reader = _Reader(source)
     transactions: list[BankTransaction] = []
     balances: list[StatementBalance] = []
@@ -197,15 +196,24 @@ def _statement(
     closing_tag = by_tag.get("62F") or by_tag.get("62M")
     if not account:
         raise reader.source.error(
-            MSG_MT940_MISSING_TAG, line=statement.line, what="account", tag=":25:"
+            msg.BANK_MT940_MISSING_TAG,
+            line=statement.line,
+            what=msg.BANK_MT940_ACCOUNT,
+            tag=":25:",
         )
     if opening_tag is None:
         raise reader.source.error(
-            MSG_MT940_MISSING_TAG, line=statement.line, what="opening balance", tag=":60F:"
+            msg.BANK_MT940_MISSING_TAG,
+            line=statement.line,
+            what=msg.BANK_MT940_OPENING_BALANCE,
+            tag=":60F:",
         )
     if closing_tag is None:
         raise reader.source.error(
-            MSG_MT940_MISSING_TAG, line=statement.line, what="closing balance", tag=":62F:"
+            msg.BANK_MT940_MISSING_TAG,
+            line=statement.line,
+            what=msg.BANK_MT940_CLOSING_BALANCE,
+            tag=":62F:",
         )
     opening_date, opening = reader.balance(opening_tag)
     closing_date, closing = reader.balance(closing_tag)
@@ -240,7 +248,8 @@ def _transaction(
     booked = value_date
     if m["entry"] and m["entry"].strip():
         booked = _entry_date(reader, tag, value_date, m["entry"])
-    amount = reader.fields.amount(amount_swift, m["amount"], tag.line, ":61: amount", "12,45")
+    column = msg.BANK_MT940_TAG_AMOUNT.format(tag="61")
+    amount = reader.fields.amount(amount_swift, m["amount"], tag.line, column, "12,45")
     if m["mark"] in _DEBIT_MARKS:
         amount = -amount
     supplementary = clean(" ".join(tag.lines[1:]))

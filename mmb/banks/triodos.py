@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import re
 
+from mmb import messages as msg
 from mmb.banks._common import (
     Fields,
     amount_auto,
@@ -53,14 +54,14 @@ def _read(source: Source) -> Parsed:
         # Older files have 8 columns, newer ones add the balance: follow the first row.
         width = width or (9 if len(row) >= 9 else 8)
         check_width(source, line, row, width, FORMAT_NAME)
-        booked = fields.date(date_dmy, row[0], line, "date", "DD-MM-YYYY")
-        amount = fields.amount(amount_comma, row[2], line, "amount", "12,45")
-        if fields.choice(row[3], line, "debit/credit", _SIGNS):
+        booked = fields.date(date_dmy, row[0], line, msg.BANK_COLUMN_DATE, "DD-MM-YYYY")
+        amount = fields.amount(amount_comma, row[2], line, msg.BANK_COLUMN_AMOUNT, "12,45")
+        if fields.choice(row[3], line, msg.BANK_COLUMN_DEBIT_CREDIT, _SIGNS):
             amount = -amount
         balance = None
         if width == 9 and row[8].strip():
             # The balance column's notation is not documented: accept sign and either mark.
-            balance = fields.amount(amount_auto, row[8], line, "balance", "737,55")
+            balance = fields.amount(amount_auto, row[8], line, msg.BANK_COLUMN_BALANCE, "737,55")
         code, description = row[6].strip(), clean(row[7])
         name = clean(row[4])
         if not name and code.upper() in _CARD_CODES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from mmb import messages as msg
 from mmb.banks._common import (
     Fields,
     amount_dot,
@@ -22,7 +23,7 @@ from mmb.banks._common import (
     own_account,
     volksbank_card_merchant,
 )
-from mmb.banks.base import MSG_BAD_ROW, BankReader, BankTransaction, Parsed, Source
+from mmb.banks.base import BankReader, BankTransaction, Parsed, Source
 
 FORMAT_NAME = "de Volksbank CSV (ASN, SNS, RegioBank)"
 
@@ -51,11 +52,15 @@ def _read(source: Source) -> Parsed:
             continue
         m = _ROW.fullmatch(text)
         if m is None:
-            raise source.error(MSG_BAD_ROW, line=line, format_name=FORMAT_NAME)
-        booked = fields.date(date_dmy, m["date"], line, "booking date", "DD-MM-YYYY")
-        journal = fields.date(date_dmy, m["journal"], line, "journal date", "DD-MM-YYYY")
-        before = fields.amount(amount_dot, m["before"], line, "balance before", "750.00")
-        amount = fields.amount(amount_dot, m["amount"], line, "amount", "-12.45")
+            raise source.error(msg.BANK_BAD_ROW, line=line, format_name=FORMAT_NAME)
+        booked = fields.date(date_dmy, m["date"], line, msg.BANK_COLUMN_BOOKING_DATE, "DD-MM-YYYY")
+        journal = fields.date(
+            date_dmy, m["journal"], line, msg.BANK_COLUMN_JOURNAL_DATE, "DD-MM-YYYY"
+        )
+        before = fields.amount(
+            amount_dot, m["before"], line, msg.BANK_COLUMN_BALANCE_BEFORE, "750.00"
+        )
+        amount = fields.amount(amount_dot, m["amount"], line, msg.BANK_COLUMN_AMOUNT, "-12.45")
         code, description, name = m["code"].strip(), clean(m["text"]), clean(m["name"])
         if not name and code.upper() in _CARD_CODES:
             name = volksbank_card_merchant(description)
