@@ -19,6 +19,13 @@ def main() -> None:
 
         sys.stdout.write(TOP_HELP)
         return
+    # One command is a short-lived process that builds many small objects (100,000
+    # ledger rows, 20,000 cases) and hardly any reference cycles; the cyclic garbage
+    # collector, run every 700 allocations, took a third of the time of reading a big
+    # export. Reference counting still frees everything else; the process exits soon.
+    import gc
+
+    gc.disable()
     from mmb.cli import main as cli_main
 
     cli_main()

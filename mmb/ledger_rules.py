@@ -184,10 +184,21 @@ def check_unpaid(docs: Sequence[CaseDoc], rows: Sequence[LedgerRow], days: int,
     return out
 
 
+_CASH_HINTS = ("geld", "gea", "atm", "cash", "opname")
+
+
 def is_cash(row: LedgerRow) -> bool:
     """A cash withdrawal recognised from the description (the export's own transaction
     code is used where the export is at hand, see `check_cash`)."""
-    return row.amount < 0 and bool(_CASH.search(f"{row.counterparty} {row.description}"))
+    if row.amount >= 0:
+        return False
+    text = f"{row.counterparty} {row.description}"
+    # A cheap test first: the pattern runs only on texts holding one of its words
+    # (casefold, so that every spelling the case-blind pattern matches passes).
+    folded = text.casefold()
+    if not any(hint in folded for hint in _CASH_HINTS):
+        return False
+    return bool(_CASH.search(text))
 
 
 Matches = Sequence[Sequence[int | None]]

@@ -113,6 +113,12 @@ def _normalise(s: str, raw: str) -> str:
 
 def money_str(amount: Decimal) -> str:
     """Machine form: dot decimal, exactly two decimals (``-12.50``)."""
+    text = str(amount)
+    # Already in that form (an amount read with two decimals): no need to quantize.
+    # Decimal's str uses an exponent only for positive exponents or tiny numbers, and a
+    # third-last "." means exactly two decimals.
+    if text[-3:-2] == "." and "E" not in text:
+        return text
     return f"{amount.quantize(CENT):f}"
 
 

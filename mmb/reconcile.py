@@ -39,12 +39,26 @@ from mmb.privacy import normalise_iban
 
 BANK_DIR = "bank"
 ZERO = Decimal(0)
-_CASE_ID = re.compile(r"(?<![\d-])#?(\d{4}-\d{3,4})(?![\d-])")
+# A case id (2026-014, also #2026-014) standing alone: not inside a longer number or a
+# date. Written to start at the "-", which the regular-expression engine finds fast; the
+# look-behind then wants four digits not preceded by a digit or "-" (tested against the
+# plain form `(?<![\d-])#?(\d{4}-\d{3,4})(?![\d-])`, which is five times slower).
+_CASE_ID = re.compile(r"-(?<=(?<![\d-])(\d{4})-)(\d{3,4})(?![\d-])")
 # Whole words only: "Coffee Company" is no fee, "Lorente" no interest, "Pakketpunt" no package.
 _DEPOSIT = re.compile(r"\b(?:gemeente|municipality|fonds|foundation|budget|subsidie|storting)\b",
                       re.I)
 _BANK_COSTS = re.compile(r"\b(?:kosten|costs|fees?|rente|interest|abonnement|pakket|"
                          r"servicekosten|betaalpakket)\b", re.I)
+
+# The words of `_BANK_COSTS` as plain substrings of a case-folded text: a cheap test, so
+# that the pattern runs only on the few texts that could match (card payments are most).
+_BANK_COST_WORDS = ("kosten", "cost", "fee", "rente", "interest", "abonnement", "pakket")
+
+
+def _bank_costs(text: str) -> bool:
+    folded = text.casefold()
+    return any(word in folded for word in _BANK_COST_WORDS) and bool(_BANK_COSTS.search(text))
+
 
 #: A chooser gets a payment row and its candidate case ids and returns one, or None to skip.
 Chooser = Callable[[LedgerRow, list[str]], str | None]
@@ -74,10 +88,11 @@ def load_export(path: Path, root: Path) -> LoadedExport:
 
     export = read_export(path)
     source = relpath(path, root)
+    # Positional: this runs for every transaction of an export that may hold 100,000.
     rows = tuple(
-        LedgerRow(date=t.booking_date, amount=t.amount, balance=t.balance_after,
-                  counterparty=t.counterparty, counterparty_iban=t.counterparty_iban,
-                  description=t.description, source=source, id=t.bank_id or "")
+        LedgerRow(t.booking_date, t.amount, t.balance_after, t.counterparty,
+                  t.counterparty_iban, t.description, source, "", "", "", "",
+                  t.bank_id or "")
         for t in export.transactions)
     accounts = tuple(sorted({t.account for t in export.transactions}
                             | {b.account for b in export.balances}))
@@ -118,14 +133,18 @@ def load_exports_for_validate(root: Path, team: Team | None,
 # --------------------------------------------------------------------------- linking
 
 def case_ids_in(text: str) -> list[str]:
-    return list(dict.fromkeys(m.group(1) for m in _CASE_ID.finditer(text)))
+    """The case ids a text names, each once, in order."""
+    return list(dict.fromkeys(f"{m.group(1)}-{m.group(2)}" for m in _CASE_ID.finditer(text)))
 
 
-def classify(row: LedgerRow, team: Team, cases: dict[str, Case]) -> tuple[str, str] | None:
-    """(kind, case) for a row whose meaning is clear from the row alone, else None."""
+def classify(row: LedgerRow, team: Team, cases: dict[str, Case],
+             own: set[str] | None = None) -> tuple[str, str] | None:
+    """(kind, case) for a row whose meaning is clear from the row alone, else None.
+    `own`: the team's account numbers, when the caller classifies many rows."""
     text = f"{row.counterparty} {row.description}"
-    own = {a.iban for a in team.accounts}
-    named = [c for c in case_ids_in(text) if c in cases]
+    if own is None:
+        own = {a.iban for a in team.accounts}
+    named = [c for c in case_ids_in(text) if c in cases] if "-" in text else []
     if row.counterparty_iban and normalise_iban(row.counterparty_iban) in own:
         return "transfer", ""
     if row.amount > 0:
@@ -137,7 +156,7 @@ def classify(row: LedgerRow, team: Team, cases: dict[str, Case]) -> tuple[str, s
         return None
     if len(named) == 1:
         return "", named[0]
-    if not row.counterparty_iban and _BANK_COSTS.search(text) and not named:
+    if not row.counterparty_iban and not named and _bank_costs(text):
         return "bank_costs", ""
     return None
 
@@ -282,10 +301,11 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
 
 def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
           result: Reconciled, *, link: bool, choose: Chooser | None) -> None:
+    own = {a.iban for a in team.accounts}
     for r in rows:
         if r.case or r.kind:
             continue
-        found = classify(r, team, cases)
+        found = classify(r, team, cases, own)
         if found is not None:
             r.kind, r.case = found
             result.classified.append((r, found[0] or msg.R_CASE_PAYMENT.format(id=found[1])))
@@ -313,10 +333,14 @@ def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
         r.case = chosen
         room[chosen] -= -r.amount
         result.linked.append((r, chosen))
-    used = {p for r in rows for p in r.receipts()}
+    used = {p for r in rows if r.receipt for p in r.receipts()}
+    waiting_for: dict[str, list[LedgerRow]] = defaultdict(list)
+    for r in rows:
+        if r.case and r.is_payment and not r.receipt:
+            waiting_for[r.case].append(r)
     for cid, files in receipt_files(root).items():
         free = [f for f in files if f not in used]
-        waiting = [r for r in rows if r.case == cid and r.is_payment and not r.receipt]
+        waiting = waiting_for.get(cid, [])
         if free and len(waiting) == 1:
             waiting[0].receipt = ";".join(free)
             result.receipts.append((waiting[0], waiting[0].receipt))

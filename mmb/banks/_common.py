@@ -120,7 +120,7 @@ def looks_like_cash(*texts: str) -> bool:
 # --- amounts -------------------------------------------------------------------------
 
 # Dutch notation: decimal comma, optional dot thousands in proper groups, optional sign.
-_COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", re.ASCII)
+COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", re.ASCII)
 # Dot decimal, no grouping (Volksbank, CAMT.053 and some bunq files).
 _DOT_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,2})?", re.ASCII)
 # MT940: digits, decimal comma, possibly nothing after it ("10,").
@@ -130,7 +130,7 @@ _SWIFT_AMOUNT = re.compile(r"\d+(?:,\d{0,2})?", re.ASCII)
 def amount_comma(text: str) -> Decimal:
     """``-1.234,56``, ``+8,60``, ``2500`` -> Decimal. Raises ValueError."""
     s = text.strip()
-    if not _COMMA_AMOUNT.fullmatch(s):
+    if not COMMA_AMOUNT.fullmatch(s):
         raise ValueError(text)
     return Decimal(s.replace(".", "").replace(",", "."))
 
@@ -254,20 +254,64 @@ def csv_records(
     silently merged row. `csv.Error` (also the default field size limit) becomes a
     `BankFormatError` naming the line.
     """
+    simple = simple_records(text, delimiter, quotechar)
+    if simple is not None:
+        yield from simple
+        return
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=True
     )
     previous = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise source.error(msg.BANK_CSV_BROKEN, line=previous + 1, reason=str(exc)) from None
-        start, previous = previous + 1, reader.line_num
-        if row and "".join(row).strip():  # skip blank lines and lines of bare separators
-            yield start, row
+    try:
+        for row in reader:
+            start, previous = previous + 1, reader.line_num
+            # Skip blank lines and lines of bare separators (the first test is the fast
+            # common case: a row whose first field holds something).
+            if row and (row[0].strip() or "".join(row).strip()):
+                yield start, row
+    except csv.Error as exc:
+        raise source.error(msg.BANK_CSV_BROKEN, line=previous + 1, reason=str(exc)) from None
+
+
+_FIELD_LIMIT = csv.field_size_limit()
+
+
+def simple_records(
+    text: str, delimiter: str, quotechar: str = '"'
+) -> list[tuple[int, list[str]]] | None:
+    """The records of a "simple" CSV text, the way `csv.reader` reads them, or None when
+    the text is not simple and needs the csv module.
+
+    Simple: one record per line (no line break inside a field, no bare carriage return),
+    and every line either without quotes or with every field quoted and no quote inside a
+    field (``"a";"b";"c"``), which is how the banks write their exports. Such lines are
+    split with `str.split`, several times faster than `csv.reader` on 100,000 rows.
+    Anything else (an escaped quote, a stray one, mixed quoting, a NUL, a field over
+    the csv module's size limit) returns None, so the csv module reads it and reports
+    damage exactly as before.
+    """
+    if "\x00" in text or text.count("\r") != text.count("\r\n"):
+        return None
+    between = quotechar + delimiter + quotechar
+    out: list[tuple[int, list[str]]] = []
+    append = out.append
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line[-1:] == "\r":
+            line = line[:-1]
+        if len(line) > _FIELD_LIMIT:
+            return None
+        quotes = line.count(quotechar)
+        if not quotes:
+            row = line.split(delimiter)
+        elif len(line) > 1 and line[0] == quotechar and line[-1] == quotechar:
+            row = line[1:-1].split(between)
+            if quotes != 2 * len(row):
+                return None
+        else:
+            return None
+        if row[0].strip() or "".join(row).strip():  # skip blank and separator-only lines
+            append((number, row))
+    return out
 
 
 def first_line(text: str) -> str:

@@ -38,9 +38,11 @@ class BankFormatError(InputError):
         self.member = member
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BankTransaction:
-    """One booked transaction as the bank wrote it. Money out is negative."""
+    """One booked transaction as the bank wrote it. Money out is negative. Treat it as
+    immutable (use `dataclasses.replace`); it is not frozen only because a frozen
+    dataclass takes six times as long to build, and exports hold 100,000 of these."""
 
     account: str
     booking_date: date

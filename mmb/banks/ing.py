@@ -6,7 +6,11 @@ Newest row first; amounts unsigned with ``Af``/``Bij`` (``Debit``/``Credit``) be
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from mmb.banks._common import (
+    COMMA_AMOUNT,
     Columns,
     Fields,
     amount_comma,
@@ -73,33 +77,56 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
     i_kind, i_balance = cols.get("kind"), cols.get("balance")
     width = cols.width
     out: list[BankTransaction] = []
+    append = out.append
+    # This loop runs for every row of an export that may hold 100,000: the common case is
+    # inlined (a dict of parsed dates, the amount pattern matched here); anything unusual
+    # goes through `fields`, which raises the error naming row and column.
+    dates: dict[str, date] = {}
+    amount_ok = COMMA_AMOUNT.fullmatch
     for line, row in records:
-        check_width(source, line, row, width, format_name)
-        booked = fields.date(date_ymd, row[i_date], line, header[i_date], "YYYYMMDD")
-        amount = fields.amount(amount_comma, row[i_amount], line, header[i_amount], "12,45")
-        if fields.choice(row[i_sign], line, header[i_sign], _SIGNS):
+        if len(row) != width:
+            check_width(source, line, row, width, format_name)
+        day_text = row[i_date]
+        booked = dates.get(day_text)
+        if booked is None:
+            booked = dates[day_text] = fields.date(
+                date_ymd, day_text, line, header[i_date], "YYYYMMDD")
+        amount_text = row[i_amount].strip()
+        if amount_ok(amount_text):
+            amount = Decimal(amount_text.replace(".", "").replace(",", "."))
+        else:
+            amount = fields.amount(amount_comma, row[i_amount], line, header[i_amount], "12,45")
+        out_flag = _SIGNS.get(row[i_sign].strip().lower())
+        if out_flag is None:
+            out_flag = fields.choice(row[i_sign], line, header[i_sign], _SIGNS)
+        if out_flag:
             amount = -amount
         balance = None
-        if i_balance is not None and row[i_balance].strip():
-            balance = fields.amount(
-                amount_comma, row[i_balance], line, header[i_balance], "-1922,25"
-            )
+        if i_balance is not None:
+            balance_text = row[i_balance].strip()
+            if balance_text:
+                if amount_ok(balance_text):
+                    balance = Decimal(balance_text.replace(".", "").replace(",", "."))
+                else:
+                    balance = fields.amount(
+                        amount_comma, row[i_balance], line, header[i_balance], "-1922,25"
+                    )
         name, notes, code = clean(row[i_name]), clean(row[i_notes]), row[i_code].strip()
         kind = row[i_kind].strip().lower() if i_kind is not None else ""
-        out.append(
+        append(
             BankTransaction(
-                account=own_account(row[i_account]),
-                booking_date=booked,
-                amount=amount,
-                balance_after=balance,
-                counterparty=name,
-                counterparty_iban=counter_account(row[i_counter]),
-                description=notes,
-                bank_id=None,  # ING CSV has no transaction id
-                code=code,
-                is_cash=amount < 0
+                own_account(row[i_account]),
+                booked,
+                amount,
+                balance,
+                name,
+                counter_account(row[i_counter]),
+                notes,
+                None,  # ING CSV has no transaction id
+                code,
+                amount < 0
                 and (code.upper() == "GM" or kind in _CASH_KINDS or looks_like_cash(name, notes)),
-                row=line,
+                line,
             )
         )
     return out, []

@@ -1,0 +1,63 @@
+"""The fast forms of reconcile's text tests find exactly what the plain patterns find."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mmb.ledger import LedgerRow, normalise_text
+from mmb.ledger_rules import _CASH, is_cash
+from mmb.money import CENT, money_str
+from mmb.reconcile import _BANK_COSTS, _bank_costs, case_ids_in
+
+PLAIN_CASE_ID = re.compile(r"(?<![\d-])#?(\d{4}-\d{3,4})(?![\d-])")
+
+# Texts built from the characters and words these patterns care about.
+_PIECES = st.sampled_from(["0", "1", "2026", "014", "0141", "-", "#", " ", "a", "٣", "01-02-2026",
+                           "Kosten", "KOSTEN", "fee", "fees", "coffee", "rente", "Lorente",
+                           "ſ", "K", "pakket", "Pakketpunt", "GEA", "gea", "geldautomaat",
+                           "ATM", "atm", "cash withdrawal", "Opname Contant", "\t", "é"])
+TEXTS = st.lists(_PIECES, max_size=10).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(TEXTS)
+def test_case_ids_are_those_of_the_plain_pattern(text):
+    plain = list(dict.fromkeys(m.group(1) for m in PLAIN_CASE_ID.finditer(text)))
+    assert case_ids_in(text) == plain
+
+
+@settings(max_examples=2000, deadline=None)
+@given(TEXTS)
+def test_bank_cost_words_are_those_of_the_pattern(text):
+    assert _bank_costs(text) == bool(_BANK_COSTS.search(text))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(TEXTS, TEXTS)
+def test_cash_is_what_the_pattern_says(counterparty, description):
+    row = LedgerRow(date=date(2026, 1, 5), amount=Decimal("-20.00"),
+                    counterparty=counterparty, description=description)
+    assert is_cash(row) == bool(_CASH.search(f"{counterparty} {description}"))
+
+
+def test_case_ids_examples():
+    assert case_ids_in("Casus 2026-014 en #2026-0151, niet 12026-014 of 2026-014-2") == [
+        "2026-014", "2026-0151"]
+    assert case_ids_in("Pasvolgnr: 001 01-01-2026 Transactie: 0000ABCD") == []
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, allow_infinity=False,
+                   places=None))
+def test_money_str_is_the_quantized_form(amount):
+    assert money_str(amount) == f"{amount.quantize(CENT):f}"
+
+
+@given(st.text(alphabet=st.sampled_from(list(" a\t\n\r\x0b\x0c\x1c\u00a0\u2003\u3000b")),
+               max_size=12))
+def test_normalise_text_is_the_regular_expression_form(text):
+    assert normalise_text(text) == re.sub(r"\s+", " ", text).strip()
