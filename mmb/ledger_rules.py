@@ -43,8 +43,9 @@ def _approved(cases: dict[str, Case]) -> dict[str, Case]:
 
 def check_unexplained(rows: Sequence[LedgerRow], rel: str = LEDGER_FILE) -> list[Finding]:
     """MMB202: money out with neither a case nor a kind."""
-    return [finding("MMB202", rel, r.row, msg.L202.format(date=r.date, amount=euro(r.amount),
-                                                          who=_who(r)))
+    template = msg.L202.format
+    return [Finding(rel, max(1, r.row), "MMB202", template(date=r.date, amount=euro(r.amount),
+                                                           who=_who(r)))
             for r in rows if r.amount < 0 and not r.case and not r.kind]
 
 
@@ -184,9 +185,6 @@ def check_unpaid(docs: Sequence[CaseDoc], rows: Sequence[LedgerRow], days: int,
     return out
 
 
-_CASH_HINTS = ("geld", "gea", "atm", "cash", "opname")
-
-
 def is_cash(row: LedgerRow) -> bool:
     """A cash withdrawal recognised from the description (the export's own transaction
     code is used where the export is at hand, see `check_cash`)."""
@@ -196,7 +194,8 @@ def is_cash(row: LedgerRow) -> bool:
     # A cheap test first: the pattern runs only on texts holding one of its words
     # (casefold, so that every spelling the case-blind pattern matches passes).
     folded = text.casefold()
-    if not any(hint in folded for hint in _CASH_HINTS):
+    if not ("geld" in folded or "gea" in folded or "atm" in folded or "cash" in folded
+            or "opname" in folded):
         return False
     return bool(_CASH.search(text))
 

@@ -124,6 +124,10 @@ def money_str(amount: Decimal) -> str:
 
 def euro(amount: Decimal) -> str:
     """Human form in Dutch notation: ``€ 1.234,56`` (negative: ``-€ 12,50``)."""
+    text = money_str(amount)
+    if len(text) <= 7 and text != "-0.00":  # under a thousand: no grouping (made fast)
+        return "-€ " + text[1:].replace(".", ",") if text[0] == "-" else "€ " + text.replace(
+            ".", ",")
     q = amount.quantize(CENT)
     sign = "-" if q < 0 else ""
     grouped = f"{abs(q):,.2f}"  # Decimal formats exactly: 1,234.56
