@@ -12,7 +12,8 @@ process, the median (and min/max) of `--runs` runs:
 * `mmb reconcile --yes` of a 100,000-row export (see bench_reconcile.py);
 * the anchors a user might reach for instead, in the same run:
   - the floor: loading every YAML file of the city with ruamel.yaml's safe C loader
-    (`YAML(typ="safe").load`) and nothing else, one process;
+    (`YAML(typ="safe").load`) and nothing else, one process; and the same with mmb's own
+    loader (the C parser composing nodes with line numbers, `mmb.files.load_yaml`);
   - `hledger check` on the same bookings written as an hledger journal with balance
     assertions (Debian's `hledger` package; skipped with a note when it is not installed);
 * peak memory (resident set of mmb and its worker processes together) while validating;
@@ -105,6 +106,19 @@ def floor_seconds(city: Path) -> float:
     return run([sys.executable, "-c", code, str(city)])
 
 
+def own_floor_seconds(city: Path) -> float:
+    """Load every YAML file of the city with mmb's own loader (ruamel.yaml.clib's C parser
+    composing nodes with line numbers, `mmb.files.load_yaml`) and nothing else, one
+    process: the parse floor of what `mmb validate` itself does."""
+    code = (
+        "import sys, pathlib\n"
+        "from mmb.files import load_yaml\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.yaml')):\n"
+        "    load_yaml(p, p.name)\n"
+    )
+    return run([sys.executable, "-c", code, str(city)])
+
+
 def write_journal(city: Path, target: Path) -> int:
     """The city's bookings as one hledger journal with balance assertions; returns the
     number of transactions. Each team's account is its own hledger account."""
@@ -182,6 +196,7 @@ def main() -> None:
     measure("mmb --version", lambda: run([*entry, "--version"], env=env))
     measure("mmb --help", lambda: run([*entry, "--help"], env=env))
     measure("floor: safe C load of every YAML file", lambda: floor_seconds(city))
+    measure("floor: mmb's own YAML loader, every file", lambda: own_floor_seconds(city))
 
     def cold() -> float:
         shutil.rmtree(cache_home, ignore_errors=True)
@@ -226,7 +241,9 @@ def main() -> None:
     print(f"{'peak memory, validate cold (all processes)':<52}{peak:>8.0f} MB")
     floor = statistics.median(results["floor: safe C load of every YAML file"])
     cold_v = statistics.median(results["mmb validate (cold, empty cache)"])
-    print(f"ratio validate cold / floor: {cold_v / floor:.2f}")
+    own_floor = statistics.median(results["floor: mmb's own YAML loader, every file"])
+    print(f"ratio validate cold / floor (ruamel safe C loader): {cold_v / floor:.2f}")
+    print(f"ratio validate cold / floor (mmb's own loader): {cold_v / own_floor:.2f}")
     for name, values in results.items():
         if name.startswith("anchor: hledger"):
             print(f"ratio validate cold / hledger check: {cold_v / statistics.median(values):.2f}")

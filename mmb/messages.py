@@ -363,3 +363,16 @@ IMPORT_VERB_DRY_RUN = "Would record"
 IMPORT_VERB_RECORDED = "Recorded"
 #: The {excerpt} of IMPORT_NOT_RECORDED_ROW, when the message has text.
 IMPORT_EXCERPT = ' "{excerpt}"'
+
+# --------------------------------------------------------------------------- amounts
+# Why an amount cannot be read exactly (`mmb.money.parse_money`); the caller adds where.
+MONEY_BOOL = "expected an amount in euros, got true/false"
+MONEY_NOT_FINITE = "expected an amount in euros"
+MONEY_FLOAT = 'amount was read as a binary float; write it as text, e.g. "149,95"'
+MONEY_EXPECTED = 'expected an amount in euros, e.g. 149.95 or "149,95"'
+MONEY_DECIMALS = "{value} has more than two decimals; amounts are in whole cents"
+MONEY_NEGATIVE = "{value} is negative; amounts are written as positive numbers"
+MONEY_NOT_AMOUNT = "{raw!r} is not an amount; write e.g. 149,95"
+MONEY_NOT_GROUPED = "{raw!r} is not an amount; write e.g. 1.234,56"
+MONEY_MIXED = "{raw!r} mixes separators in a way that is not an amount"
+MONEY_AMBIGUOUS = "{raw!r} is ambiguous (thousands or three decimals?): write {whole}{frac} for {whole}{frac} euros; amounts have at most two decimals"

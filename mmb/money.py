@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from mmb import messages as msg
+
 CENT = Decimal("0.01")
 
 _CURRENCY = re.compile(r"^(?:€|EUR|eur)\s*|\s*(?:€|EUR|eur)$")
@@ -35,24 +37,24 @@ def parse_money(value: object, *, allow_negative: bool = False) -> Decimal:
     refused: it has already lost the exact value.
     """
     if isinstance(value, bool):
-        raise MoneyError("expected an amount in euros, got true/false")
+        raise MoneyError(msg.MONEY_BOOL)
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
         if not value.is_finite():
-            raise MoneyError("expected an amount in euros")
+            raise MoneyError(msg.MONEY_NOT_FINITE)
         amount = value
     elif isinstance(value, str):
         amount = _parse_text(value)
     elif isinstance(value, float):
-        raise MoneyError("amount was read as a binary float; write it as text, e.g. \"149,95\"")
+        raise MoneyError(msg.MONEY_FLOAT)
     else:
-        raise MoneyError("expected an amount in euros, e.g. 149.95 or \"149,95\"")
+        raise MoneyError(msg.MONEY_EXPECTED)
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise MoneyError(f"{value} has more than two decimals; amounts are in whole cents")
+        raise MoneyError(msg.MONEY_DECIMALS.format(value=value))
     if amount < 0 and not allow_negative:
-        raise MoneyError(f"{value} is negative; amounts are written as positive numbers")
+        raise MoneyError(msg.MONEY_NEGATIVE.format(value=value))
     return amount
 
 
@@ -66,12 +68,12 @@ def _parse_text(text: str) -> Decimal:
     if s and s[0] in "+-" and not sign:
         sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
     if not s:
-        raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95")
+        raise MoneyError(msg.MONEY_NOT_AMOUNT.format(raw=raw))
     number = _normalise(s, raw)
     try:
         return Decimal(sign + number)
     except InvalidOperation:  # pragma: no cover - _normalise only returns digit strings
-        raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95") from None
+        raise MoneyError(msg.MONEY_NOT_AMOUNT.format(raw=raw)) from None
 
 
 def _normalise(s: str, raw: str) -> str:
@@ -84,31 +86,28 @@ def _normalise(s: str, raw: str) -> str:
         group_sep = "." if decimal_sep == "," else ","
         whole, _, frac = s.rpartition(decimal_sep)
         if group_sep in frac or decimal_sep in whole or not _GROUPED.match(whole):
-            raise MoneyError(f"{raw!r} mixes separators in a way that is not an amount")
+            raise MoneyError(msg.MONEY_MIXED.format(raw=raw))
         if not _DIGITS.match(frac):
-            raise MoneyError(f"{raw!r} is not an amount; write e.g. 1.234,56")
+            raise MoneyError(msg.MONEY_NOT_GROUPED.format(raw=raw))
         if len(frac) > 2:
-            raise MoneyError(f"{raw!r} has more than two decimals; amounts are in whole cents")
+            raise MoneyError(msg.MONEY_DECIMALS.format(value=repr(raw)))
         return whole.replace(group_sep, "") + "." + frac
     sep = "." if dots else ","
     count = dots or commas
     if not re.match(r"^[\d.,]+$", s):
-        raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95")
+        raise MoneyError(msg.MONEY_NOT_AMOUNT.format(raw=raw))
     if count == 1:
         whole, _, frac = s.partition(sep)
         if not whole or not _DIGITS.match(whole) or not _DIGITS.match(frac):
-            raise MoneyError(f"{raw!r} is not an amount; write e.g. 149,95")
+            raise MoneyError(msg.MONEY_NOT_AMOUNT.format(raw=raw))
         if len(frac) == 3:
-            raise MoneyError(
-                f"{raw!r} is ambiguous (thousands or three decimals?): write {whole}{frac} "
-                f"for {whole}{frac} euros; amounts have at most two decimals"
-            )
+            raise MoneyError(msg.MONEY_AMBIGUOUS.format(raw=raw, whole=whole, frac=frac))
         if len(frac) > 2:
-            raise MoneyError(f"{raw!r} has more than two decimals; amounts are in whole cents")
+            raise MoneyError(msg.MONEY_DECIMALS.format(value=repr(raw)))
         return whole + "." + frac
     if _GROUPED.match(s):
         return s.replace(sep, "")
-    raise MoneyError(f"{raw!r} is not an amount; write e.g. 1.234,56")
+    raise MoneyError(msg.MONEY_NOT_GROUPED.format(raw=raw))
 
 
 def money_str(amount: Decimal) -> str:

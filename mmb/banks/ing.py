@@ -15,7 +15,6 @@ from mmb.banks._common import (
     Fields,
     amount_comma,
     check_width,
-    clean,
     counter_account,
     csv_records,
     date_ymd,
@@ -79,9 +78,13 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
     out: list[BankTransaction] = []
     append = out.append
     # This loop runs for every row of an export that may hold 100,000: the common case is
-    # inlined (a dict of parsed dates, the amount pattern matched here); anything unusual
-    # goes through `fields`, which raises the error naming row and column.
+    # inlined (dicts of the dates, amounts and accounts already parsed, the amount pattern
+    # matched here); anything unusual goes through `fields`, which raises the error
+    # naming row and column.
     dates: dict[str, date] = {}
+    amounts: dict[str, Decimal] = {}
+    accounts: dict[str, str] = {}
+    counters: dict[str, str] = {}
     amount_ok = COMMA_AMOUNT.fullmatch
     for line, row in records:
         if len(row) != width:
@@ -91,11 +94,15 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
         if booked is None:
             booked = dates[day_text] = fields.date(
                 date_ymd, day_text, line, header[i_date], "YYYYMMDD")
-        amount_text = row[i_amount].strip()
-        if amount_ok(amount_text):
-            amount = Decimal(amount_text.replace(".", "").replace(",", "."))
-        else:
-            amount = fields.amount(amount_comma, row[i_amount], line, header[i_amount], "12,45")
+        amount_text = row[i_amount]
+        amount = amounts.get(amount_text)
+        if amount is None:
+            stripped = amount_text.strip()
+            if amount_ok(stripped):
+                amount = Decimal(stripped.replace(".", "").replace(",", "."))
+            else:
+                amount = fields.amount(amount_comma, amount_text, line, header[i_amount], "12,45")
+            amounts[amount_text] = amount
         out_flag = _SIGNS.get(row[i_sign].strip().lower())
         if out_flag is None:
             out_flag = fields.choice(row[i_sign], line, header[i_sign], _SIGNS)
@@ -111,21 +118,33 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
                     balance = fields.amount(
                         amount_comma, row[i_balance], line, header[i_balance], "-1922,25"
                     )
-        name, notes, code = clean(row[i_name]), clean(row[i_notes]), row[i_code].strip()
-        kind = row[i_kind].strip().lower() if i_kind is not None else ""
+        own_text, counter_text = row[i_account], row[i_counter]
+        own = accounts.get(own_text)
+        if own is None:
+            own = accounts[own_text] = own_account(own_text)
+        counter = counters.get(counter_text)
+        if counter is None:
+            counter = counters[counter_text] = counter_account(counter_text)
+        name = " ".join(row[i_name].split())  # `clean`, inlined
+        notes = " ".join(row[i_notes].split())
+        code = row[i_code].strip()
         append(
             BankTransaction(
-                own_account(row[i_account]),
+                own,
                 booked,
                 amount,
                 balance,
                 name,
-                counter_account(row[i_counter]),
+                counter,
                 notes,
                 None,  # ING CSV has no transaction id
                 code,
                 amount < 0
-                and (code.upper() == "GM" or kind in _CASH_KINDS or looks_like_cash(name, notes)),
+                and (
+                    code.upper() == "GM"
+                    or (i_kind is not None and row[i_kind].strip().lower() in _CASH_KINDS)
+                    or looks_like_cash(name, notes)
+                ),
                 line,
             )
         )
