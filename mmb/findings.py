@@ -40,13 +40,13 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Finding:
     """One broken rule at one place. `path` is relative to the team folder until the
     caller re-roots it onto the folder the user gave (see `rebase`). Treat it as a value
-    (`rebase` and `dataclasses.replace` make changed copies): it is not frozen only
-    because a frozen dataclass takes six times as long to build, and a first import of a
-    big export makes 100,000 findings."""
+    (`rebase` and `dataclasses.replace` make changed copies; it hashes by value): it is
+    not frozen only because a frozen dataclass takes six times as long to build, and a
+    first import of a big export makes 100,000 findings."""
 
     path: str
     line: int

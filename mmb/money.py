@@ -124,9 +124,10 @@ def money_str(amount: Decimal) -> str:
 def euro(amount: Decimal) -> str:
     """Human form in Dutch notation: ``€ 1.234,56`` (negative: ``-€ 12,50``)."""
     text = money_str(amount)
-    if len(text) <= 7 and text != "-0.00":  # under a thousand: no grouping (made fast)
-        return "-€ " + text[1:].replace(".", ",") if text[0] == "-" else "€ " + text.replace(
-            ".", ",")
+    negative = text[0] == "-"
+    body = text[1:] if negative else text
+    if len(body) <= 6 and text != "-0.00":  # under a thousand: no grouping (made fast)
+        return ("-€ " if negative else "€ ") + body.replace(".", ",")
     q = amount.quantize(CENT)
     sign = "-" if q < 0 else ""
     grouped = f"{abs(q):,.2f}"  # Decimal formats exactly: 1,234.56

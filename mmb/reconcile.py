@@ -270,8 +270,10 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         rows = list(ledger.rows)
         for item in loaded:
             account = item.view.accounts[0] if item.view.accounts else ""
+            # Adopt: the export's rows were made for this run (`load_export`); the
+            # checks below only read their dates, amounts and texts.
             added = merge_export(rows, item.view.rows, account,
-                                 [r.id or None for r in item.view.rows])
+                                 [r.id or None for r in item.view.rows], adopt=True)
             result.exports.append(ExportSummary(item.source, item.format_name,
                                                 item.view.accounts, len(item.view.rows),
                                                 len(added)))

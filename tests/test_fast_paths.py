@@ -61,3 +61,42 @@ def test_money_str_is_the_quantized_form(amount):
                max_size=12))
 def test_normalise_text_is_the_regular_expression_form(text):
     assert normalise_text(text) == re.sub(r"\s+", " ", text).strip()
+
+
+_CELL = st.text(alphabet=st.sampled_from(list('ab ,;"\r\n\t=+-@\'é')), max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL, _CELL, st.booleans()), max_size=5))
+def test_ledger_text_is_what_csv_writer_writes(cells):
+    import csv
+    import io
+
+    from mmb.ledger import LEDGER_COLUMNS, ledger_text
+
+    rows = [LedgerRow(date=date(2026, 1, 5), amount=Decimal("-1.50"),
+                      balance=Decimal("10.00") if has_balance else None, counterparty=a,
+                      description=b, note=c, id=d)
+            for a, b, c, d, has_balance in cells]
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(LEDGER_COLUMNS)
+    writer.writerows(r.cells() for r in rows)
+    assert ledger_text(rows) == expected.getvalue()
+
+
+def _plain_euro(amount: Decimal) -> str:
+    q = amount.quantize(CENT)
+    sign = "-" if q < 0 else ""
+    grouped = f"{abs(q):,.2f}"
+    return f"{sign}€ " + grouped.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+@given(st.decimals(min_value=-10**7, max_value=10**7, allow_nan=False, allow_infinity=False,
+                   places=2) | st.sampled_from([Decimal(x) for x in (
+                       "999.99", "1000", "1000.00", "-1000.00", "-999.99", "-0.00", "-0",
+                       "0.001", "-0.004", "1234.5")]))
+def test_euro_is_the_plain_dutch_form(amount):
+    from mmb.money import euro
+
+    assert euro(amount) == _plain_euro(amount)
