@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from mmb.errors import InputError, UsageError
 from mmb.findings import Finding, sort_findings
@@ -35,7 +35,7 @@ from mmb.report_sdc import Cell, HouseholdKey, Line, Protection, Unit, protect
 
 if TYPE_CHECKING:
     from mmb.folder import TeamDoc
-    from mmb.ledger import LedgerRow
+    from mmb.ledger import Ledger, LedgerRow
     from mmb.models import Case
 
 # ============================================================================ messages
@@ -227,6 +227,7 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 # ============================================================================ end of messages
 
 ZERO = Decimal(0)
+_T = TypeVar("_T")
 FORMATS = ("table", "csv", "xlsx", "json", "md", "html")
 DIMENSIONS = ("district", "team", "category", "month")
 OUTCOMES = ("approved", "rejected", "solved_otherwise", "withdrawn", "pending")
@@ -370,40 +371,133 @@ def receipt_status(row: LedgerRow) -> str:
     return "attached" if row.receipts() else "none"
 
 
-def collect(folders: Sequence[str], year: int, now: datetime) -> Facts:
+def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | None = None,
+            use_cache: bool | None = None) -> Facts:
     """Read every team below `folders` into the facts of `year`.
 
     Raises `NotATeamFolder` when a folder holds no team. The validate findings kept are the
-    ones that concern the year (see `_concerns_year`).
-    """
-    from mmb.validate import load_folders
+    ones that concern the year (see `_concerns_year`); they come from `validate_team`, so
+    the validation cache answers for a team nothing changed in (`use_cache`: default on,
+    off with MMB_NO_CACHE like `mmb validate`).
 
+    Teams are independent: with more than one, each is read in a process of its own (as in
+    `mmb validate`; `workers`: default one per core) and the parts are joined in the order
+    the teams were found, so the facts are the same as when read one by one.
+    """
+    import os
+
+    from mmb.folder import find_teams
+    from mmb.validate import display_prefix, worker_count
+
+    if use_cache is None:
+        use_cache = not os.environ.get("MMB_NO_CACHE")
+    jobs: list[_TeamJob] = []
+    seen: set[Path] = set()
+    for given in folders:
+        base = Path(given)
+        prefix = display_prefix(given)
+        for root in find_teams(base):
+            key = root.resolve()
+            if key in seen:  # a team reached through two of the folders counts once
+                continue
+            seen.add(key)
+            jobs.append((len(jobs), prefix, str(base), str(root), year, now, use_cache))
+    count = workers if workers is not None else worker_count(len(jobs))
+    parts = _map_teams(jobs, count)
     facts = Facts(year=year, folders=tuple(folders))
-    findings: set[Finding] = set()
-    for index, (prefix, doc) in enumerate(load_folders(folders)):
-        _collect_team(facts, index, prefix, doc, now, findings)
-    facts.findings = sort_findings(findings)
+    findings: dict[tuple[object, ...], Finding] = {}  # each finding once (not hashable)
+    shared: set[str] = set()
+    for part in parts:
+        facts.teams.append(part.team)
+        facts.cases.extend(part.cases)
+        facts.rows.extend(part.rows)
+        facts.unpaid.extend(part.unpaid)
+        facts.years_found.update(part.years)
+        found = part.findings
+        if part.defaults is not None and part.defaults not in shared:
+            # a shared mmb.yaml is reported once, as the first team below it shows it
+            shared.add(part.defaults)
+            found = found + part.defaults_findings
+        for f in found:
+            findings.setdefault((f.path, f.line, f.code, f.message, f.case, f.severity), f)
+    facts.findings = sort_findings(findings.values())
     return facts
 
 
-def _collect_team(facts: Facts, index: int, prefix: str, doc: TeamDoc, now: datetime,
-                  findings: set[Finding]) -> None:
-    from mmb.ledger import LEDGER_FILE, read_ledger
-    from mmb.models import Outcome, Rules
-    from mmb.rules import check_team
-    from mmb.validate import check_cash_book
+#: One team to collect: (index, display prefix, folder given, team folder, year, now,
+#: use the validation cache).
+_TeamJob = tuple[int, str, str, str, int, datetime, bool]
 
-    year = facts.year
+
+@dataclass
+class _TeamPart:
+    """What one team adds to the facts (made in a worker process and pickled back)."""
+
+    team: TeamFacts
+    cases: list[CaseFact]
+    rows: list[RowFact]
+    unpaid: list[UnpaidFact]
+    years: set[int]
+    findings: list[Finding]
+    defaults: str | None = None  # the mmb.yaml that applies (real path), if any
+    defaults_findings: list[Finding] = field(default_factory=list)  # the findings in it
+
+
+def _map_teams(jobs: list[_TeamJob], workers: int) -> list[_TeamPart]:
+    """Collect every team, in `workers` forked processes when there is more than one (and
+    the platform can fork); the parts come back in the order of `jobs`."""
+    import multiprocessing
+
+    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_collect_one(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_collect_one, jobs,
+                             chunksize=max(1, len(jobs) // (workers * 4))))
+
+
+def _collect_one(job: _TeamJob) -> _TeamPart:
+    """One team's facts and the findings of `validate_team` that concern the year, with
+    paths as the folder given on the command line shows them."""
+    from mmb.files import relpath
+    from mmb.folder import load_team
+    from mmb.ledger import read_ledger
+    from mmb.validate import validate_team
+
+    index, prefix, given, folder, year, now, use_cache = job
+    base, root = Path(given), Path(folder)
+    loaded: list[tuple[TeamDoc, Ledger]] = []
+
+    def load() -> tuple[TeamDoc, Ledger]:
+        # Paths relative to the team folder, as the validation cache keeps them; read once
+        # for the findings (when the cache cannot give them) and the facts alike.
+        loaded.append((load_team(root), read_ledger(root)))
+        return loaded[0]
+
+    found, _ = validate_team(root, now, use_cache, load=load)
+    doc, ledger = loaded[0] if loaded else load()
+    return _collect_team(index, prefix, relpath(root, base), doc, ledger, year, now, found)
+
+
+def _collect_team(index: int, prefix: str, team_rel: str, doc: TeamDoc, ledger: Ledger,
+                  year: int, now: datetime, found: list[Finding]) -> _TeamPart:
+    """The facts of one team. `doc` and `found` (its validate findings) have paths relative
+    to the team folder; `team_rel` is the team folder relative to the folder given and
+    `prefix` that folder as shown."""
+    from mmb.folder import find_defaults
+    from mmb.ledger import LEDGER_FILE
+    from mmb.models import Outcome, Rules
+
     team = doc.team
-    folder = doc.team_rel if prefix == "." else (
-        prefix if doc.team_rel == "." else f"{prefix}/{doc.team_rel}")
+    folder = team_rel if prefix == "." else (prefix if team_rel == "." else f"{prefix}/{team_rel}")
     rules = team.rules if team is not None else Rules()
     budget = next((b for b in team.budget if b.year == year), None) if team else None
-    ledger = read_ledger(doc.root)
     cases = {c.case.id: c.case for c in doc.cases if c.case is not None}
     opening, closing = _balances(ledger.rows, year, _account_of(doc)) if ledger.rows else (
         None, None)
-    facts.teams.append(TeamFacts(
+    part = _TeamPart(team=TeamFacts(
         index=index,
         name=team.name if team is not None else doc.root.resolve().name,
         district=(team.district if team is not None and team.district else NO_DISTRICT),
@@ -418,22 +512,22 @@ def _collect_team(facts: Facts, index: int, prefix: str, doc: TeamDoc, now: date
         opening=opening,
         closing=closing,
         readable=team is not None,
-    ))
+    ), cases=[], rows=[], unpaid=[], years=set(), findings=[])
     if team is not None:
-        facts.years_found.update(b.year for b in team.budget)
+        part.years.update(b.year for b in team.budget)
     paid = {r.case for r in ledger.rows if r.case and r.is_payment}  # in any year
     in_year: dict[str, datetime] = {}
     for cid, case in cases.items():
         decision = case.decision
         moment = case_year(case.opened, decision.at if decision else None)
-        facts.years_found.add(moment.year)
+        part.years.add(moment.year)
         in_year[cid] = moment
         if moment.year != year:
             continue
         outcome = decision.outcome.value if decision is not None else "pending"
         approved = (decision.amount or ZERO) if (
             decision is not None and decision.outcome is Outcome.approved) else ZERO
-        facts.cases.append(CaseFact(
+        part.cases.append(CaseFact(
             team=index, case_id=cid, household=case.household, category=case.category,
             outcome=outcome, month=moment.month, opened=case.opened,
             decided=decision.at if decision else None, approved=approved,
@@ -443,26 +537,62 @@ def _collect_team(facts: Facts, index: int, prefix: str, doc: TeamDoc, now: date
             followup_note=(case.followup.note or "") if case.followup else ""))
         if (decision is not None and decision.outcome is Outcome.approved and ledger.exists
                 and cid not in paid):
-            facts.unpaid.append(UnpaidFact(index, cid, case.household, decision.at, approved,
-                                           (now.date() - decision.at.date()).days))
+            part.unpaid.append(UnpaidFact(index, cid, case.household, decision.at, approved,
+                                          (now.date() - decision.at.date()).days))
     rows_by_line: dict[int, date] = {}
     for r in ledger.rows:
         rows_by_line[r.row] = r.date
-        facts.years_found.add(r.date.year)
+        part.years.add(r.date.year)
         if r.date.year != year:
             continue
         paid_for = cases.get(r.case) if r.case else None
         flow = flow_of(r)
         linked = flow in ("case_payments", "refunds")
-        facts.rows.append(RowFact(
+        part.rows.append(RowFact(
             team=index, row=r.row, day=r.date, amount=r.amount, flow=flow, case=r.case,
             category=(paid_for.category if paid_for else UNKNOWN_CASE) if linked else "",
             household=paid_for.household if paid_for and linked else "",
             receipt=receipt_status(r), counterparty=r.counterparty, note=r.note))
-    ledger_rel = LEDGER_FILE if doc.team_rel == "." else f"{doc.team_rel}/{LEDGER_FILE}"
-    for f in check_team(doc, now) + check_cash_book(doc, now, ledger):
-        if _concerns_year(f, year, ledger_rel, rows_by_line, in_year, cases):
-            findings.add(f.rebase(prefix))
+    shown = _shown_as(prefix, team_rel, doc)
+    for f in found:
+        if not _concerns_year(f, year, LEDGER_FILE, rows_by_line, in_year, cases):
+            continue
+        if f.path == doc.defaults_rel:
+            part.defaults_findings.append(shown(f))
+        else:
+            part.findings.append(shown(f))
+    if doc.defaults_rel is not None:
+        defaults = find_defaults(doc.root) or doc.root / doc.defaults_rel  # (gone meanwhile)
+        part.defaults = str(defaults)
+    return part
+
+
+def _shown_as(prefix: str, team_rel: str, doc: TeamDoc) -> Callable[[Finding], Finding]:
+    """A finding with paths inside the team folder as the report shows it: the path
+    relative to the folder given, joined onto that folder as typed. One message names a
+    file too (a case id used twice: "also used by ..."); it names it relative to the folder
+    given, as it always has in the report."""
+    if team_rel == ".":
+        return lambda f: f.rebase(prefix)
+    import posixpath
+    from dataclasses import replace
+
+    from mmb.messages import ID_DUPLICATE
+
+    def rel(path: str) -> str:
+        # = relpath(team folder / path, folder given): team_rel is already normalised and
+        # never climbs, so joining and normalising is the same
+        return posixpath.normpath(f"{team_rel}/{path}") if path else path
+
+    renamed = {ID_DUPLICATE.format(id=c.case.id, other=c.rel):
+               ID_DUPLICATE.format(id=c.case.id, other=rel(c.rel))
+               for c in doc.cases if c.case is not None}
+
+    def shown(f: Finding) -> Finding:
+        message = renamed.get(f.message, f.message) if f.code == "MMB003" else f.message
+        return replace(f, path=rel(f.path), message=message).rebase(prefix)
+
+    return shown
 
 
 def _concerns_year(f: Finding, year: int, ledger_rel: str, rows: dict[int, date],
@@ -818,11 +948,21 @@ def _categories(facts: Facts) -> list[str]:
     return [*seen, *known, *tail]
 
 
+def _grouped(items: Iterable[_T], key: Callable[[_T], object]) -> dict[object, list[_T]]:
+    """The items by key, each group in the items' order (what filtering by key gives)."""
+    groups: dict[object, list[_T]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups
+
+
 def _breakdown(dim: str, facts: Facts) -> list[Row]:
     teams = facts.teams
     if dim == "team":
-        return [_row(t.name, [c for c in facts.cases if c.team == t.index],
-                     [r for r in facts.rows if r.team == t.index], [t], district=t.district)
+        cases = _grouped(facts.cases, lambda c: c.team)
+        rows = _grouped(facts.rows, lambda r: r.team)
+        return [_row(t.name, cases.get(t.index, []), rows.get(t.index, []), [t],
+                     district=t.district)
                 for t in teams]
     if dim == "district":
         out = []
@@ -833,12 +973,21 @@ def _breakdown(dim: str, facts: Facts) -> list[Row]:
                             [t for t in teams if t.index in members]))
         return out
     if dim == "category":
-        return [_row(cat, [c for c in facts.cases if c.category == cat],
-                     [r for r in facts.rows if r.category == cat], None)
+        cases = _grouped(facts.cases, lambda c: c.category)
+        rows = _grouped(facts.rows, lambda r: r.category)
+        return [_row(cat, cases.get(cat, []), rows.get(cat, []), None)
                 for cat in _categories(facts)]
-    return [_row(f"{facts.year}-{m:02d}", [c for c in facts.cases if c.month == m],
-                 [r for r in facts.rows if r.day.month == m], None, label=MONTH_NAMES[m - 1])
+    cases = _grouped(facts.cases, lambda c: c.month)
+    rows = _grouped(facts.rows, lambda r: r.day.month)
+    return [_row(f"{facts.year}-{m:02d}", cases.get(m, []), rows.get(m, []), None,
+                 label=MONTH_NAMES[m - 1])
             for m in range(1, 13)]
+
+
+def _team_accounts(facts: Facts) -> list[Account]:
+    """The bank account of each team, in the order of `facts.teams`."""
+    rows = _grouped(facts.rows, lambda r: r.team)
+    return [_account([t], rows.get(t.index, [])) for t in facts.teams]
 
 
 def _lines(breakdowns: dict[str, list[Row]], total: Row) -> list[Line]:
@@ -893,10 +1042,9 @@ def build_report(facts: Facts, *, now: datetime, public: bool = False, threshold
         folders=list(facts.folders), single_team=single,
         threshold=threshold if public else None)
     meta.title = _title(meta, teams)
-    meta.notices = _notices(facts, public)
-    meta.differences = sum(
-        1 for t in teams
-        if _account([t], [r for r in facts.rows if r.team == t.index]).agrees is False)
+    accounts = _team_accounts(facts)
+    meta.notices = _notices(facts, public, accounts)
+    meta.differences = sum(1 for a in accounts if a.agrees is False)
     # figures are final when validate finds no error for the year and the money adds up
     meta.final = errors == 0 and meta.differences == 0
     report = Report(meta=meta, total=figures, breakdowns=breakdowns)
@@ -904,10 +1052,8 @@ def build_report(facts: Facts, *, now: datetime, public: bool = False, threshold
         report.protection = _protect(report, threshold)
         return report
     names = {t.index: t for t in teams}
-    report.accounts = [
-        TeamAccount(t.name, t.district, t.folder, t.has_ledger,
-                    _account([t], [r for r in facts.rows if r.team == t.index]))
-        for t in teams]
+    report.accounts = [TeamAccount(t.name, t.district, t.folder, t.has_ledger, a)
+                       for t, a in zip(teams, accounts, strict=True)]
     report.regrets = [RegretCase(names[c.team].name, c.case_id, c.category, c.followup,
                                  c.followup_note)
                       for c in sorted(facts.cases, key=lambda c: (c.team, c.case_id))
@@ -946,15 +1092,15 @@ def _title(meta: Meta, teams: Sequence[TeamFacts]) -> str:
     return TITLE_MANY.format(year=meta.year, teams=meta.teams, districts=meta.districts)
 
 
-def _notices(facts: Facts, public: bool) -> list[str]:
-    """Plain warnings about what the figures cannot show (no names in a public report)."""
+def _notices(facts: Facts, public: bool, accounts: Sequence[Account]) -> list[str]:
+    """Plain warnings about what the figures cannot show (no names in a public report).
+    `accounts`: `_team_accounts(facts)`."""
     year = facts.year
     out: list[str] = []
     no_ledger = [t for t in facts.teams if not t.has_ledger]
     no_budget = [t for t in facts.teams if t.readable and t.budget is None]
     no_balances = [t for t in facts.teams if t.has_ledger and t.opening is None]
-    account = {t.index: _account([t], [r for r in facts.rows if r.team == t.index])
-               for t in facts.teams}
+    account = {t.index: a for t, a in zip(facts.teams, accounts, strict=True)}
     differing = [t for t in facts.teams if account[t.index].agrees is False]
     if public:
         for items, template in ((no_ledger, NOTICE_NO_LEDGER_PUBLIC),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -92,10 +92,15 @@ def check_cash_book(team: TeamDoc, now: datetime, ledger: Ledger | None = None) 
     return found
 
 
-def validate_team(root: Path, now: datetime, use_cache: bool = True) -> tuple[list[Finding], int]:
+def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
+                  load: Callable[[], tuple[TeamDoc, Ledger | None]] | None = None,
+                  ) -> tuple[list[Finding], int]:
     """Every finding of one team folder, paths relative to it, and its number of cases.
 
     Uses the validation cache (`mmb.cache`) when it is still good, and refreshes it.
+    `load`: how to read the team when the cache cannot answer (default `load_team(root)`);
+    a caller that needs the team itself anyway (`mmb report`) reads it, with its ledger,
+    once this way. It must load with paths relative to the team folder.
     """
     from mmb import cache
     from mmb.rules import check_team
@@ -105,8 +110,8 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True) -> tuple[li
         if cached is not None:
             return cached
         prints = cache.fingerprint(root)  # before reading: a change while we read shows
-    team = load_team(root)
-    found = check_team(team, now) + check_cash_book(team, now)
+    team, ledger = load() if load is not None else (load_team(root), None)
+    found = check_team(team, now) + check_cash_book(team, now, ledger)
     if use_cache:
         cache.store(root, now, prints, cache.valid_until(team, now), found, len(team.cases))
     return found, len(team.cases)
