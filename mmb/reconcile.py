@@ -11,6 +11,7 @@ ledger.csv atomically, and report what is still open.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -283,22 +284,77 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
               choose=None if check else choose)
         rows = sort_rows(rows)
         changed = result.added > 0 or result.classified or result.linked or result.receipts
+        finish_write: Callable[[], None] = _nothing
         if changed and not check:
-            text = ledger_text(rows) if rows else header_line()
             path = root / LEDGER_FILE
             if ledger.exists and path.read_bytes() != ledger.raw:
                 raise ConflictError(msg.FILE_CHANGED.format(path=LEDGER_FILE))
-            atomic_write_text(path, text)
-            result.written = True
-        for number, r in enumerate(rows, start=2):
-            r.row = number  # the spreadsheet row each has in the file as written
-        renumbered = rows
-        result.findings = sort_findings(check_ledger(
-            team=team, docs=ctx.doc.cases, rows=renumbered, exports=[x.view for x in loaded],
-            root=root, now=now))
-        result.balances = _balances(renumbered, loaded)
-        result.spent = _spent(renumbered, cases, now.year)
+            finish_write = start_ledger_write(path, rows)
+        try:
+            for number, r in enumerate(rows, start=2):
+                r.row = number  # the spreadsheet row each has in the file as written
+            result.findings = sort_findings(check_ledger(
+                team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
+                root=root, now=now))
+            result.balances = _balances(rows, loaded)
+            result.spent = _spent(rows, cases, now.year)
+        finally:
+            finish_write()  # before the lock is let go; raises if the write failed
+        result.written = finish_write is not _nothing
     return result
+
+
+def _nothing() -> None:
+    return None
+
+
+#: From this many rows on, ledger.csv is written by a child process while this one checks
+#: the rows (both cores at work); below it the write is too quick to be worth a process.
+PARALLEL_WRITE_ROWS = 20_000
+
+
+def write_ledger(path: Path, rows: Sequence[LedgerRow]) -> None:
+    """Write ledger.csv atomically; a failure is an `InputError` and leaves it as it was."""
+    try:
+        atomic_write_text(path, ledger_text(rows) if rows else header_line())
+    except OSError as exc:
+        raise InputError(msg.R_WRITE_FAILED.format(
+            path=LEDGER_FILE, reason=exc.strerror or str(exc))) from None
+
+
+def start_ledger_write(path: Path, rows: Sequence[LedgerRow]) -> Callable[[], None]:
+    """Start writing ledger.csv and return the function that waits for the write to end
+    (raising its error). A big ledger is written by a forked child, so that the parent can
+    check the rows meanwhile; the child only reads them."""
+    if len(rows) < PARALLEL_WRITE_ROWS or not hasattr(os, "fork"):
+        write_ledger(path, rows)
+        return lambda: None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; coverage does not follow it
+        status = 0
+        try:
+            os.close(read_end)
+            try:
+                write_ledger(path, rows)
+            except InputError as exc:
+                os.write(write_end, exc.message.encode("utf-8"))
+                status = 1
+        except BaseException:
+            status = 2
+        finally:
+            os._exit(status)  # never the parent's clean-up, buffers or exit handlers
+    os.close(write_end)
+
+    def finish() -> None:
+        with os.fdopen(read_end, "rb") as pipe:
+            error = pipe.read().decode("utf-8", errors="replace")
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise InputError(error or msg.R_WRITE_FAILED.format(
+                path=LEDGER_FILE, reason=f"writer process ended with status {status}"))
+
+    return finish
 
 
 def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],

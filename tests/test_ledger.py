@@ -417,3 +417,46 @@ def test_mmb207_without_exports_for_a_single_account_team(make_team):
             row("2026-02-10", "-5.00", "90.00", source="bank/old.csv", kind="bank_costs")]
     _, found = _rules(make_team, rows)
     assert codes(found) == [("MMB207", "ledger.csv", 3)]
+
+
+def _fresh_example(tmp_path, name):
+    import shutil
+
+    team = EXAMPLE_TEAMS[0]
+    copy = tmp_path / name / team.name
+    shutil.copytree(team, copy)
+    shutil.copy(team.parent.parent / "mmb.yaml", tmp_path / name / "mmb.yaml")
+    (copy / "ledger.csv").write_text(HEADER)
+    return copy
+
+
+def test_a_ledger_written_by_a_child_process_is_the_same(tmp_path, monkeypatch):
+    import mmb.reconcile
+
+    alone = reconcile(_fresh_example(tmp_path, "alone"), datetime(2026, 11, 22, 12), link=True)
+    monkeypatch.setattr(mmb.reconcile, "PARALLEL_WRITE_ROWS", 0)  # fork even for a few rows
+    forked_root = _fresh_example(tmp_path, "forked")
+    forked = reconcile(forked_root, datetime(2026, 11, 22, 12), link=True)
+    assert forked.written and alone.written and forked.added == alone.added > 0
+    assert ((forked_root / "ledger.csv").read_bytes()
+            == (tmp_path / "alone" / forked_root.name / "ledger.csv").read_bytes())
+    assert forked.findings == alone.findings
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_failed_write_is_a_plain_error_and_changes_nothing(tmp_path, monkeypatch, parallel):
+    import errno
+
+    import mmb.reconcile
+
+    root = _fresh_example(tmp_path, "full")
+    before = (root / "ledger.csv").read_bytes()
+
+    def disk_full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(mmb.reconcile, "atomic_write_text", disk_full)
+    monkeypatch.setattr(mmb.reconcile, "PARALLEL_WRITE_ROWS", 0 if parallel else 10**9)
+    with pytest.raises(InputError, match=r"cannot write ledger\.csv \(No space left on device\)"):
+        reconcile(root, datetime(2026, 11, 22, 12), link=True)
+    assert (root / "ledger.csv").read_bytes() == before
