@@ -100,3 +100,11 @@ def test_euro_is_the_plain_dutch_form(amount):
     from mmb.money import euro
 
     assert euro(amount) == _plain_euro(amount)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(TEXTS, TEXTS)
+def test_bank_cash_words_are_those_of_the_pattern(name, notes):
+    from mmb.banks._common import _CASH_TEXT, looks_like_cash
+
+    assert looks_like_cash(name, notes) == any(_CASH_TEXT.search(t) for t in (name, notes))
