@@ -295,27 +295,34 @@ def simple_records(
     the csv module's size limit) returns None, so the csv module reads it and reports
     damage exactly as before.
     """
-    if "\x00" in text or text.count("\r") != text.count("\r\n"):
+    crlf = text.count("\r\n")
+    if "\x00" in text or text.count("\r") != crlf:
         return None
+    if crlf and crlf == text.count("\n"):
+        lines = text.split("\r\n")  # every line ends in CRLF, as the banks write them
+    else:
+        lines = [line[:-1] if line[-1:] == "\r" else line for line in text.split("\n")]
     between = quotechar + delimiter + quotechar
     out: list[tuple[int, list[str]]] = []
     append = out.append
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line[-1:] == "\r":
-            line = line[:-1]
+    # Each quoted line holds at least two quotes per field (one pair around each); it
+    # holds no quote inside a field exactly when it holds no more. So one count over the
+    # whole text checks every line: it must equal two per field of the quoted lines.
+    expected_quotes = 0
+    for number, line in enumerate(lines, start=1):
         if len(line) > _FIELD_LIMIT:
             return None
-        quotes = line.count(quotechar)
-        if not quotes:
+        if quotechar not in line:
             row = line.split(delimiter)
         elif len(line) > 1 and line[0] == quotechar and line[-1] == quotechar:
             row = line[1:-1].split(between)
-            if quotes != 2 * len(row):
-                return None
+            expected_quotes += 2 * len(row)
         else:
             return None
         if row[0].strip() or "".join(row).strip():  # skip blank and separator-only lines
             append((number, row))
+    if text.count(quotechar) != expected_quotes:
+        return None
     return out
 
 
