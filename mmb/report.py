@@ -386,22 +386,13 @@ def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | 
     """
     import os
 
-    from mmb.folder import find_teams
-    from mmb.validate import display_prefix, worker_count
+    from mmb.validate import team_folders, worker_count
 
     if use_cache is None:
         use_cache = not os.environ.get("MMB_NO_CACHE")
     jobs: list[_TeamJob] = []
-    seen: set[Path] = set()
-    for given in folders:
-        base = Path(given)
-        prefix = display_prefix(given)
-        for root in find_teams(base):
-            key = root.resolve()
-            if key in seen:  # a team reached through two of the folders counts once
-                continue
-            seen.add(key)
-            jobs.append((len(jobs), prefix, str(base), str(root), year, now, use_cache))
+    for prefix, base, root in team_folders(folders):
+        jobs.append((len(jobs), prefix, str(base), str(root), year, now, use_cache))
     count = workers if workers is not None else worker_count(len(jobs))
     parts = _map_teams(jobs, count)
     facts = Facts(year=year, folders=tuple(folders))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -131,15 +131,9 @@ def worker_count(jobs: int) -> int:
     return max(1, min(cores, jobs))
 
 
-def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool = True,
-                     workers: int | None = None) -> Validation:
-    """Run every check on every team below `folders`, a process per core.
-
-    Teams are independent, so they are checked in parallel; each returns findings with
-    paths inside its folder, re-rooted here onto the folder the user gave. Findings of a
-    shared mmb.yaml come from every team below it and are reported once.
-    """
-    teams: list[tuple[str, str]] = []  # (display path of the team folder, its real path)
+def team_folders(folders: Sequence[str]) -> Iterator[tuple[str, Path, Path]]:
+    """(display prefix of the folder given, that folder, team folder) for every team below
+    `folders`, each once: a team reached through two of the folders counts once."""
     seen: set[Path] = set()
     for given in folders:
         base = Path(given)
@@ -149,8 +143,21 @@ def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool =
             if key in seen:
                 continue
             seen.add(key)
-            inside = os.path.relpath(root, base).replace(os.sep, "/")
-            teams.append((posixpath.normpath(posixpath.join(prefix, inside)), str(root)))
+            yield prefix, base, root
+
+
+def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool = True,
+                     workers: int | None = None) -> Validation:
+    """Run every check on every team below `folders`, a process per core.
+
+    Teams are independent, so they are checked in parallel; each returns findings with
+    paths inside its folder, re-rooted here onto the folder the user gave. Findings of a
+    shared mmb.yaml come from every team below it and are reported once.
+    """
+    teams: list[tuple[str, str]] = []  # (display path of the team folder, its real path)
+    for prefix, base, root in team_folders(folders):
+        inside = os.path.relpath(root, base).replace(os.sep, "/")
+        teams.append((posixpath.normpath(posixpath.join(prefix, inside)), str(root)))
     jobs = [(root, now, use_cache) for _, root in teams]
     count = workers if workers is not None else worker_count(len(jobs))
     if count > 1:
