@@ -51,6 +51,7 @@ _DEPOSIT = re.compile(r"\b(?:gemeente|municipality|fonds|foundation|budget|subsi
 _BANK_COSTS = re.compile(r"\b(?:kosten|costs|fees?|rente|interest|abonnement|pakket|"
                          r"servicekosten|betaalpakket)\b", re.I)
 
+
 def _bank_costs(text: str) -> bool:
     """`_BANK_COSTS` matches. Its words are tested first as plain substrings of the
     case-folded text, so that the pattern runs only on the few texts that could match
