@@ -16,7 +16,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -119,15 +119,6 @@ class LedgerRow:
         return [texts[0], self.date.isoformat(), money_str(self.amount),
                 "" if self.balance is None else money_str(self.balance), *texts[1:]]
 
-    def copy(self, **changes: object) -> LedgerRow:
-        """A copy with some fields changed (`dataclasses.replace`, faster)."""
-        new = LedgerRow(self.date, self.amount, self.balance, self.counterparty,
-                        self.counterparty_iban, self.description, self.source, self.case,
-                        self.kind, self.receipt, self.note, self.id, self.row)
-        for name, value in changes.items():
-            setattr(new, name, value)
-        return new
-
 
 @dataclass
 class Ledger:
@@ -138,6 +129,10 @@ class Ledger:
     exists: bool = False
     raw: bytes = b""
     readable: bool = True
+    #: False when writing `rows` back would lose something the file holds: a row that
+    #: could not be read, a cell that was not kept (a bad balance or kind) or an unknown
+    #: column. Then the file must be fixed before mmb rewrites it.
+    complete: bool = True
 
 
 def read_ledger(root: Path, rel: str = LEDGER_FILE) -> Ledger:
@@ -189,6 +184,7 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
         ledger.findings.append(finding("MMB002", rel, 1, msg.LEDGER_HEADER.format(
             missing=", ".join(missing) or "-", unknown=", ".join(unknown) or "-",
             expected=",".join(LEDGER_COLUMNS))))
+        ledger.complete = False  # an unknown column would be dropped on rewrite
         if missing:
             ledger.readable = False
             return ledger
@@ -199,7 +195,7 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
             row_no += 1
             if not any(c.strip() for c in cells):
                 continue
-            parsed = _parse_row(cells, index, row_no, rel, ledger.findings)
+            parsed = _parse_row(cells, index, row_no, rel, ledger)
             if parsed is not None:
                 ledger.rows.append(parsed)
     except csv.Error as exc:
@@ -210,10 +206,13 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
 
 
 def _parse_row(cells: list[str], index: dict[str, int], row_no: int, rel: str,
-               out: list[Finding]) -> LedgerRow | None:
+               ledger: Ledger) -> LedgerRow | None:
+    """One row, or None when it cannot be read; its problems go to `ledger.findings`."""
+    out = ledger.findings
     if len(cells) < len(index):
         out.append(finding("MMB002", rel, row_no, msg.LEDGER_SHORT_ROW.format(
             count=len(cells), expected=len(index))))
+        ledger.complete = False
         return None
 
     # One pass over the cells in column order (this runs for every row of a big ledger).
@@ -235,6 +234,9 @@ def _parse_row(cells: list[str], index: dict[str, int], row_no: int, rel: str,
         problems.append(msg.LEDGER_NOTE_MISSING)
     for problem in problems:
         out.append(finding("MMB002", rel, row_no, problem))
+    if (day is None or amount is None or (balance_text and balance is None)
+            or (kind and kind not in KINDS)):
+        ledger.complete = False  # the row, or a cell of it, would not be written back
     if day is None or amount is None:
         return None
     return LedgerRow(id=id_, date=day, amount=amount, balance=balance,
@@ -407,6 +409,6 @@ def merge_export(rows: list[LedgerRow], incoming: Sequence[LedgerRow], account: 
             row.id, row.row = new_id, 0
             added.append(row)
         else:
-            added.append(row.copy(id=new_id, row=0))
+            added.append(replace(row, id=new_id, row=0))
     rows.extend(added)
     return added

@@ -146,7 +146,7 @@ def classify(row: LedgerRow, team: Team, cases: dict[str, Case],
     text = f"{row.counterparty} {row.description}"
     if own is None:
         own = {a.iban for a in team.accounts}
-    named = [c for c in case_ids_in(text) if c in cases] if "-" in text else []
+    named = [c for c in case_ids_in(text) if c in cases]
     if row.counterparty_iban and normalise_iban(row.counterparty_iban) in own:
         return "transfer", ""
     if row.amount > 0:
@@ -259,7 +259,9 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         ctx = open_team(root)
         team = ctx.team
         ledger = read_ledger(root)
-        if not ledger.readable or any(f.code == "MMB001" for f in ledger.findings):
+        # A ledger that cannot be written back whole is refused: rewriting it would drop
+        # the rows or cells mmb could not read, with whatever the coordinator put in them.
+        if not (ledger.readable and ledger.complete):
             raise InputError(msg.R_LEDGER_BROKEN.format(problems="; ".join(
                 f"row {f.line}: {f.message}" for f in ledger.findings[:3])))
         loaded = [load_export(p, root) for p in export_files(root)]
@@ -285,7 +287,7 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
               choose=None if check else choose)
         rows = sort_rows(rows)
         changed = result.added > 0 or result.classified or result.linked or result.receipts
-        finish_write: Callable[[], None] = _nothing
+        finish_write: Callable[[], None] | None = None
         if changed and not check:
             path = root / LEDGER_FILE
             if ledger.exists and path.read_bytes() != ledger.raw:
@@ -300,13 +302,10 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
             result.balances = _balances(rows, loaded)
             result.spent = _spent(rows, cases, now.year)
         finally:
-            finish_write()  # before the lock is let go; raises if the write failed
-        result.written = finish_write is not _nothing
+            if finish_write is not None:
+                finish_write()  # before the lock is let go; raises if the write failed
+        result.written = finish_write is not None
     return result
-
-
-def _nothing() -> None:
-    return None
 
 
 #: From this many rows on, ledger.csv is written by a child process while this one checks

@@ -52,18 +52,8 @@ def load_folders(folders: Sequence[str]) -> list[tuple[str, TeamDoc]]:
     of the given folders is loaded once.
     """
     cache = DefaultsCache()
-    seen: set[Path] = set()
-    loaded: list[tuple[str, TeamDoc]] = []
-    for given in folders:
-        base = Path(given)
-        prefix = display_prefix(given)
-        for root in find_teams(base):
-            key = root.resolve()
-            if key in seen:
-                continue
-            seen.add(key)
-            loaded.append((prefix, load_team(root, cache, display_root=base)))
-    return loaded
+    return [(prefix, load_team(root, cache, display_root=base))
+            for prefix, base, root in team_folders(folders)]
 
 
 def check_cash_book(team: TeamDoc, now: datetime, ledger: Ledger | None = None) -> list[Finding]:

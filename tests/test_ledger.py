@@ -460,3 +460,30 @@ def test_a_failed_write_is_a_plain_error_and_changes_nothing(tmp_path, monkeypat
     with pytest.raises(InputError, match=r"cannot write ledger\.csv \(No space left on device\)"):
         reconcile(root, datetime(2026, 11, 22, 12), link=True)
     assert (root / "ledger.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("bad_row", [
+    "x1,2026-03-01,-1234.567,,Shop,,,bank/a.csv,2026-001,,,",          # amount: row dropped
+    "x1,31-02-2026,-12.00,,Shop,,,bank/a.csv,2026-001,,,",             # date: row dropped
+    "x1,2026-03-01,-12.00,,Shop",                                      # short row
+    "x1,2026-03-01,-12.00,oops,Shop,,,bank/a.csv,2026-001,,,",         # balance not kept
+    "x1,2026-03-01,-12.00,,Shop,,,bank/a.csv,,koffie,,",               # kind not kept
+])
+def test_reconcile_refuses_a_ledger_it_cannot_write_back_whole(make_team, bad_row):
+    root = make_team({"2026-001": case_yaml()}, team=TEAM)
+    (root / "ledger.csv").write_text(HEADER + bad_row + "\n")
+    (root / "bank").mkdir()
+    (root / "bank" / "a.csv").write_text(ing([("20260301", "Shop", "Af", "12,00", "88,00")]))
+    before = (root / "ledger.csv").read_bytes()
+    with pytest.raises(InputError, match=r"fix them first \(row 2: "):
+        reconcile(root, NOW, link=True)
+    assert (root / "ledger.csv").read_bytes() == before
+
+
+def test_reconcile_refuses_a_ledger_with_a_column_of_its_own(make_team):
+    root = make_team({"2026-001": case_yaml()}, team=TEAM)
+    (root / "ledger.csv").write_text(HEADER.rstrip("\n") + ",checked\n")
+    before = (root / "ledger.csv").read_bytes()
+    with pytest.raises(InputError, match="checked"):
+        reconcile(root, NOW)
+    assert (root / "ledger.csv").read_bytes() == before

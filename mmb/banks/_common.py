@@ -125,7 +125,7 @@ def looks_like_cash(*texts: str) -> bool:
 # --- amounts -------------------------------------------------------------------------
 
 # Dutch notation: decimal comma, optional dot thousands in proper groups, optional sign.
-COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", re.ASCII)
+_COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", re.ASCII)
 # Dot decimal, no grouping (Volksbank, CAMT.053 and some bunq files).
 _DOT_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,2})?", re.ASCII)
 # MT940: digits, decimal comma, possibly nothing after it ("10,").
@@ -135,7 +135,7 @@ _SWIFT_AMOUNT = re.compile(r"\d+(?:,\d{0,2})?", re.ASCII)
 def amount_comma(text: str) -> Decimal:
     """``-1.234,56``, ``+8,60``, ``2500`` -> Decimal. Raises ValueError."""
     s = text.strip()
-    if not COMMA_AMOUNT.fullmatch(s):
+    if not _COMMA_AMOUNT.fullmatch(s):
         raise ValueError(text)
     return Decimal(s.replace(".", "").replace(",", "."))
 

@@ -10,11 +10,11 @@ from datetime import date
 from decimal import Decimal
 
 from mmb.banks._common import (
-    COMMA_AMOUNT,
     Columns,
     Fields,
     amount_comma,
     check_width,
+    clean,
     counter_account,
     csv_records,
     date_ymd,
@@ -77,15 +77,13 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
     width = cols.width
     out: list[BankTransaction] = []
     append = out.append
-    # This loop runs for every row of an export that may hold 100,000: the common case is
-    # inlined (dicts of the dates, amounts and accounts already parsed, the amount pattern
-    # matched here); anything unusual goes through `fields`, which raises the error
+    # This loop runs for every row of an export that may hold 100,000: dates, amounts and
+    # accounts already parsed are looked up, not parsed again. `fields` raises the error
     # naming row and column.
     dates: dict[str, date] = {}
     amounts: dict[str, Decimal] = {}
     accounts: dict[str, str] = {}
     counters: dict[str, str] = {}
-    amount_ok = COMMA_AMOUNT.fullmatch
     for line, row in records:
         if len(row) != width:
             check_width(source, line, row, width, format_name)
@@ -97,27 +95,18 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
         amount_text = row[i_amount]
         amount = amounts.get(amount_text)
         if amount is None:
-            stripped = amount_text.strip()
-            if amount_ok(stripped):
-                amount = Decimal(stripped.replace(".", "").replace(",", "."))
-            else:
-                amount = fields.amount(amount_comma, amount_text, line, header[i_amount], "12,45")
-            amounts[amount_text] = amount
+            amount = amounts[amount_text] = fields.amount(
+                amount_comma, amount_text, line, header[i_amount], "12,45")
         out_flag = _SIGNS.get(row[i_sign].strip().lower())
         if out_flag is None:
             out_flag = fields.choice(row[i_sign], line, header[i_sign], _SIGNS)
         if out_flag:
             amount = -amount
         balance = None
-        if i_balance is not None:
-            balance_text = row[i_balance].strip()
-            if balance_text:
-                if amount_ok(balance_text):
-                    balance = Decimal(balance_text.replace(".", "").replace(",", "."))
-                else:
-                    balance = fields.amount(
-                        amount_comma, row[i_balance], line, header[i_balance], "-1922,25"
-                    )
+        if i_balance is not None and row[i_balance].strip():
+            balance = fields.amount(
+                amount_comma, row[i_balance], line, header[i_balance], "-1922,25"
+            )
         own_text, counter_text = row[i_account], row[i_counter]
         own = accounts.get(own_text)
         if own is None:
@@ -125,8 +114,7 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
         counter = counters.get(counter_text)
         if counter is None:
             counter = counters[counter_text] = counter_account(counter_text)
-        name = " ".join(row[i_name].split())  # `clean`, inlined
-        notes = " ".join(row[i_notes].split())
+        name, notes = clean(row[i_name]), clean(row[i_notes])
         code = row[i_code].strip()
         append(
             BankTransaction(
