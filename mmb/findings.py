@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -83,9 +84,12 @@ def finding(
                    severity=severity)
 
 
+_ORDER = attrgetter("path", "line", "code", "message")
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Deterministic order: by file, line, code, message."""
-    return sorted(findings, key=lambda f: (f.path, f.line, f.code, f.message))
+    return sorted(findings, key=_ORDER)
 
 
 def count(findings: Iterable[Finding]) -> tuple[int, int]:

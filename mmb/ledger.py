@@ -24,6 +24,7 @@ from pathlib import Path
 from mmb import messages as msg
 from mmb.findings import Finding, finding
 from mmb.money import MoneyError, money_str, parse_money
+from mmb.text import normalise_space
 
 LEDGER_FILE = "ledger.csv"
 #: Largest ledger.csv mmb reads (a city team has a few thousand rows a year).
@@ -71,10 +72,8 @@ def csv_unescape(text: str) -> str:
     return text
 
 
-def normalise_text(text: str) -> str:
-    """Whitespace-normalised text, for matching descriptions across downloads (str.split
-    splits on exactly the characters the regular expression `\\s+` matches)."""
-    return " ".join(text.split())
+#: Whitespace-normalised text, for matching descriptions across downloads.
+normalise_text = normalise_space
 
 
 @dataclass(slots=True)
@@ -316,6 +315,33 @@ def _content(account: str, r: LedgerRow) -> str:
             f"{normalise_text(r.counterparty)}|{normalise_text(r.description)}")
 
 
+class _ContentTexts:
+    """`_content` for the many rows of one export, with the parts that repeat (dates,
+    amounts, counterparties) made once (tested equal to `_content`)."""
+
+    __slots__ = ("account", "amounts", "days", "parties")
+
+    def __init__(self, account: str) -> None:
+        self.account = account
+        self.days: dict[date, str] = {}
+        self.amounts: dict[Decimal, str] = {}
+        self.parties: dict[str, str] = {}
+
+    def __call__(self, r: LedgerRow) -> str:
+        day = self.days.get(r.date)
+        if day is None:
+            day = self.days[r.date] = r.date.isoformat()
+        amount = self.amounts.get(r.amount)
+        if amount is None:
+            amount = self.amounts[r.amount] = money_str(r.amount)
+        party = self.parties.get(r.counterparty)
+        if party is None:
+            party = self.parties[r.counterparty] = normalise_text(r.counterparty)
+        balance = "" if r.balance is None else money_str(r.balance)
+        return (f"{self.account}|{day}|{amount}|{balance}|{party}|"
+                f"{normalise_text(r.description)}")
+
+
 def content_id(account: str, r: LedgerRow, occurrence: int, content: str | None = None) -> str:
     """A stable id for a transaction without a bank id: the same content gives the same
     id on every download; the n-th identical transaction of a day gets its own."""
@@ -343,6 +369,8 @@ def match_rows(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow]) -> li
     Each ledger row is claimed at most once per export, so two identical coffees in one
     export need two rows, and downloading them again matches the same two.
     """
+    if not ledger:  # a first import: nothing to match
+        return [None] * len(incoming)
     buckets: dict[tuple[date, Decimal], list[int]] = defaultdict(list)
     for i, r in enumerate(ledger):
         buckets[(r.date, r.amount)].append(i)
@@ -380,35 +408,73 @@ class ExportSummary:
     new: int
 
 
+def content_ids(rows: Sequence[LedgerRow], account: str, needed: Sequence[bool]
+                ) -> tuple[list[str | None], list[int]]:
+    """For the rows of one export, in order: the content id of each row where `needed`
+    (None elsewhere), and the occurrence of each row's content (1 for the first of that
+    content, 2 for the second identical coffee of the day, ...). Rows of one date depend
+    on each other only, so the rows may be split at a change of date and done apart."""
+    content = _ContentTexts(account)
+    seen: dict[str, int] = {}
+    ids: list[str | None] = []
+    occurrences: list[int] = []
+    for row, wanted in zip(rows, needed, strict=True):
+        key = content(row)
+        n = seen[key] = seen.get(key, 0) + 1
+        occurrences.append(n)
+        ids.append(content_id(account, row, n, key) if wanted else None)
+    return ids, occurrences
+
+
+def new_rows(matches: Sequence[int | None], bank_ids: Sequence[str | None]) -> list[bool]:
+    """Which rows of an export need a content id: those not in the ledger yet and without
+    an id of the bank's."""
+    return [m is None and not b for m, b in zip(matches, bank_ids, strict=True)]
+
+
 def merge_export(rows: list[LedgerRow], incoming: Sequence[LedgerRow], account: str,
-                 bank_ids: Sequence[str | None], *, adopt: bool = False) -> list[LedgerRow]:
+                 bank_ids: Sequence[str | None], *, adopt: bool = False,
+                 held: list[LedgerRow] | None = None,
+                 matches: Sequence[int | None] | None = None,
+                 ids: tuple[Sequence[str | None], Sequence[int]] | None = None,
+                 ) -> list[LedgerRow]:
     """Add the incoming rows that are not in `rows` yet; return the added rows.
 
     New rows get the bank's id where it has one that is not taken, else a content id.
     `adopt`: the incoming rows are the caller's to give away, so the new ones are added
-    themselves (their `id` and `row` set) rather than as copies.
+    themselves (their `id` and `row` set) rather than as copies. `held`: filled with the
+    ledger row each incoming row is (the one it matched, or the one added for it).
+    `matches` (`match_rows`) and `ids` (`content_ids` of the `new_rows`) when the caller
+    made them already.
     """
-    matches = match_rows(rows, incoming)
+    if matches is None:
+        matches = match_rows(rows, incoming)
+    if ids is None:
+        ids = content_ids(incoming, account, new_rows(matches, bank_ids))
+    content_of, occurrences = ids
     taken = {r.id for r in rows if r.id}
-    occurrences: dict[str, int] = defaultdict(int)
     added: list[LedgerRow] = []
-    for row, match, bank_id in zip(incoming, matches, bank_ids, strict=True):
-        key = _content(account, row)
-        occurrences[key] += 1
+    for i, (row, match, bank_id) in enumerate(zip(incoming, matches, bank_ids, strict=True)):
         if match is not None:
+            if held is not None:
+                held.append(rows[match])
             continue
         if bank_id and bank_id not in taken:
             new_id = bank_id
         else:
-            new_id = content_id(account, row, occurrences[key], key)
+            new_id = content_of[i] or content_id(account, row, occurrences[i])
+        n = occurrences[i]
         while new_id in taken:  # a clash of ids from different banks: keep them unique
-            new_id = content_id(account + "'", row, occurrences[key])
-            occurrences[key] += 1
+            new_id = content_id(account + "'", row, n)
+            n += 1
         taken.add(new_id)
         if adopt:
             row.id, row.row = new_id, 0
-            added.append(row)
+            new = row
         else:
-            added.append(replace(row, id=new_id, row=0))
+            new = replace(row, id=new_id, row=0)
+        added.append(new)
+        if held is not None:
+            held.append(new)
     rows.extend(added)
     return added

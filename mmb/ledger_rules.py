@@ -45,25 +45,25 @@ def check_unexplained(rows: Sequence[LedgerRow], rel: str = LEDGER_FILE) -> list
     """MMB202: money out with neither a case nor a kind."""
     # Built directly and with the amounts' texts memoised: a first import of a big export
     # has 100,000 of these.
-    template = msg.L202.format
+    template = _L202
     amounts: dict[Decimal, str] = {}
     days: dict[date, str] = {}
     out: list[Finding] = []
     for r in rows:
-        if r.amount < 0 and not r.case and not r.kind:
+        if r.amount < ZERO and not r.case and not r.kind:
             amount = amounts.get(r.amount)
             if amount is None:
                 amount = amounts[r.amount] = euro(r.amount)
             day = days.get(r.date)
             if day is None:
                 day = days[r.date] = r.date.isoformat()
+            who = r.counterparty or r.description[:40] or msg.L_UNKNOWN_PARTY
             out.append(Finding(rel, r.row if r.row > 1 else 1, "MMB202",
-                               template(date=day, amount=amount, who=_who(r))))
+                               template(day, amount, who)))
     return out
 
 
-def _who(r: LedgerRow) -> str:
-    return r.counterparty or r.description[:40] or msg.L_UNKNOWN_PARTY
+_L202 = msg.by_position(msg.L202, "date", "amount", "who")
 
 
 def check_case_links(rows: Sequence[LedgerRow], cases: dict[str, Case],
@@ -203,14 +203,18 @@ def is_cash(row: LedgerRow) -> bool:
     code is used where the export is at hand, see `check_cash`)."""
     if row.amount >= 0:
         return False
-    text = f"{row.counterparty} {row.description}"
     # A cheap test first: the pattern runs only on texts holding one of its words
-    # (casefold, so that every spelling the case-blind pattern matches passes).
-    folded = text.casefold()
-    if not ("geld" in folded or "gea" in folded or "atm" in folded or "cash" in folded
-            or "opname" in folded):
+    # (casefold, so that every spelling the case-blind pattern matches passes; the words
+    # hold no space, so testing the two parts apart finds every one of them).
+    if not (_may_be_cash(row.description.casefold())
+            or _may_be_cash(row.counterparty.casefold())):
         return False
-    return bool(_CASH.search(text))
+    return bool(_CASH.search(f"{row.counterparty} {row.description}"))
+
+
+def _may_be_cash(folded: str) -> bool:
+    return ("geld" in folded or "gea" in folded or "atm" in folded or "cash" in folded
+            or "opname" in folded)
 
 
 Matches = Sequence[Sequence[int | None]]
@@ -295,13 +299,16 @@ def check_balances(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
 
 def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRow],
                  exports: Sequence[ExportView], root: Path, now: datetime,
-                 prefix: str = ".") -> list[Finding]:
+                 prefix: str = ".", matches: Matches | None = None) -> list[Finding]:
     """Every cash-book rule for one team. Ledger and export findings get `prefix` (the
-    team folder relative to the folder the user gave); case findings keep `doc.rel`."""
+    team folder relative to the folder the user gave); case findings keep `doc.rel`.
+    `matches`: the ledger row of each export transaction, when the caller knows them
+    (`match_exports` otherwise)."""
     cases = {d.case.id: d.case for d in docs if d.case is not None}
     today = now.date()
     out: list[Finding] = []
-    matches = match_exports(rows, exports)
+    if matches is None:
+        matches = match_exports(rows, exports)
     out += check_exports(rows, exports, matches=matches)
     out += check_unexplained(rows)
     out += check_case_links(rows, cases)

@@ -11,7 +11,6 @@ ledger.csv atomically, and report what is still open.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -28,14 +27,18 @@ from mmb.ledger import (
     LEDGER_FILE,
     ExportSummary,
     LedgerRow,
+    content_ids,
     header_line,
     ledger_text,
+    match_rows,
     merge_export,
+    new_rows,
     read_ledger,
     sort_rows,
 )
 from mmb.ledger_rules import ExportView, check_ledger
 from mmb.models import Case, Outcome, Team
+from mmb.parallel import MIN_ROWS, Child, ChildFailed, split_in_two
 from mmb.privacy import normalise_iban
 
 BANK_DIR = "bank"
@@ -90,17 +93,21 @@ def load_export(path: Path, root: Path) -> LoadedExport:
 
     export = read_export(path)
     source = relpath(path, root)
-    # Positional: this runs for every transaction of an export that may hold 100,000.
-    rows = tuple(
-        LedgerRow(t.booking_date, t.amount, t.balance_after, t.counterparty,
-                  t.counterparty_iban, t.description, source, "", "", "", "",
-                  t.bank_id or "")
-        for t in export.transactions)
-    accounts = tuple(sorted({t.account for t in export.transactions}
-                            | {b.account for b in export.balances}))
-    view = ExportView(source=source, rows=rows,
-                      lines=tuple(t.row for t in export.transactions), accounts=accounts,
-                      cash=tuple(t.is_cash for t in export.transactions))
+    # One pass, positional: this runs for every transaction of an export that may hold
+    # 100,000.
+    rows: list[LedgerRow] = []
+    lines: list[int] = []
+    cash: list[bool] = []
+    accounts_seen: set[str] = {b.account for b in export.balances}
+    for t in export.transactions:
+        rows.append(LedgerRow(t.booking_date, t.amount, t.balance_after, t.counterparty,
+                              t.counterparty_iban, t.description, source, "", "", "", "",
+                              t.bank_id or ""))
+        lines.append(t.row)
+        cash.append(t.is_cash)
+        accounts_seen.add(t.account)
+    view = ExportView(source=source, rows=tuple(rows), lines=tuple(lines),
+                      accounts=tuple(sorted(accounts_seen)), cash=tuple(cash))
     closing = tuple((b.account, b.closing_date, b.closing) for b in export.balances)
     return LoadedExport(source, view, export.format_name, closing)
 
@@ -136,6 +143,8 @@ def load_exports_for_validate(root: Path, team: Team | None,
 
 def case_ids_in(text: str) -> list[str]:
     """The case ids a text names, each once, in order."""
+    if _CASE_ID.search(text) is None:  # most bank texts name none: skip the collecting
+        return []
     return list(dict.fromkeys(f"{m.group(1)}-{m.group(2)}" for m in _CASE_ID.finditer(text)))
 
 
@@ -271,20 +280,29 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
             if foreign:
                 raise InputError(msg.R_FOREIGN_ACCOUNT.format(source=item.source,
                                                               accounts=", ".join(foreign)))
+        cases = {c.case.id: c.case for c in ctx.doc.cases if c.case is not None}
         rows = list(ledger.rows)
+        held: list[list[LedgerRow]] = []  # per export: the ledger row each transaction is
+        tried: dict[int, tuple[str, str] | None] = {}  # new rows classified already
         for item in loaded:
             account = item.view.accounts[0] if item.view.accounts else ""
+            incoming = item.view.rows
+            bank_ids = [r.id or None for r in incoming]
+            matches = match_rows(rows, incoming)
+            ids, kinds = _prepare(incoming, account, matches, bank_ids, team, cases, own)
             # Adopt: the export's rows were made for this run (`load_export`); the
             # checks below only read their dates, amounts and texts.
-            added = merge_export(rows, item.view.rows, account,
-                                 [r.id or None for r in item.view.rows], adopt=True)
+            held.append([])
+            added = merge_export(rows, incoming, account, bank_ids, adopt=True,
+                                 held=held[-1], matches=matches, ids=ids)
+            tried.update((id(r), k) for r, m, k in zip(incoming, matches, kinds, strict=True)
+                         if m is None)
             result.exports.append(ExportSummary(item.source, item.format_name,
-                                                item.view.accounts, len(item.view.rows),
+                                                item.view.accounts, len(incoming),
                                                 len(added)))
             result.added += len(added)
-        cases = {c.case.id: c.case for c in ctx.doc.cases if c.case is not None}
         _link(root, team, cases, rows, result, link=link and not check,
-              choose=None if check else choose)
+              choose=None if check else choose, tried=tried)
         rows = sort_rows(rows)
         changed = result.added > 0 or result.classified or result.linked or result.receipts
         finish_write: Callable[[], None] | None = None
@@ -294,11 +312,16 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
                 raise ConflictError(msg.FILE_CHANGED.format(path=LEDGER_FILE))
             finish_write = start_ledger_write(path, rows)
         try:
+            position: dict[int, int] = {}
             for number, r in enumerate(rows, start=2):
                 r.row = number  # the spreadsheet row each has in the file as written
+                position[id(r)] = number - 2
+            # The import above already matched every transaction of every export with
+            # its ledger row: the checks take that instead of matching all over again.
+            found_at = [[position[id(r)] for r in rows_of] for rows_of in held]
             result.findings = sort_findings(check_ledger(
                 team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
-                root=root, now=now))
+                root=root, now=now, matches=found_at))
             result.balances = _balances(rows, loaded)
             result.spent = _spent(rows, cases, now.year)
         finally:
@@ -306,11 +329,6 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
                 finish_write()  # before the lock is let go; raises if the write failed
         result.written = finish_write is not None
     return result
-
-
-#: From this many rows on, ledger.csv is written by a child process while this one checks
-#: the rows (both cores at work); below it the write is too quick to be worth a process.
-PARALLEL_WRITE_ROWS = 20_000
 
 
 def write_ledger(path: Path, rows: Sequence[LedgerRow]) -> None:
@@ -322,48 +340,78 @@ def write_ledger(path: Path, rows: Sequence[LedgerRow]) -> None:
             path=LEDGER_FILE, reason=exc.strerror or str(exc))) from None
 
 
+def _write_reporting(path: Path, rows: Sequence[LedgerRow]) -> str | None:
+    """`write_ledger`, for a child process: the error message, or None."""
+    try:
+        write_ledger(path, rows)
+    except InputError as exc:
+        return exc.message
+    return None
+
+
 def start_ledger_write(path: Path, rows: Sequence[LedgerRow]) -> Callable[[], None]:
     """Start writing ledger.csv and return the function that waits for the write to end
-    (raising its error). A big ledger is written by a forked child, so that the parent can
-    check the rows meanwhile; the child only reads them."""
-    if len(rows) < PARALLEL_WRITE_ROWS or not hasattr(os, "fork"):
+    (raising its error). A big ledger is written by a forked child (`mmb.parallel`), so
+    that the parent can check the rows meanwhile; the child only reads them."""
+    if len(rows) < MIN_ROWS:
         write_ledger(path, rows)
         return lambda: None
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; coverage does not follow it
-        status = 0
-        try:
-            os.close(read_end)
-            try:
-                write_ledger(path, rows)
-            except InputError as exc:
-                os.write(write_end, exc.message.encode("utf-8"))
-                status = 1
-        except BaseException:
-            status = 2
-        finally:
-            os._exit(status)  # never the parent's clean-up, buffers or exit handlers
-    os.close(write_end)
+    child = Child(lambda: _write_reporting(path, rows))
 
     def finish() -> None:
-        with os.fdopen(read_end, "rb") as pipe:
-            error = pipe.read().decode("utf-8", errors="replace")
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise InputError(error or msg.R_WRITE_FAILED.format(
-                path=LEDGER_FILE, reason=f"writer process ended with status {status}"))
+        try:
+            error = child.result()
+        except ChildFailed as exc:
+            error = msg.R_WRITE_FAILED.format(path=LEDGER_FILE, reason=str(exc))
+        if error is not None:
+            raise InputError(error)
 
     return finish
 
 
+Prepared = tuple[tuple[list[str | None], list[int]], list[tuple[str, str] | None]]
+
+
+def _prepare(incoming: Sequence[LedgerRow], account: str, matches: Sequence[int | None],
+             bank_ids: Sequence[str | None], team: Team, cases: dict[str, Case],
+             own: set[str]) -> Prepared:
+    """For the rows of one export: their content ids (`content_ids`, where a new row
+    needs one) and the classification of each new row (None elsewhere). Both are plain
+    functions of each day's rows, so a big export is done half here and half in a child
+    process (`split_in_two`), cut between two days."""
+    needed = new_rows(matches, bank_ids)
+
+    def work(lo: int, hi: int) -> Prepared:
+        part = incoming[lo:hi]
+        return (content_ids(part, account, needed[lo:hi]),
+                [classify(r, team, cases, own) if m is None else None
+                 for r, m in zip(part, matches[lo:hi], strict=True)])
+
+    count = len(incoming)
+    if count < MIN_ROWS:
+        return work(0, count)
+    cut = count // 2
+    while cut < count and incoming[cut - 1].date == incoming[cut].date:
+        cut += 1
+    ((ids_a, occ_a), kinds_a), ((ids_b, occ_b), kinds_b) = split_in_two(work, count, cut)
+    return (ids_a + ids_b, occ_a + occ_b), kinds_a + kinds_b
+
+
+_UNTRIED = ("", "")  # not a classification `classify` returns
+
+
 def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
-          result: Reconciled, *, link: bool, choose: Chooser | None) -> None:
+          result: Reconciled, *, link: bool, choose: Chooser | None,
+          tried: dict[int, tuple[str, str] | None] | None = None) -> None:
+    """Classify and link the rows; `tried`: rows (by `id()`) classified already."""
     own = {a.iban for a in team.accounts}
+    tried = tried or {}
     for r in rows:
         if r.case or r.kind:
             continue
-        found = classify(r, team, cases, own)
+        found = tried.get(id(r), _UNTRIED)
+        if found is _UNTRIED:
+            found = classify(r, team, cases, own)
         if found is not None:
             r.kind, r.case = found
             result.classified.append((r, found[0] or msg.R_CASE_PAYMENT.format(id=found[1])))
@@ -408,9 +456,13 @@ def _balances(rows: Sequence[LedgerRow], loaded: Sequence[LoadedExport]
               ) -> list[tuple[str, Decimal | None, Decimal]]:
     """Per account: (account, last balance the bank gives, opening + sum of amounts)."""
     account_of = {x.source: x.view.accounts[0] for x in loaded if len(x.view.accounts) == 1}
+    by_account: dict[str, list[LedgerRow]] = {account: [] for account in account_of.values()}
+    for r in rows:
+        account = account_of.get(r.source)
+        if account is not None:
+            by_account[account].append(r)
     out = []
-    for account in sorted(set(account_of.values())):
-        mine = [r for r in rows if account_of.get(r.source) == account]
+    for account, mine in sorted(by_account.items()):
         with_balance = [r for r in mine if r.balance is not None]
         if not with_balance:
             continue

@@ -434,7 +434,7 @@ def test_a_ledger_written_by_a_child_process_is_the_same(tmp_path, monkeypatch):
     import mmb.reconcile
 
     alone = reconcile(_fresh_example(tmp_path, "alone"), datetime(2026, 11, 22, 12), link=True)
-    monkeypatch.setattr(mmb.reconcile, "PARALLEL_WRITE_ROWS", 0)  # fork even for a few rows
+    monkeypatch.setattr(mmb.reconcile, "MIN_ROWS", 0)  # fork even for a few rows
     forked_root = _fresh_example(tmp_path, "forked")
     forked = reconcile(forked_root, datetime(2026, 11, 22, 12), link=True)
     assert forked.written and alone.written and forked.added == alone.added > 0
@@ -456,7 +456,7 @@ def test_a_failed_write_is_a_plain_error_and_changes_nothing(tmp_path, monkeypat
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(mmb.reconcile, "atomic_write_text", disk_full)
-    monkeypatch.setattr(mmb.reconcile, "PARALLEL_WRITE_ROWS", 0 if parallel else 10**9)
+    monkeypatch.setattr(mmb.reconcile, "MIN_ROWS", 0 if parallel else 10**9)
     with pytest.raises(InputError, match=r"cannot write ledger\.csv \(No space left on device\)"):
         reconcile(root, datetime(2026, 11, 22, 12), link=True)
     assert (root / "ledger.csv").read_bytes() == before

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from mmb import messages as msg
 from mmb.banks.base import Source
+from mmb.text import normalise_space
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -63,9 +64,8 @@ def lines_with_numbers(text: str) -> Iterator[tuple[int, str]]:
 # --- text ----------------------------------------------------------------------------
 
 
-def clean(text: str) -> str:
-    """Whitespace-normalised text: runs of whitespace become one space, no ends."""
-    return " ".join(text.split())
+#: Whitespace-normalised text: runs of whitespace become one space, no ends.
+clean = normalise_space
 
 
 SWIFT_LINE = 65  # MT940 line width: a full line was wrapped, a shorter one ended on purpose
@@ -130,6 +130,11 @@ _COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", re.
 _DOT_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,2})?", re.ASCII)
 # MT940: digits, decimal comma, possibly nothing after it ("10,").
 _SWIFT_AMOUNT = re.compile(r"\d+(?:,\d{0,2})?", re.ASCII)
+
+
+#: The most common spelling: no grouping, two decimals (``-1922,25``); `amount_comma` of
+#: such a text is `Decimal(text.replace(",", "."))`.
+PLAIN_COMMA_AMOUNT = re.compile(r"-?\d{1,15},\d\d", re.ASCII)
 
 
 def amount_comma(text: str) -> Decimal:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from mmb.banks._common import (
+    PLAIN_COMMA_AMOUNT,
     Columns,
     Fields,
     amount_comma,
@@ -39,6 +40,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _OPTIONAL = ("balance", "kind")
 _SIGNS = {"af": True, "bij": False, "debit": True, "credit": False}
+# The spellings the bank writes, looked up as they are before trying any other spelling.
+_SIGNS_AS_WRITTEN = {"Af": True, "Bij": False, "Debit": True, "Credit": False}
 _CASH_KINDS = {"geldautomaat", "cash machine"}
 
 
@@ -84,6 +87,8 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
     amounts: dict[str, Decimal] = {}
     accounts: dict[str, str] = {}
     counters: dict[str, str] = {}
+    names: dict[str, str] = {}
+    plain_amount = PLAIN_COMMA_AMOUNT.fullmatch
     for line, row in records:
         if len(row) != width:
             check_width(source, line, row, width, format_name)
@@ -97,16 +102,20 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
         if amount is None:
             amount = amounts[amount_text] = fields.amount(
                 amount_comma, amount_text, line, header[i_amount], "12,45")
-        out_flag = _SIGNS.get(row[i_sign].strip().lower())
+        out_flag = _SIGNS_AS_WRITTEN.get(row[i_sign])
         if out_flag is None:
             out_flag = fields.choice(row[i_sign], line, header[i_sign], _SIGNS)
         if out_flag:
             amount = -amount
         balance = None
-        if i_balance is not None and row[i_balance].strip():
-            balance = fields.amount(
-                amount_comma, row[i_balance], line, header[i_balance], "-1922,25"
-            )
+        if i_balance is not None:
+            balance_text = row[i_balance]
+            if plain_amount(balance_text):  # the common case: `amount_comma`, made fast
+                balance = Decimal(balance_text.replace(",", "."))
+            elif balance_text.strip():
+                balance = fields.amount(
+                    amount_comma, balance_text, line, header[i_balance], "-1922,25"
+                )
         own_text, counter_text = row[i_account], row[i_counter]
         own = accounts.get(own_text)
         if own is None:
@@ -114,7 +123,11 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
         counter = counters.get(counter_text)
         if counter is None:
             counter = counters[counter_text] = counter_account(counter_text)
-        name, notes = clean(row[i_name]), clean(row[i_notes])
+        name_text = row[i_name]
+        name = names.get(name_text)
+        if name is None:
+            name = names[name_text] = clean(name_text)
+        notes = clean(row[i_notes])
         code = row[i_code].strip()
         append(
             BankTransaction(
