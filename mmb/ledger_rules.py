@@ -73,9 +73,7 @@ def check_case_links(rows: Sequence[LedgerRow], cases: dict[str, Case],
     out: list[Finding] = []
     approved = _approved(cases)
     paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for r in sorted(rows, key=lambda r: (r.date, r.row)):
-        if not r.case:
-            continue
+    for r in sorted((r for r in rows if r.case), key=lambda r: (r.date, r.row)):
         case = cases.get(r.case)
         if case is None:
             out.append(finding("MMB004", rel, r.row, msg.L_UNKNOWN_CASE.format(id=r.case),
@@ -316,6 +314,7 @@ def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRo
     only = team.accounts[0].iban if len(team.accounts) == 1 else None
     out += check_balances(rows, exports, only_account=only)
     out += check_cash(rows, exports, team.rules.allow_cash, matches=matches)
-    out = [f.rebase(prefix) for f in out]
+    if prefix not in ("", "."):
+        out = [f.rebase(prefix) for f in out]
     out += check_unpaid(docs, rows, team.rules.unpaid_warning_days, today)
     return out

@@ -312,13 +312,11 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
                 raise ConflictError(msg.FILE_CHANGED.format(path=LEDGER_FILE))
             finish_write = start_ledger_write(path, rows)
         try:
-            position: dict[int, int] = {}
             for number, r in enumerate(rows, start=2):
                 r.row = number  # the spreadsheet row each has in the file as written
-                position[id(r)] = number - 2
             # The import above already matched every transaction of every export with
             # its ledger row: the checks take that instead of matching all over again.
-            found_at = [[position[id(r)] for r in rows_of] for rows_of in held]
+            found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
             result.findings = sort_findings(check_ledger(
                 team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
                 root=root, now=now, matches=found_at))

@@ -105,21 +105,16 @@ _CASH_TEXT = re.compile(
 )
 
 
+def may_be_cash(text: str) -> bool:
+    """False when `text` holds none of the words `looks_like_cash` looks for: a cheap
+    test, true for every text that pattern matches (most texts hold none of them)."""
+    low = text.lower()
+    return "gea" in low or "geld" in low or "cash" in low or "atm" in low or "opname" in low
+
+
 def looks_like_cash(*texts: str) -> bool:
     """True when one of the texts reads like an ATM cash withdrawal."""
-    # A cheaper test first, on all texts at once (no hint word holds a space, so none
-    # can appear across the joins): most texts of an export hold none of the words.
-    low = " ".join(texts).lower()
-    if not ("gea" in low or "geld" in low or "cash" in low or "atm" in low or "opname" in low):
-        return False
-    for text in texts:
-        low = text.lower()
-        # A cheap test first: the pattern runs only on texts holding one of its words.
-        if ("gea" in low or "geld" in low or "cash" in low or "atm" in low or "opname" in low) and (
-            _CASH_TEXT.search(text)
-        ):
-            return True
-    return False
+    return any(may_be_cash(text) and _CASH_TEXT.search(text) for text in texts)
 
 
 # --- amounts -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from mmb.banks._common import (
     date_ymd,
     first_line,
     looks_like_cash,
+    may_be_cash,
     own_account,
     split_header,
 )
@@ -39,6 +40,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "balance": ("Saldo na mutatie", "Resulting balance"),
 }
 _OPTIONAL = ("balance", "kind")
+ZERO = Decimal(0)
 _SIGNS = {"af": True, "bij": False, "debit": True, "credit": False}
 # The spellings the bank writes, looked up as they are before trying any other spelling.
 _SIGNS_AS_WRITTEN = {"Af": True, "Bij": False, "Debit": True, "Credit": False}
@@ -87,7 +89,7 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
     amounts: dict[str, Decimal] = {}
     accounts: dict[str, str] = {}
     counters: dict[str, str] = {}
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, bool]] = {}
     plain_amount = PLAIN_COMMA_AMOUNT.fullmatch
     for line, row in records:
         if len(row) != width:
@@ -124,9 +126,11 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
         if counter is None:
             counter = counters[counter_text] = counter_account(counter_text)
         name_text = row[i_name]
-        name = names.get(name_text)
-        if name is None:
-            name = names[name_text] = clean(name_text)
+        named = names.get(name_text)
+        if named is None:
+            cleaned = clean(name_text)
+            named = names[name_text] = (cleaned, may_be_cash(cleaned))
+        name, name_cash = named
         notes = clean(row[i_notes])
         code = row[i_code].strip()
         append(
@@ -140,11 +144,11 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
                 notes,
                 None,  # ING CSV has no transaction id
                 code,
-                amount < 0
+                amount < ZERO
                 and (
                     code.upper() == "GM"
                     or (i_kind is not None and row[i_kind].strip().lower() in _CASH_KINDS)
-                    or looks_like_cash(name, notes)
+                    or ((name_cash or may_be_cash(notes)) and looks_like_cash(name, notes))
                 ),
                 line,
             )
