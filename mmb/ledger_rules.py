@@ -111,7 +111,7 @@ def check_receipts(rows: Sequence[LedgerRow], root: Path, rules_grace: int, toda
     plain_files = _plain_receipt_files(root)
     used_by: dict[str, tuple[str, int]] = {}
     for r in rows:
-        if r.is_payment and r.case and not r.receipt:
+        if r.case and not r.receipt and r.is_payment:
             age = (today - r.date).days
             if age > rules_grace:
                 out.append(finding("MMB205", rel, r.row, msg.L205.format(
@@ -121,7 +121,7 @@ def check_receipts(rows: Sequence[LedgerRow], root: Path, rules_grace: int, toda
                 out.append(finding("MMB205", rel, r.row, msg.L205_GRACE.format(
                     date=r.date, amount=euro(r.amount), id=r.case,
                     left=rules_grace - age), r.case, severity="warning"))
-        for name in r.receipts():
+        for name in r.receipts() if r.receipt else ():
             problem = (None if name in plain_files
                        else _receipt_problem(name, root, receipts_root))
             if problem:
@@ -230,7 +230,18 @@ def check_cash(rows: Sequence[LedgerRow], exports: Sequence[ExportView], allow_c
     team does not allow cash."""
     if allow_cash:
         return []
-    flagged: set[int] = {i for i, r in enumerate(rows) if is_cash(r)}
+    # `is_cash`, with the cheap test of each counterparty (a few shops) made once.
+    parties: dict[str, bool] = {}
+    flagged: set[int] = set()
+    for i, r in enumerate(rows):
+        if r.amount >= ZERO:
+            continue
+        party = parties.get(r.counterparty)
+        if party is None:
+            party = parties[r.counterparty] = _may_be_cash(r.counterparty.casefold())
+        if (party or _may_be_cash(r.description.casefold())) and _CASH.search(
+                f"{r.counterparty} {r.description}"):
+            flagged.add(i)
     matches = matches if matches is not None else match_exports(rows, exports)
     for export, found in zip(exports, matches, strict=True):
         for k, m in enumerate(found):

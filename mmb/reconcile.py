@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 
 from mmb import messages as msg
@@ -87,27 +89,29 @@ def export_files(root: Path) -> list[Path]:
                                              for part in p.relative_to(folder).parts))
 
 
+_DATE, _AMOUNT, _BALANCE = attrgetter("booking_date"), attrgetter("amount"), attrgetter(
+    "balance_after")
+_PARTY, _IBAN, _TEXT = attrgetter("counterparty"), attrgetter("counterparty_iban"), attrgetter(
+    "description")
+_ACCOUNT, _LINE, _CASH = attrgetter("account"), attrgetter("row"), attrgetter("is_cash")
+
+
 def load_export(path: Path, root: Path) -> LoadedExport:
     """Read one export (raises `BankFormatError`) as ledger rows tagged with its source."""
     from mmb.banks import read_export
 
     export = read_export(path)
     source = relpath(path, root)
-    # One pass, positional: this runs for every transaction of an export that may hold
-    # 100,000.
-    rows: list[LedgerRow] = []
-    lines: list[int] = []
-    cash: list[bool] = []
-    accounts_seen: set[str] = {b.account for b in export.balances}
-    for t in export.transactions:
-        rows.append(LedgerRow(t.booking_date, t.amount, t.balance_after, t.counterparty,
-                              t.counterparty_iban, t.description, source, "", "", "", "",
-                              t.bank_id or ""))
-        lines.append(t.row)
-        cash.append(t.is_cash)
-        accounts_seen.add(t.account)
-    view = ExportView(source=source, rows=tuple(rows), lines=tuple(lines),
-                      accounts=tuple(sorted(accounts_seen)), cash=tuple(cash))
+    # Column by column (`map` loops in C): this runs for every transaction of an export
+    # that may hold 100,000.
+    txs = export.transactions
+    empty = repeat("")
+    rows = tuple(map(LedgerRow, map(_DATE, txs), map(_AMOUNT, txs), map(_BALANCE, txs),
+                     map(_PARTY, txs), map(_IBAN, txs), map(_TEXT, txs), repeat(source),
+                     empty, empty, empty, empty, (t.bank_id or "" for t in txs)))
+    accounts = set(map(_ACCOUNT, txs)) | {b.account for b in export.balances}
+    view = ExportView(source=source, rows=rows, lines=tuple(map(_LINE, txs)),
+                      accounts=tuple(sorted(accounts)), cash=tuple(map(_CASH, txs)))
     closing = tuple((b.account, b.closing_date, b.closing) for b in export.balances)
     return LoadedExport(source, view, export.format_name, closing)
 
@@ -155,10 +159,12 @@ def classify(row: LedgerRow, team: Team, cases: dict[str, Case],
     text = f"{row.counterparty} {row.description}"
     if own is None:
         own = {a.iban for a in team.accounts}
-    named = [c for c in case_ids_in(text) if c in cases]
+    named = case_ids_in(text)
+    if named:
+        named = [c for c in named if c in cases]
     if row.counterparty_iban and normalise_iban(row.counterparty_iban) in own:
         return "transfer", ""
-    if row.amount > 0:
+    if row.amount > ZERO:
         if len(named) == 1:
             return "refund", named[0]
         municipality = (team.municipality or "").strip()
@@ -418,7 +424,7 @@ def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
     for r in rows:
         if r.case and r.kind == "refund":
             refunds[r.case].append(r)
-    for r in rows:
+    for r in rows if room else ():  # no approved case with room: nothing to link
         if r.case or r.kind or r.amount >= 0:
             continue
         room_then = _room_on(r, room, refunds) if refunds else room

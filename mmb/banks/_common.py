@@ -308,20 +308,20 @@ def simple_records(
     # Each quoted line holds at least two quotes per field (one pair around each); it
     # holds no quote inside a field exactly when it holds no more. So one count over the
     # whole text checks every line: it must equal two per field of the quoted lines.
-    expected_quotes = 0
+    if lines and max(map(len, lines)) > _FIELD_LIMIT:
+        return None
+    quoted_fields = 0
     for number, line in enumerate(lines, start=1):
-        if len(line) > _FIELD_LIMIT:
-            return None
-        if quotechar not in line:
-            row = line.split(delimiter)
-        elif len(line) > 1 and line[0] == quotechar and line[-1] == quotechar:
+        if line[:1] == quotechar and line[-1:] == quotechar and len(line) > 1:
             row = line[1:-1].split(between)
-            expected_quotes += 2 * len(row)
+            quoted_fields += len(row)
+        elif quotechar not in line:
+            row = line.split(delimiter)
         else:
             return None
         if row[0].strip() or "".join(row).strip():  # skip blank and separator-only lines
             append((number, row))
-    if text.count(quotechar) != expected_quotes:
+    if text.count(quotechar) != 2 * quoted_fields:
         return None
     return out
 
