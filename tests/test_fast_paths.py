@@ -108,3 +108,30 @@ def test_bank_cash_words_are_those_of_the_pattern(name, notes):
     from mmb.banks._common import _CASH_TEXT, looks_like_cash
 
     assert looks_like_cash(name, notes) == any(_CASH_TEXT.search(t) for t in (name, notes))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" ab\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000"
+                                             "\u2028\u2029\u202f\u3000\u200b\ufeffé")),
+               max_size=12))
+def test_normalise_space_is_split_and_join(text):
+    from mmb.text import normalise_space
+
+    assert normalise_space(text) == " ".join(text.split())
+
+
+def test_every_whitespace_but_the_space_is_unprintable():
+    """What `normalise_space`'s shortcut rests on, for every character there is."""
+    import sys
+
+    odd = [hex(c) for c in range(sys.maxunicode + 1)
+           if chr(c).isspace() and chr(c).isprintable() and c != 0x20]
+    assert odd == []
+
+
+def test_messages_by_position_are_the_messages_by_name():
+    from mmb import messages as msg
+
+    fill = msg.by_position(msg.L202, "date", "amount", "who")
+    assert fill("2026-03-01", "-€ 2,50", "Koffie") == msg.L202.format(
+        date="2026-03-01", amount="-€ 2,50", who="Koffie")
