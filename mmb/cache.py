@@ -2,7 +2,8 @@
 
 One JSON file per team folder holds that team's findings, keyed by a fingerprint of every
 file they depend on (path, size and modification time of team.yaml, the mmb.yaml files
-above it, cases/, ledger.csv, bank/ and receipts/) and by the mmb version. A cached result
+above it, cases/, ledger.csv and bank/; of receipts/ its folders and links, since findings
+depend on which receipts exist, not on what they hold) and by the mmb version. A cached result
 is used only while nothing in the fingerprint changed and the clock has not passed the
 next moment a date-dependent finding could appear, vanish or change its wording (midnight;
 the hour, for young pending cases; a pending case reaching `decision_hours`; a decision
@@ -28,7 +29,7 @@ from typing import Any
 from mmb import __version__
 from mmb.findings import Finding
 
-_SCHEMA = 1
+_SCHEMA = 2
 _RACY_SECONDS = 2.0
 
 
@@ -50,17 +51,25 @@ def _stat(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _walk(folder: str, rel: str, into: dict[str, list[int]]) -> None:
+def _walk(folder: str, rel: str, into: dict[str, list[int]], *, files: bool = True) -> None:
     """Stat every file below `folder` into `into` (plain strings: this runs for every
-    receipt of a city, tens of thousands of files)."""
+    case of a city). `files=False` (receipts, tens of thousands in a city): their names
+    are what the findings depend on, not their contents, so each folder is stat-ed (its
+    modification time changes when a file is added, removed or renamed) and only links
+    one by one (a link's target may come and go elsewhere)."""
     try:
         entries = list(os.scandir(folder))
+        if not files:
+            info = os.stat(folder)
+            into[f"{rel}/"] = [info.st_size, info.st_mtime_ns]
     except OSError:
         return
     for entry in entries:
         name = f"{rel}/{entry.name}"
         if entry.is_dir(follow_symlinks=False):
-            _walk(entry.path, name, into)
+            _walk(entry.path, name, into, files=files)
+            continue
+        if not files and not entry.is_symlink():
             continue
         try:
             info = entry.stat()  # follows links: a receipt link's target counts
@@ -74,8 +83,9 @@ def fingerprint(root: Path) -> dict[str, list[int]]:
     prints: dict[str, list[int]] = {}
     for name in ("team.yaml", "ledger.csv"):
         prints[name] = _stat(root / name)
-    for sub in ("cases", "bank", "receipts"):
+    for sub in ("cases", "bank"):
         _walk(str(root / sub), sub, prints)
+    _walk(str(root / "receipts"), "receipts", prints, files=False)
     # Every place an mmb.yaml could be found above the team (one may appear later).
     for folder in root.resolve().parents:
         candidate = folder / "mmb.yaml"
@@ -125,7 +135,8 @@ def store(root: Path, now: datetime, prints: dict[str, list[int]], valid_until: 
     target = _cache_file(root)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(target, json.dumps(payload, ensure_ascii=False))
+        # Not fsynced: a cache lost in a crash is only a slower next run.
+        atomic_write_text(target, json.dumps(payload, ensure_ascii=False), durable=False)
     except OSError:
         return  # a read-only home or full disk: validating still works, just not faster
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -147,11 +146,15 @@ def read_text_file(path: Path, rel: str,
                    limit: int = MAX_YAML_BYTES) -> tuple[str | None, Finding | None]:
     """Read a UTF-8 text file with a size limit; return (text, None) or (None, MMB001)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
+        with open(path, "rb", buffering=0) as handle:  # one open, one size, one read
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                return None, finding("MMB001", rel, 1, msg.FILE_TOO_BIG.format(
+                    size=_human_size(size), limit=_human_size(limit)))
+            raw = handle.read(limit + 1)
+        if len(raw) > limit:  # grew since: still too big
             return None, finding("MMB001", rel, 1, msg.FILE_TOO_BIG.format(
-                size=_human_size(size), limit=_human_size(limit)))
-        raw = path.read_bytes()
+                size=_human_size(len(raw)), limit=_human_size(limit)))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(reason=reason))
@@ -311,27 +314,17 @@ def _human_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def iter_strings(data: Any, key: Key = ()) -> Iterator[tuple[Key, str]]:
-    """Every text value in a loaded document with its path (for scans like MMB301)."""
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from iter_strings(v, (*key, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from iter_strings(v, (*key, i))
-    elif isinstance(data, str):
-        yield key, data
-
-
 def relpath(path: Path, root: Path) -> str:
     """`path` relative to `root`, with forward slashes."""
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace `path` with `data` atomically: a temporary file in the same folder, flushed
     and fsynced, then renamed over the target, then the folder fsynced. Readers see the old
-    or the new file, never a half-written one. The file's permissions are kept."""
+    or the new file, never a half-written one. The file's permissions are kept.
+    `durable=False` skips the fsyncs, for files that may be lost in a crash (a cache):
+    still never half-written, just not sure to be on disk yet."""
     import stat
     import tempfile
 
@@ -341,7 +334,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         try:
             os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
         except FileNotFoundError:
@@ -351,6 +345,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     try:
         dfd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:  # pragma: no cover - some filesystems refuse opening folders
@@ -363,9 +359,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.close(dfd)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
     """`atomic_write_bytes` for UTF-8 text with Unix newlines."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
 
 
 # --------------------------------------------------------------------------- editing

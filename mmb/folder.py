@@ -212,8 +212,10 @@ def _load_cases(root: Path, rel: Any, result: TeamDoc) -> None:
         return
     names = sorted(n for n in os.listdir(cases_dir)
                    if n.endswith((".yaml", ".yml")) and not n.startswith("."))
+    folder = rel(cases_dir)  # once: a relative path is costly, and a city has 20,000 cases
+    prefix = "" if folder == "." else folder + "/"
     for name in names:
-        result.cases.append(load_case(cases_dir / name, rel(cases_dir / name)))
+        result.cases.append(load_case(cases_dir / name, prefix + name))
 
 
 def load_case(path: Path, rel: str) -> CaseDoc:

@@ -187,14 +187,17 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
         if missing:
             ledger.readable = False
             return ledger
-    index = {name: header.index(name) for name in LEDGER_COLUMNS}
+    order = [header.index(name) for name in LEDGER_COLUMNS]
+    if order == _CANONICAL:
+        order = _CANONICAL  # mmb's own column order: `_parse_row` takes a shortcut
+    apostrophes = "'" in text  # else no cell is escaped (`csv_safe`)
     row_no = 1
     try:
         for cells in reader:
             row_no += 1
-            if not any(c.strip() for c in cells):
-                continue
-            parsed = _parse_row(cells, index, row_no, rel, ledger)
+            if not (cells and cells[0].strip()) and not "".join(cells).strip():
+                continue  # a blank row
+            parsed = _parse_row(cells, order, row_no, rel, ledger, apostrophes)
             if parsed is not None:
                 ledger.rows.append(parsed)
     except csv.Error as exc:
@@ -204,21 +207,35 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
     return ledger
 
 
-def _parse_row(cells: list[str], index: dict[str, int], row_no: int, rel: str,
-               ledger: Ledger) -> LedgerRow | None:
-    """One row, or None when it cannot be read; its problems go to `ledger.findings`."""
+_CANONICAL = list(range(len(LEDGER_COLUMNS)))
+_TEXT_POSITIONS = [LEDGER_COLUMNS.index(c) for c in TEXT_COLUMNS]
+
+
+def _parse_row(cells: list[str], order: list[int], row_no: int, rel: str,
+               ledger: Ledger, apostrophes: bool = True) -> LedgerRow | None:
+    """One row, or None when it cannot be read; its problems go to `ledger.findings`.
+    `order`: the position of each of `LEDGER_COLUMNS` in the file; `apostrophes`: whether
+    the file holds any (else no cell needs `csv_unescape`)."""
     out = ledger.findings
-    if len(cells) < len(index):
+    needed = len(order) if order is _CANONICAL else max(order) + 1
+    if len(cells) < needed:
         out.append(finding("MMB002", rel, row_no, msg.LEDGER_SHORT_ROW.format(
-            count=len(cells), expected=len(index))))
+            count=len(cells), expected=needed)))
         ledger.complete = False
         return None
 
-    # One pass over the cells in column order (this runs for every row of a big ledger).
+    # The cells in column order (this runs for every row of a big ledger; the columns are
+    # nearly always in mmb's own order).
+    if order is _CANONICAL:
+        values = list(map(str.strip, cells if len(cells) == needed else cells[:needed]))
+    else:
+        values = [cells[i].strip() for i in order]
+    if apostrophes:
+        for i in _TEXT_POSITIONS:
+            if values[i][:1] == "'":
+                values[i] = csv_unescape(values[i])
     (id_, day_text, amount_text, balance_text, counterparty, counterparty_iban, description,
-     source, case, kind, receipt, note) = (
-        _text_cell(cells[index[c]]) if c in TEXT_COLUMNS else cells[index[c]].strip()
-        for c in LEDGER_COLUMNS)
+     source, case, kind, receipt, note) = values
     problems: list[str] = []
     day = _parse_date(day_text)
     if day is None:
@@ -238,15 +255,9 @@ def _parse_row(cells: list[str], index: dict[str, int], row_no: int, rel: str,
         ledger.complete = False  # the row, or a cell of it, would not be written back
     if day is None or amount is None:
         return None
-    return LedgerRow(id=id_, date=day, amount=amount, balance=balance,
-                     counterparty=counterparty, counterparty_iban=counterparty_iban,
-                     description=description, source=source, case=case.lstrip("#"),
-                     kind=kind if kind in KINDS else "", receipt=receipt, note=note, row=row_no)
-
-
-def _text_cell(value: str) -> str:
-    value = value.strip()
-    return csv_unescape(value) if value[:1] == "'" else value
+    return LedgerRow(day, amount, balance, counterparty, counterparty_iban, description,
+                     source, case.lstrip("#"), kind if kind in KINDS else "", receipt, note,
+                     id_, row_no)
 
 
 def _parse_date(text: str) -> date | None:

@@ -52,9 +52,9 @@ def _local_datetime(value: Any) -> datetime:
         if _DATE_RE.match(value.strip()):
             raise PydanticCustomError("datetime", msg.DATETIME_NEEDS_TIME.format(value=value))
         raise PydanticCustomError("datetime", msg.DATETIME_BAD.format(value=value))
-    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    y, mo, d, h, mi, s = m.groups()
     try:
-        return datetime(y, mo, d, h, mi, s)
+        return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s) if s else 0)
     except ValueError:
         raise PydanticCustomError("datetime", msg.DATE_NOT_REAL.format(value=value)) from None
 

@@ -8,19 +8,20 @@ each decision, in decision order, so a finding lands on the case that crossed th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from mmb import messages as msg
-from mmb.files import iter_strings
 from mmb.findings import Finding, finding
 from mmb.folder import CaseDoc, TeamDoc
 from mmb.models import CapPeriod, Case, Member, Outcome, Team, Vote, VoteValue
 from mmb.money import euro
 
 ZERO = Decimal(0)
+T = TypeVar("T")
 #: Keys whose values are structure (ids, times, enums), not free text: not scanned by MMB301.
 _STRUCTURAL_KEYS = {"id", "opened", "at", "requested_by", "member", "by", "vote", "outcome",
                     "category", "amount", "regret"}
@@ -235,12 +236,30 @@ def check_personal_data(doc: CaseDoc) -> list[Finding]:
         return []
     case_id = doc.case.id if doc.case is not None else None
     out: list[Finding] = []
-    for key, text in iter_strings(doc.doc.data):
-        if key and isinstance(key[-1], str) and key[-1] in _STRUCTURAL_KEYS:
-            continue
-        for hit in find_personal_data(text):
+    for key, hits in _free_text_hits(doc.doc.data, (), find_personal_data):
+        for hit in hits:
             out.append(finding("MMB301", doc.rel, doc.lines.line(*key), msg.PERSONAL_DATA.format(
                 field=_field_name(key), kind=KIND_LABELS[hit.kind], masked=hit.masked), case_id))
+    return out
+
+
+def _free_text_hits(data: Any, key: tuple[str | int, ...], find: Callable[[str], list[T]]
+                    ) -> list[tuple[tuple[str | int, ...], list[T]]]:
+    """(path, what `find` found) for every text value of `data` with a finding,
+    structural fields (ids, times, member ids) left out. A path is made only for the few
+    texts with a finding: this runs over every value of every case of a city."""
+    out: list[tuple[tuple[str | int, ...], list[T]]] = []
+    items: Iterable[tuple[str | int, Any]]
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for k, v in items:
+        if isinstance(v, str):
+            if k in _STRUCTURAL_KEYS:
+                continue
+            hits = find(v)
+            if hits:
+                out.append(((*key, k), hits))
+        elif isinstance(v, (dict, list)):
+            out += _free_text_hits(v, (*key, k), find)
     return out
 
 

@@ -112,3 +112,29 @@ def test_parallel_equals_serial(tmp_path):
     serial = validate_folders([str(examples)], NOW, workers=1, use_cache=False)
     parallel = validate_folders([str(examples)], NOW, workers=2, use_cache=False)
     assert parallel.findings == serial.findings and parallel.cases == serial.cases == 64
+
+
+def test_receipts_coming_and_going_are_seen(make_team):
+    """Receipts are fingerprinted by their folders and links, not file by file."""
+    root = make_team({"2026-001": case_yaml()})
+    (root / "ledger.csv").write_text(
+        "id,date,amount,balance,counterparty,counterparty_iban,description,source,case,kind,"
+        "receipt,note\nx1,2026-03-03,-150.00,,Fietsenmaker,,,,2026-001,,"
+        "receipts/2026/2026-001-fiets.pdf,\n")
+    receipt = root / "receipts" / "2026" / "2026-001-fiets.pdf"
+    receipt.parent.mkdir(parents=True)
+    receipt.write_bytes(b"%PDF")
+    _age(root)
+    assert validate_folders([str(root)], NOW, workers=1).findings == []
+    receipt.unlink()  # in a subfolder: its own modification time changes
+    _age(root, 50)
+    assert [f.code for f in validate_folders([str(root)], NOW, workers=1).findings] == ["MMB206"]
+    elsewhere = root / "receipts" / "scan.pdf"
+    elsewhere.write_bytes(b"%PDF")
+    receipt.symlink_to(elsewhere)
+    _age(root, 40)
+    assert validate_folders([str(root)], NOW, workers=1).findings == []
+    folder = (root / "receipts").stat()
+    elsewhere.unlink()  # the link stays, its target goes; the folder looks untouched
+    os.utime(root / "receipts", ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    assert [f.code for f in validate_folders([str(root)], NOW, workers=1).findings] == ["MMB206"]

@@ -78,6 +78,22 @@ def test_bad_rows_are_findings_on_their_row(line, reason):
     assert len(ledger.rows) >= 1
 
 
+def test_columns_in_another_order_or_with_one_of_the_coordinators_own():
+    row_text = "a,2026-03-01,-2.50,97.50,'=Shop,,' koffie ,,,,,"
+    mine = parse_ledger_text(HEADER + row_text + "\n", "ledger.csv")
+    columns = HEADER.strip().split(",")
+    order = [*reversed(columns[:6]), "mijn kolom", *columns[6:]]
+    cells = dict(zip(columns, row_text.split(","), strict=True))
+    line = ",".join(cells.get(name, "eigen tekst") for name in order)
+    theirs = parse_ledger_text(",".join(order) + "\n" + line + "\n" + line[:20] + "\n",
+                               "ledger.csv")
+    assert mine.findings == [] and mine.rows[0].counterparty == "=Shop"
+    assert mine.rows[0].description == "' koffie"  # not an escape: no formula after it
+    assert theirs.rows == mine.rows
+    assert [(f.code, f.line) for f in theirs.findings] == [("MMB002", 1), ("MMB002", 3)]
+    assert not theirs.complete  # rewriting would drop "mijn kolom"
+
+
 def test_bad_header():
     ledger = parse_ledger_text("id,date,amount\n", "ledger.csv")
     assert [(f.code, f.line) for f in ledger.findings] == [("MMB002", 1)]
