@@ -196,16 +196,21 @@ def check_unpaid(docs: Sequence[CaseDoc], rows: Sequence[LedgerRow], days: int,
     return out
 
 
-def is_cash(row: LedgerRow) -> bool:
+def is_cash(row: LedgerRow, parties: dict[str, bool] | None = None) -> bool:
     """A cash withdrawal recognised from the description (the export's own transaction
-    code is used where the export is at hand, see `check_cash`)."""
-    if row.amount >= 0:
+    code is used where the export is at hand, see `check_cash`). `parties`: a memo of the
+    cheap test per counterparty, for a caller that tests many rows (a few shops)."""
+    if row.amount >= ZERO:
         return False
     # A cheap test first: the pattern runs only on texts holding one of its words
     # (casefold, so that every spelling the case-blind pattern matches passes; the words
     # hold no space, so testing the two parts apart finds every one of them).
-    if not (_may_be_cash(row.description.casefold())
-            or _may_be_cash(row.counterparty.casefold())):
+    party = None if parties is None else parties.get(row.counterparty)
+    if party is None:
+        party = _may_be_cash(row.counterparty.casefold())
+        if parties is not None:
+            parties[row.counterparty] = party
+    if not (party or _may_be_cash(row.description.casefold())):
         return False
     return bool(_CASH.search(f"{row.counterparty} {row.description}"))
 
@@ -230,18 +235,8 @@ def check_cash(rows: Sequence[LedgerRow], exports: Sequence[ExportView], allow_c
     team does not allow cash."""
     if allow_cash:
         return []
-    # `is_cash`, with the cheap test of each counterparty (a few shops) made once.
     parties: dict[str, bool] = {}
-    flagged: set[int] = set()
-    for i, r in enumerate(rows):
-        if r.amount >= ZERO:
-            continue
-        party = parties.get(r.counterparty)
-        if party is None:
-            party = parties[r.counterparty] = _may_be_cash(r.counterparty.casefold())
-        if (party or _may_be_cash(r.description.casefold())) and _CASH.search(
-                f"{r.counterparty} {r.description}"):
-            flagged.add(i)
+    flagged: set[int] = {i for i, r in enumerate(rows) if is_cash(r, parties)}
     matches = matches if matches is not None else match_exports(rows, exports)
     for export, found in zip(exports, matches, strict=True):
         for k, m in enumerate(found):

@@ -231,6 +231,7 @@ L201_NOT_IN_SOURCE = "this row says it came from {source}, but that export does 
 # --------------------------------------------------------------------------- reconcile
 R_FOREIGN_ACCOUNT = "{source} is an export of {accounts}, which is not an account of this team (team.yaml `accounts`); remove the file or add the account"
 R_WRITE_FAILED = "cannot write {path} ({reason}); it was left as it was: free some disk space or check the folder's permissions, then run the command again"
+R_WRITER_ENDED = "the process writing it ended unexpectedly"
 R_LEDGER_BROKEN = "ledger.csv has problems that stop the import; fix them first ({problems})"
 R_CASE_PAYMENT = "payment for case {id}"
 R_NO_EXPORTS = "No bank exports in bank/. Download the team account's transactions (CSV, CAMT.053 or MT940) into bank/ and run mmb reconcile again."

@@ -365,8 +365,8 @@ def start_ledger_write(path: Path, rows: Sequence[LedgerRow]) -> Callable[[], No
     def finish() -> None:
         try:
             error = child.result()
-        except ChildFailed as exc:
-            error = msg.R_WRITE_FAILED.format(path=LEDGER_FILE, reason=str(exc))
+        except ChildFailed:
+            error = msg.R_WRITE_FAILED.format(path=LEDGER_FILE, reason=msg.R_WRITER_ENDED)
         if error is not None:
             raise InputError(error)
 

@@ -42,7 +42,10 @@ def test_bank_cost_words_are_those_of_the_pattern(text):
 def test_cash_is_what_the_pattern_says(counterparty, description):
     row = LedgerRow(date=date(2026, 1, 5), amount=Decimal("-20.00"),
                     counterparty=counterparty, description=description)
-    assert is_cash(row) == bool(_CASH.search(f"{counterparty} {description}"))
+    expected = bool(_CASH.search(f"{counterparty} {description}"))
+    assert is_cash(row) == expected
+    parties: dict[str, bool] = {}
+    assert is_cash(row, parties) == is_cash(row, parties) == expected  # memo made, then used
 
 
 def test_case_ids_examples():

@@ -166,7 +166,7 @@ def _export(
     transactions.sort(key=attrgetter("booking_date"))  # stable: keeps each file's order
     # Statements in date order too (zip members and Rabobank days may come in any order).
     balances = sorted(balances, key=_balance_day)
-    counts = Counter(t.bank_id for t in transactions if t.bank_id is not None)
+    counts = Counter(filter(None, map(attrgetter("bank_id"), transactions)))
     if any(n > 1 for n in counts.values()):
         transactions = [
             replace(t, bank_id=None) if t.bank_id is not None and counts[t.bank_id] > 1 else t
