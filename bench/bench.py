@@ -16,6 +16,7 @@ process, the median (and min/max) of `--runs` runs:
     loader (the C parser composing nodes with line numbers, `mmb.files.load_yaml`);
   - `hledger check` on the same bookings written as an hledger journal with balance
     assertions (Debian's `hledger` package; skipped with a note when it is not installed);
+* a calibration: a fixed piece of pure-Python work, since this machine's speed drifts;
 * peak memory (resident set of mmb and its worker processes together) while validating;
 * linearity: validate cold at 1x, 2x and 4x the number of cases (`--linear` to include;
   generating the 4x city takes a while).
@@ -193,6 +194,10 @@ def main() -> None:
         results[name] = values
 
     entry = [mmb_bin] if mmb_bin else mmb
+    # This machine's speed drifts by the hour (a shared virtual machine): a fixed piece of
+    # pure-Python work, timed alongside, tells a slow hour from a slow mmb.
+    measure("calibration: 10 million Python additions", lambda: run(
+        [sys.executable, "-c", "s = 0\nfor i in range(10_000_000): s += i"], env=env))
     measure("mmb --version", lambda: run([*entry, "--version"], env=env))
     measure("mmb --help", lambda: run([*entry, "--help"], env=env))
     measure("floor: safe C load of every YAML file", lambda: floor_seconds(city))

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 
 from mmb import messages as msg
@@ -314,7 +315,10 @@ def ledger_text(rows: Iterable[LedgerRow]) -> str:
 
 def sort_rows(rows: Sequence[LedgerRow]) -> list[LedgerRow]:
     """Date order; within a day the order they have (bank order), stable."""
-    return sorted(rows, key=lambda r: r.date)
+    return sorted(rows, key=_BY_DATE)
+
+
+_BY_DATE = attrgetter("date")
 
 
 # --------------------------------------------------------------------------- import

@@ -156,8 +156,9 @@ def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool =
 
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            results = list(pool.map(_validate_one, jobs,
-                                    chunksize=max(1, len(jobs) // (count * 4))))
+            # One team at a time: teams differ in size, and a last big chunk would
+            # leave the other core idle at the end.
+            results = list(pool.map(_validate_one, jobs))
     else:
         results = [_validate_one(job) for job in jobs]
     result = Validation(teams=len(teams))
