@@ -428,19 +428,34 @@ def content_ids(rows: Sequence[LedgerRow], account: str, needed: Sequence[bool]
     """For the rows of one export, in order: the content id of each row where `needed`
     (None elsewhere), and the occurrence of each row's content (1 for the first of that
     content, 2 for the second identical coffee of the day, ...). Rows of one date depend
-    on each other only, so the rows may be split at a change of date and done apart."""
+    on each other only, so the rows may be split at a change of date and done apart.
+    Only the days with a row that needs an id are counted (the rows of other days get
+    occurrence 0): downloading days the ledger holds already costs nothing here."""
     content = _ContentTexts(account)
+    days = {r.date for r, wanted in zip(rows, needed, strict=True) if wanted}
     seen: dict[str, int] = {}
     ids: list[str | None] = []
     occurrences: list[int] = []
     sha1 = hashlib.sha1
     for row, wanted in zip(rows, needed, strict=True):
+        if row.date not in days:
+            occurrences.append(0)
+            ids.append(None)
+            continue
         key = content(row)
         n = seen[key] = seen.get(key, 0) + 1
         occurrences.append(n)
         # `content_id(account, row, n, key)`, written out: this runs for every new row.
         ids.append("mmb-" + sha1(f"{key}|{n}".encode()).hexdigest()[:12] if wanted else None)
     return ids, occurrences
+
+
+def _occurrence(rows: Sequence[LedgerRow], index: int, account: str) -> int:
+    """The occurrence of the content of `rows[index]` (as `content_ids` counts), for the
+    rare row whose occurrence was not counted beforehand."""
+    key = _content(account, rows[index])
+    day = rows[index].date
+    return sum(1 for r in rows[:index + 1] if r.date == day and _content(account, r) == key)
 
 
 def new_rows(matches: Sequence[int | None], bank_ids: Sequence[str | None]) -> list[bool]:
@@ -478,12 +493,12 @@ def merge_export(rows: list[LedgerRow], incoming: Sequence[LedgerRow], account: 
             continue
         if bank_id and bank_id not in taken:
             new_id = bank_id
-        else:
-            new_id = content_of[i] or content_id(account, row, occurrences[i])
-        n = occurrences[i]
-        while new_id in taken:  # a clash of ids from different banks: keep them unique
-            new_id = content_id(account + "'", row, n)
-            n += 1
+        else:  # a content id: made already, or (a bank id taken) made here
+            n = occurrences[i] or _occurrence(incoming, i, account)
+            new_id = content_of[i] or content_id(account, row, n)
+            while new_id in taken:  # a clash of ids from different banks: keep them unique
+                new_id = content_id(account + "'", row, n)
+                n += 1
         taken.add(new_id)
         if adopt:
             row.id, row.row = new_id, 0

@@ -149,3 +149,17 @@ def test_reconcile_of_a_big_export_is_the_same_in_two_processes(make_team, tmp_p
     assert (root / "ledger.csv").read_bytes() == (alone_root / "ledger.csv").read_bytes()
     assert result.findings == alone.findings
     assert len(result.classified) == len(alone.classified) > 20  # refunds/payments named, deposit
+
+
+def test_a_bank_id_taken_already_gives_the_row_a_content_id():
+    first = _rows([(1, "-2.50", "Koffie")])
+    second = _rows([(2, "-9.00", "Shop"), (2, "-9.00", "Shop")])
+    rows: list[LedgerRow] = []
+    merge_export(rows, first, ACCOUNT, ["BANK-1"])
+    added = merge_export(rows, second, ACCOUNT, ["BANK-1", "BANK-2"])
+    assert [r.id for r in rows] == ["BANK-1", content_id(ACCOUNT, second[0], 1), "BANK-2"]
+    assert added == rows[1:]
+    # The second identical one, its bank id taken too, is the second occurrence.
+    again = _rows([(3, "-1.00", "Shop"), (3, "-1.00", "Shop")])
+    merge_export(rows, again, ACCOUNT, ["BANK-3", "BANK-1"])
+    assert rows[-1].id == content_id(ACCOUNT, again[1], 2)
