@@ -28,4 +28,29 @@ def main() -> None:
     gc.disable()
     from mmb.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
+    # Leave without the interpreter's clean-up: it frees every object one by one, a tenth
+    # of a second after a big reconcile, and there is nothing left to clean up (files are
+    # written and closed, the lock is let go, worker processes have ended).
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (`mmb ... | head`): nothing more to say.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The process exit status `sys.exit(code)` would give."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    sys.stderr.write(f"{code}\n")
+    return 1

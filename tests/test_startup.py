@@ -50,3 +50,14 @@ def test_rules_do_not_import_the_cli_stack():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_exit_status_is_what_sys_exit_gives(capsys):
+    """The entry point leaves with `os._exit` (no clean-up of a big run's objects): the
+    status must be the one `sys.exit` would have given."""
+    from mmb.entry import _exit_code
+
+    assert [_exit_code(None), _exit_code(0), _exit_code(1), _exit_code(2), _exit_code(258)] == [
+        0, 0, 1, 2, 2]
+    assert _exit_code("mmb: gone") == 1
+    assert capsys.readouterr().err == "mmb: gone\n"
