@@ -90,19 +90,19 @@ SUMMARY_PER_CODE = 10
 
 
 def reconcile_summary(result: Any, out: TextIO, colour: bool, year: int) -> None:
-    """The summary after `mmb reconcile`: imported, linked, balances, spending, open items."""
-    from collections import Counter
+    """The summary after `mmb reconcile`: imported, linked, balances, spending, open items.
 
-    from rich.console import Console
-    from rich.markup import escape
+    Plain lines with ANSI colours only on a terminal, like `findings_text` (no Rich to
+    import for a few lines); texts from bank exports lose their control characters."""
+    from collections import Counter
 
     from mmb.money import euro
 
-    console = Console(file=out, no_color=not colour, force_terminal=colour, highlight=False,
-                      soft_wrap=True, emoji=False)
+    def paint(text: str, style: str) -> str:
+        return f"{_ANSI[style]}{text}{_ANSI['reset']}" if colour and style else text
 
     def say(text: str, style: str = "") -> None:
-        console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text))
+        out.write(paint(_plain(text), style) + "\n")
 
     if not result.exports:
         say(msg.R_NO_EXPORTS, "yellow")
@@ -155,8 +155,8 @@ def reconcile_summary(result: Any, out: TextIO, colour: bool, year: int) -> None
             if shown[f.code] > SUMMARY_PER_CODE:
                 continue
             style = "red" if f.level == "error" else "yellow"
-            console.print(f"  [{style}]{escape(f.path)}:{f.line}: {f.level} {f.code}[/{style}] "
-                          f"{escape(f.message)}")
+            out.write(f"  {paint(_plain(f'{f.path}:{f.line}: {f.level} {f.code}'), style)} "
+                      f"{_plain(f.message)}\n")
         hidden = sum(max(0, n - SUMMARY_PER_CODE) for n in codes.values())
         if hidden:
             say(msg.R_MORE.format(count=hidden))
