@@ -503,3 +503,20 @@ def test_reconcile_refuses_a_ledger_with_a_column_of_its_own(make_team):
     with pytest.raises(InputError, match="checked"):
         reconcile(root, NOW)
     assert (root / "ledger.csv").read_bytes() == before
+
+
+def test_reconcile_summary_colours_only_on_a_terminal_and_prints_no_control_characters():
+    import io
+
+    from mmb.findings import finding
+    from mmb.reconcile import Reconciled
+    from mmb.render import reconcile_summary
+
+    result = Reconciled(findings=[finding("MMB202", "ledger.csv", 3, "money out (\x1b[2JShop\x07)")])
+    plain, coloured = io.StringIO(), io.StringIO()
+    reconcile_summary(result, plain, False, 2026)
+    reconcile_summary(result, coloured, True, 2026)
+    assert "\x1b" not in plain.getvalue() and "\x07" not in plain.getvalue()
+    assert "  ledger.csv:3: error MMB202 money out (?[2JShop?)" in plain.getvalue()
+    assert "\x1b[33m" in coloured.getvalue() and "\x07" not in coloured.getvalue()
+    assert "\x1b[2J" not in coloured.getvalue()
