@@ -21,8 +21,11 @@ process, the median (and min/max) of `--runs` runs:
 * linearity: validate cold at 1x, 2x and 4x the number of cases (`--linear` to include;
   generating the 4x city takes a while).
 
-Prints a table of medians and the ratios to the anchors. Everything happens in a temporary
-folder (or `--keep DIR`); pins `MMB_NOW` so date-dependent checks are stable.
+Each round runs every measurement once, for `--runs` rounds, so that a drift in the
+machine's speed (it is a shared virtual machine) hits all of them alike; a calibration (a
+fixed loop of pure Python) is timed alongside. Prints a table of medians and the ratios to
+the anchors (the median of the ratios within each round). Everything happens in a
+temporary folder (or `--keep DIR`); pins `MMB_NOW` so date-dependent checks are stable.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -185,17 +189,17 @@ def main() -> None:
     size = sum(p.stat().st_size for p in city.rglob("*") if p.is_file()) / 1e6
     print(f"city: {cases:,} cases, {files:,} files, {size:.0f} MB; {args.runs} runs each; "
           f"machine: {os.cpu_count()} cores; times in seconds")
-    results: dict[str, list[float]] = {}
+    # Every measurement once per round, for `--runs` rounds: this machine's speed drifts
+    # (a shared virtual machine), and measuring the floor and validate side by side in
+    # each round keeps their ratio honest where one block of floors and then one block of
+    # validates would each catch another hour.
+    plan: list[tuple[str, Callable[[], float]]] = []
 
-    def measure(name: str, fn: object) -> None:
-        values = []
-        for _ in range(args.runs):
-            values.append(fn())  # type: ignore[operator]
-        results[name] = values
+    def measure(name: str, fn: Callable[[], float]) -> None:
+        plan.append((name, fn))
 
     entry = [mmb_bin] if mmb_bin else mmb
-    # This machine's speed drifts by the hour (a shared virtual machine): a fixed piece of
-    # pure-Python work, timed alongside, tells a slow hour from a slow mmb.
+    # A fixed piece of pure-Python work, timed alongside, tells a slow hour from a slow mmb.
     measure("calibration: 10 million Python additions", lambda: run(
         [sys.executable, "-c", "s = 0\nfor i in range(10_000_000): s += i"], env=env))
     measure("mmb --version", lambda: run([*entry, "--version"], env=env))
@@ -207,8 +211,8 @@ def main() -> None:
         shutil.rmtree(cache_home, ignore_errors=True)
         return run([*mmb, "validate", str(city)], env=env)
 
+    # Right after the cold run, which wrote the cache (its files are minutes old).
     measure("mmb validate (cold, empty cache)", cold)
-    run([*mmb, "validate", str(city)], env=env)  # make sure the cache is written
     measure("mmb validate (warm, nothing changed)",
             lambda: run([*mmb, "validate", str(city)], env=env))
     has_report = subprocess.run([*mmb, "report", "--help"], env=env,
@@ -237,6 +241,10 @@ def main() -> None:
             return run([*mmb, "reconcile", "--yes", "-C", str(team)], env=env)
 
         measure("mmb reconcile --yes (100,000-row export)", reconcile_once)
+    results: dict[str, list[float]] = {name: [] for name, _ in plan}
+    for _ in range(args.runs):
+        for name, fn in plan:
+            results[name].append(fn())
     shutil.rmtree(cache_home, ignore_errors=True)
     _seconds, peak = peak_rss_mb([*mmb, "validate", "--no-cache", str(city)], env)
 
@@ -244,14 +252,20 @@ def main() -> None:
     for name, values in results.items():
         print(f"{name:<52}{fmt(values)}")
     print(f"{'peak memory, validate cold (all processes)':<52}{peak:>8.0f} MB")
-    floor = statistics.median(results["floor: safe C load of every YAML file"])
-    cold_v = statistics.median(results["mmb validate (cold, empty cache)"])
-    own_floor = statistics.median(results["floor: mmb's own YAML loader, every file"])
-    print(f"ratio validate cold / floor (ruamel safe C loader): {cold_v / floor:.2f}")
-    print(f"ratio validate cold / floor (mmb's own loader): {cold_v / own_floor:.2f}")
+    cold_v = results["mmb validate (cold, empty cache)"]
+
+    def ratio(anchor: list[float]) -> str:
+        """Median of the ratios within each round, with their range."""
+        each = sorted(v / a for v, a in zip(cold_v, anchor, strict=True))
+        return f"{statistics.median(each):.2f} (rounds: {each[0]:.2f}–{each[-1]:.2f})"
+
+    print("ratio validate cold / floor (ruamel safe C loader): "
+          + ratio(results["floor: safe C load of every YAML file"]))
+    print("ratio validate cold / floor (mmb's own loader): "
+          + ratio(results["floor: mmb's own YAML loader, every file"]))
     for name, values in results.items():
         if name.startswith("anchor: hledger"):
-            print(f"ratio validate cold / hledger check: {cold_v / statistics.median(values):.2f}")
+            print(f"ratio validate cold / hledger check: {ratio(values)}")
     if args.linear:
         print("linearity (validate cold, one run each):")
         for factor in (0.25, 0.5, 1.0) if args.scale >= 1 else (1.0, 2.0, 4.0):
