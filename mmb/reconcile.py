@@ -465,17 +465,16 @@ def _balances(rows: Sequence[LedgerRow], loaded: Sequence[LoadedExport]
         account = account_of.get(r.source)
         if account is not None:
             by_account[account].append(r)
-    out = []
+    out: list[tuple[str, Decimal | None, Decimal]] = []
     for account, mine in sorted(by_account.items()):
-        with_balance = [r for r in mine if r.balance is not None]
-        if not with_balance:
+        first = next((r for r in mine if r.balance is not None), None)
+        if first is None or first.balance is None:
             continue
-        first = with_balance[0]
-        opening = first.balance - first.amount  # type: ignore[operator]
-        before_first = [r for r in mine if r.date < first.date]
-        opening -= sum((r.amount for r in before_first), ZERO)
-        computed = opening + sum((r.amount for r in mine), ZERO)
-        out.append((account, with_balance[-1].balance, computed))
+        last = next(r.balance for r in reversed(mine) if r.balance is not None)
+        opening = first.balance - first.amount
+        opening -= sum((r.amount for r in mine if r.date < first.date), ZERO)
+        computed = opening + sum(map(_AMOUNT, mine), ZERO)
+        out.append((account, last, computed))
     return out
 
 
