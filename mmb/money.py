@@ -100,7 +100,9 @@ def _normalise(s: str, raw: str) -> str:
         whole, _, frac = s.partition(sep)
         if not whole or not _DIGITS.match(whole) or not _DIGITS.match(frac):
             raise MoneyError(msg.MONEY_NOT_AMOUNT.format(raw=raw))
-        if len(frac) == 3:
+        # Only "12.345" could be twelve thousand: a group has one to three digits before
+        # it, not "0" and not four ("2750.005" can only mean three decimals).
+        if len(frac) == 3 and len(whole) <= 3 and not whole.startswith("0"):
             raise MoneyError(msg.MONEY_AMBIGUOUS.format(raw=raw, whole=whole, frac=frac))
         if len(frac) > 2:
             raise MoneyError(msg.MONEY_DECIMALS.format(value=repr(raw)))

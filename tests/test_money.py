@@ -23,6 +23,7 @@ def test_accepted_spellings(text, expected):
 
 @pytest.mark.parametrize(("text", "reason"), [
     ("12,345", "ambiguous"), ("12.345", "ambiguous"), ("1,2345", "two decimals"),
+    ("2750.005", "two decimals"), ("0,005", "two decimals"), ("-1234.567", "two decimals"),
     ("12.345,6.7", "not an amount"), ("1.2.3", "not an amount"), ("abc", "not an amount"),
     ("", "not an amount"), ("-5", "negative"), ("1e3", "not an amount"),
     ("12,34,56", "not an amount"), ("1.23,45", "not an amount"),
