@@ -118,3 +118,10 @@ def test_each_csv_fixture_reads_the_same_without_the_fast_path(fixture, monkeypa
     assert fast.transactions == slow_read.transactions
     assert fast.balances == slow_read.balances
     assert fast.transactions  # the comparison is not vacuous
+
+
+@pytest.mark.parametrize("text", ['"a";"b"\r"c";"d"\r', "a;b\rc;d\r\ne;f\n", '"a";"b"\r\r\n"c";"d"'])
+def test_line_ends_of_every_kind_read_as_the_csv_module_reads(text, monkeypatch):
+    _no_csv_module(monkeypatch)
+    source = Source(path=Path("x.csv"), data=text.encode())
+    assert list(csv_records(source, text, delimiter=";")) == _reference(text, ";")
