@@ -29,7 +29,6 @@ class Child(Generic[T]):
     """`work()` running in a forked child process while this process goes on."""
 
     def __init__(self, work: Callable[[], T]) -> None:
-        self._work = work
         self._pid = 0
         self._pipe = -1
         self._done = False
