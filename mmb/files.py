@@ -146,15 +146,12 @@ def read_text_file(path: Path, rel: str,
                    limit: int = MAX_YAML_BYTES) -> tuple[str | None, Finding | None]:
     """Read a UTF-8 text file with a size limit; return (text, None) or (None, MMB001)."""
     try:
-        with open(path, "rb", buffering=0) as handle:  # one open, one size, one read
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
+        with open(path, "rb", buffering=0) as handle:  # one open, one read
+            raw = handle.read(limit + 1)  # never more than the limit and one byte
+            if len(raw) > limit:
+                size = max(os.fstat(handle.fileno()).st_size, len(raw))
                 return None, finding("MMB001", rel, 1, msg.FILE_TOO_BIG.format(
                     size=_human_size(size), limit=_human_size(limit)))
-            raw = handle.read(limit + 1)
-        if len(raw) > limit:  # grew since: still too big
-            return None, finding("MMB001", rel, 1, msg.FILE_TOO_BIG.format(
-                size=_human_size(len(raw)), limit=_human_size(limit)))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(reason=reason))

@@ -325,14 +325,12 @@ _BY_DATE = attrgetter("date")
 
 def _content(account: str, r: LedgerRow) -> str:
     """The content of a transaction as text: what its content id is made of."""
-    return (f"{account}|{r.date.isoformat()}|{money_str(r.amount)}|"
-            f"{'' if r.balance is None else money_str(r.balance)}|"
-            f"{normalise_text(r.counterparty)}|{normalise_text(r.description)}")
+    return _ContentTexts(account)(r)
 
 
 class _ContentTexts:
-    """`_content` for the many rows of one export, with the parts that repeat (dates,
-    amounts, counterparties) made once (tested equal to `_content`)."""
+    """The content texts of the many rows of one export (`_content`), with the parts that
+    repeat (dates, amounts, counterparties) made once."""
 
     __slots__ = ("account", "amounts", "days", "parties")
 
@@ -453,9 +451,10 @@ def content_ids(rows: Sequence[LedgerRow], account: str, needed: Sequence[bool]
 def _occurrence(rows: Sequence[LedgerRow], index: int, account: str) -> int:
     """The occurrence of the content of `rows[index]` (as `content_ids` counts), for the
     rare row whose occurrence was not counted beforehand."""
-    key = _content(account, rows[index])
+    content = _ContentTexts(account)
+    key = content(rows[index])
     day = rows[index].date
-    return sum(1 for r in rows[:index + 1] if r.date == day and _content(account, r) == key)
+    return sum(1 for r in rows[:index + 1] if r.date == day and content(r) == key)
 
 
 def new_rows(matches: Sequence[int | None], bank_ids: Sequence[str | None]) -> list[bool]:

@@ -123,3 +123,15 @@ def test_team_yaml_duplicate_member_and_bad_iban(make_team):
         "accounts:\n  - iban: NL92ABNA0417164300\n")
     root = make_team({}, team=bad)
     assert codes(check(root)) == [("MMB002", "team.yaml", 8), ("MMB002", "team.yaml", 25)]
+
+
+def test_a_file_over_the_size_limit_is_not_parsed(tmp_path):
+    from mmb.files import load_yaml
+
+    path = tmp_path / "big.yaml"
+    path.write_text("purpose: " + "x" * 2000 + "\n")
+    doc = load_yaml(path, "big.yaml", limit=1000)
+    assert not doc.readable and [f.code for f in doc.findings] == ["MMB001"]
+    assert "over the 1000 bytes limit" in doc.findings[0].message
+    assert "the file is 2 KB" in doc.findings[0].message  # its size, not what was read
+    assert load_yaml(path, "big.yaml", limit=5000).readable

@@ -163,3 +163,15 @@ def test_a_bank_id_taken_already_gives_the_row_a_content_id():
     again = _rows([(3, "-1.00", "Shop"), (3, "-1.00", "Shop")])
     merge_export(rows, again, ACCOUNT, ["BANK-3", "BANK-1"])
     assert rows[-1].id == content_id(ACCOUNT, again[1], 2)
+
+
+def test_content_ids_are_made_of_the_text_they_always_were():
+    """Ids already in ledgers stay what they are: the same text, the same hash."""
+    import hashlib
+
+    row = LedgerRow(date=date(2026, 3, 1), amount=Decimal("-2.5"), balance=Decimal("97.50"),
+                    counterparty=" Koffie  Bar", description="Pas\t001 ")
+    text = f"{ACCOUNT}|2026-03-01|-2.50|97.50|Koffie Bar|Pas 001|2"
+    expected = "mmb-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+    assert content_id(ACCOUNT, row, 2) == expected
+    assert content_ids([row, row], ACCOUNT, [True, True])[0][1] == expected
