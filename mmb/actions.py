@@ -106,16 +106,17 @@ class TeamContext:
         return found
 
 
-def unknown_member_message(members: dict[str, Member], member_id: str, option: str) -> str:
-    """`member_id` is not a member: the message, with the closest id when there is one."""
+def unknown_member_message(members: dict[str, Member], member_id: str,
+                           option: str | None) -> str:
+    """`member_id` is not a member: the message, with the closest id when there is one;
+    `option` names where it was given (None: the MEMBER argument of `mmb vote`)."""
     import difflib
 
     close = difflib.get_close_matches(member_key(member_id), list(members), n=1, cutoff=0.6)
     known = ", ".join(members)
-    if close:
-        return msg.OPTION_UNKNOWN_MEMBER_CLOSE.format(option=option, member=member_id,
-                                                      suggestion=close[0], known=known)
-    return msg.OPTION_UNKNOWN_MEMBER.format(option=option, member=member_id, known=known)
+    text = msg.UNKNOWN_MEMBER_CLOSE if close else msg.UNKNOWN_MEMBER_PLAIN
+    said = text.format(member=member_id, suggestion=close[0] if close else "", known=known)
+    return said if option is None else msg.OPTION_PREFIX.format(option=option, text=said)
 
 
 def _first_problems(findings: Sequence[Finding]) -> str:
@@ -186,6 +187,7 @@ def new_case(root: Path, *, household: str, category: str, amount: Decimal, by: 
     with TeamLock(root):
         ctx = open_team(root)
         member = ctx.member(by, "--by")
+        by = member.id  # as team.yaml spells it
         if not member.active_on(opened.date()):
             raise UsageError(msg.OPTION_INACTIVE_MEMBER.format(member=by, day=opened.date()))
         if category not in ctx.team.categories:
@@ -259,7 +261,7 @@ class VoteCheck:
 
 
 def check_new_vote(case: Case, members: dict[str, Member], member_id: str, when: datetime,
-                   now: datetime, *, option: str = "MEMBER") -> VoteCheck:
+                   now: datetime, *, option: str | None = None) -> VoteCheck:
     """The one check of a new vote, for `mmb vote` and `mmb votes import` alike.
 
     Refused: a member id not in team.yaml (with the closest one), a vote on a case that is
@@ -413,7 +415,7 @@ def _decide(root: Path, case_id: str, outcome: Outcome, *, by: str, amount: Deci
     _refuse_personal_data({"note": note, "solved-by": solved_by})
     with TeamLock(root):
         ctx = open_team(root)
-        ctx.member(by, "--by")
+        by = ctx.member(by, "--by").id  # as team.yaml spells it
         cdoc = ctx.case(case_id)
         case = cdoc.case
         assert case is not None

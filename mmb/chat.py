@@ -816,13 +816,17 @@ def decide_order(export: ChatExport, date_order: DateOrder | None) -> DateOrder:
 
 def undecided_message(export: ChatExport, extra: Sequence[str] = ()) -> str:
     """The refusal for an export whose date order nothing settles."""
-    readings = ", ".join(order_example(export, o) for o in export.orders) or msg.NOBODY
+    readings = ", ".join(order_example(export, o) for o in export.orders)
     why = "; ".join([*(export.excluded[o] for o in DATE_ORDERS if o in export.excluded),
                      *extra])
+    if not export.orders:
+        return msg.CHAT_ORDER_NONE.format(file=export.source, shape=export.shape.example(),
+                                          why=why,
+                                          options="|".join(_orders_for(export.shape)))
     return msg.CHAT_ORDER_UNDECIDED.format(
         file=export.source, readings=readings, shape=export.shape.example(),
         why=msg.CHAT_ORDER_WHY.format(why=why) if why else "",
-        options="|".join(export.orders) if export.orders else "dmy|mdy|ymd")
+        options="|".join(export.orders))
 
 
 def order_example(export: ChatExport, order: DateOrder) -> str:
@@ -1531,15 +1535,16 @@ def extract_votes(
         else:
             reason, member = _judge(message, reading, resolve_sender)
             post: int | None = None
-            if reason == msg.CHAT_REASON_NO_CASE and context is not None and mentions is not None:
+            if (reason == msg.CHAT_REASON_NO_CASE and member is not None and context is not None
+                    and mentions is not None):
                 post, found, reason = _by_context(message, reading, context, mentions)
                 if post is not None:
                     votes.append(ChatVote(
-                        case_id=found, member=member or "", vote=_vote_value(reading.words[0][1]),
+                        case_id=found, member=member, vote=_vote_value(reading.words[0][1]),
                         at=message.at, line=message.line, sender=message.sender,
                         note=reading.note, context_line=post))
             if post is None:
-                if reason is not None or member is None:
+                if reason is not None or member is None:  # (a reason for every non-vote)
                     skipped.append(_unattributed(message, reason or msg.CHAT_REASON_NOT_MEMBER))
                 else:
                     votes.append(ChatVote(
@@ -1606,7 +1611,7 @@ def _judge(
         example = f"{year}-{int(number):03d}"
         return msg.CHAT_REASON_SHORT_CASE.format(found=reading.short_ids[0], example=example), None
     if not ids:
-        return msg.CHAT_REASON_NO_CASE, None
+        return msg.CHAT_REASON_NO_CASE, member  # the member, for attribution by context
     if len(ids) == 2:
         return msg.CHAT_REASON_TWO_CASES.format(ids=", ".join(ids)), None
     if len(ids) > 2:

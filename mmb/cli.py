@@ -243,6 +243,10 @@ def case_new(
         err.write(msg.CASE_HOUSEHOLD.format(
             household=result.household, total=euro(result.household_total),
             period=result.period_text, room=euro(result.headroom)) + "\n")
+    err.write("\n" + msg.CASE_CHAT_POST_INTRO + "\n\n" + msg.CASE_CHAT_POST.format(
+        id=result.case_id, category=values["category"],
+        amount=euro(actions.parse_amount(values["amount"])),
+        purpose=" ".join(values["purpose"].split())) + "\n")
 
 
 @app.command()
