@@ -326,18 +326,18 @@ def _vote_map(member: str, value: VoteValue, when: datetime, note: str | None) -
 
 
 def _write_vote(ctx: TeamContext, cdoc: CaseDoc, expected: Case, votes: Sequence[Vote]) -> None:
-    edit = _votes_edit(ctx, cdoc, expected, votes)
-    edit.save()
+    edit, text = _votes_edit(ctx, cdoc, expected, votes)
+    edit.save(text)
 
 
 def _votes_edit(ctx: TeamContext, cdoc: CaseDoc, expected: Case,
-                votes: Sequence[Vote]) -> EditableYaml:
-    """The case file opened for editing with `votes` appended, checked: it must read back
-    as `expected` and stay within mmb's read limit, else nothing is written."""
+                votes: Sequence[Vote]) -> tuple[EditableYaml, str]:
+    """The case file opened for editing with `votes` appended, and its new text, checked:
+    it must read back as `expected` and stay within mmb's read limit, else nothing is
+    written."""
     edit = EditableYaml(ctx.root / cdoc.rel, cdoc.rel)
     _append_votes(edit, [_vote_map(v.member, v.vote, v.at, v.note) for v in votes])
-    check_written(edit, expected)
-    return edit
+    return edit, check_written(edit, expected)
 
 
 def check_written(edit: EditableYaml, expected: Case) -> str:
@@ -499,8 +499,7 @@ def _write_decision(ctx: TeamContext, cdoc: CaseDoc, decision: Decision,
     if decision.note:
         entry["note"] = decision.note
     _insert_before(edit.data, "decision", entry, ("followup",))
-    check_written(edit, expected)
-    edit.save()
+    edit.save(check_written(edit, expected))
 
 
 # --------------------------------------------------------------------------- chat import
@@ -644,13 +643,13 @@ def import_chat_votes(root: Path, chat: Path, *, dry_run: bool, now: datetime,
             expected = target.case.model_copy(update={"votes": [*target.case.votes, *new]})
             edits.append(_votes_edit(ctx, target, expected, new))
         if not dry_run:
-            for edit in edits:
+            for edit, _ in edits:
                 if not edit.unchanged_on_disk():
                     from mmb.errors import ConflictError
 
                     raise ConflictError(msg.FILE_CHANGED.format(path=edit.rel))
-            for edit in edits:
-                edit.save()
+            for edit, text in edits:
+                edit.save(text)
     result.not_recorded.sort(key=lambda n: (n.at, n.line))
     return result
 

@@ -7,29 +7,30 @@ requester's own vote and votes cast after a decision.
 Reading an export
 =================
 
-* Both line shapes: iPhone ``[22-11-2026 14:05:09] Name: text`` (comma after the date
-  optional) and Android ``22-11-2026 14:05 - Name: text``. Dates with ``-``, ``/`` or ``.``,
-  two- or four-digit years, year-first dates (``2026/11/22``), 24-hour clocks and 12-hour
-  clocks (``2:05 PM``, ``2:05 p.m.``, with a normal, no-break or narrow no-break space),
-  seconds optional. ``0:24 PM`` (some Android phones) is read as ``12:24 PM``.
-* A message starts only at a line whose timestamp has the same shape as most timestamps in
-  the file (same bracket or dash, date separator, year length and clock); every other line,
-  including empty lines and pasted text that merely starts with a date, continues the
-  message above it. Lines before the first message are ignored.
-* Day or month first is decided once per file: (1) a first field above 12 means day-first,
-  a second field above 12 month-first (the majority wins if a file has both); (2) otherwise
-  the order under which the dates run forward in time; (3) otherwise ``-`` or ``.`` between
-  the parts means day-first (month-first exports use ``/``); (4) otherwise Dutch WhatsApp
-  texts (``<Media weggelaten>``, ``heeft de groep``, ...) mean day-first; (5) otherwise an
-  AM/PM clock means month-first (US); (6) otherwise day-first, as this is a Dutch tool.
+* Every timestamp shape real exports use (see `_HEADER`): iPhone ``[13-03-2026 09:15:41]
+  Name: text`` and Android ``13-03-2026 09:15 - Name: text``, with ``-``, ``/`` or ``.``,
+  two- or four-digit years, year first, spaced dates with a final dot, French ``à``,
+  Finnish ``klo`` and dotted times, ``;``, two spaces before the dash, the older iPhones'
+  colon after the time, 12-hour clocks (AM/PM, a.m., a. m., vorm./nachm., Arabic ص/م),
+  Arabic-Indic digits and comma, special spaces and invisible marks.
+* Every line that starts like a message in any of these shapes starts a message. The shape
+  most lines use is the export's; a message in another shape, or whose timestamp is no real
+  date or time, is kept with ``stamp_problem`` set and is never a vote. Only lines without
+  a timestamp continue the message above; lines before the first message are ignored.
+* The order of day and month (or year) is never guessed: `parse_export` keeps the readings
+  the export's own evidence leaves (dates that exist, lie between 2009 and today, run
+  forward, agree with iPhone attachment names and zip member names) and `decide_order`
+  refuses (`DateOrderUndecided`) when more than one is left and none is given. The import
+  adds the cases' opening and decision times as evidence.
 * Invisible marks (byte order mark, left-to-right and right-to-left marks, bidi embeddings
-  and isolates) are removed from senders and texts. ``<This message was edited>`` and
-  ``<Dit bericht is bewerkt>`` are removed from the text and noted in ``edited``.
+  and isolates) are removed from senders and texts. The edited markers (``<This message was
+  edited>``, ``<Dit bericht is bewerkt>``, ...) are removed from the text and noted in
+  ``edited``.
 * ``system`` is set for lines without a sender (joined, left, subject changed, ...), for
-  notices that iPhones attribute to the group (they start with a left-to-right mark), for
-  the encryption notice, deleted messages and missed calls. ``media`` is set for
-  ``<Media omitted>``/``<Media weggelaten>``, ``image omitted``/``afbeelding weggelaten``
-  and the like, attached files (``(file attached)``, ``<bijgevoegd: ...>``) and locations.
+  notices that iPhones attribute to the group (they start with a left-to-right or
+  right-to-left mark), for the encryption notice, deleted messages and missed calls.
+  ``media`` is set for media placeholders, attached files and locations. Both in WhatsApp's
+  own wording in NL, EN, DE, FR, ES, PT, TR and AR.
 
 What counts as a vote
 =====================
@@ -65,14 +66,21 @@ A message is a vote only when it names exactly one case id and exactly one kind 
   Negations are read first, so "niet akkoord" is an objection and never an approval, and
   "geen bezwaar (tegen)" is an approval. A negated everyday word ("niet tegen", "niet voor",
   "not against") is never guessed: the message is listed as unclear.
+* "Minimal" words (oké, ok, prima, is goed, top, +1) approve only in a message of at most
+  two words besides the case id; with three or four they are listed as unclear, otherwise
+  (and without a case id) they are ordinary chat.
 * Listed as not attributed, with the first reason that applies in this order, when the
-  message has a vote word: a system or media line; a question (a vote word followed by
+  message has a vote word: a timestamp in another shape or not a real date; a system or
+  media line; a question (a vote word followed by
   ``?`` or a message ending in ``?``); a sender who is not a member; no case id, or more
   than one; vote words of two kinds ("ja maar eigenlijk nee"); more than 15 words before
   any condition (a long message is discussion, not a vote: read it and record the vote by
   hand).
 * Messages without any vote word are ordinary chat and are skipped silently, including the
   message that opens a case (unless it contains a vote word).
+* With a `ByContext` rule, a clear reply without a case id may be attributed to the one case
+  whose id appeared in the chat within the team's ``decision_hours`` before it (see
+  `ByContext`); it is marked with ``context_line`` and taken only when the caller says so.
 * Conditions: "akkoord mits tweedehands" is an approval. The team decides on the proposal as
   amended; the case file keeps the condition in the vote's note (as in ``note: mits
   tweedehands``), so ``ChatVote.note`` carries the text from the condition word (mits, als,
@@ -102,16 +110,26 @@ from mmb import messages as msg
 from mmb.errors import InputError, RefusedError
 
 __all__ = [
+    "DATE_ORDERS",
     "MAX_CHAT_BYTES",
     "MAX_ZIP_BYTES",
+    "ByContext",
+    "ChatExport",
     "ChatMessage",
     "ChatVote",
+    "DateOrder",
+    "DateOrderUndecided",
     "Unattributed",
     "VoteValue",
+    "decide_order",
     "extract_votes",
     "member_resolver",
+    "order_example",
     "parse_chat_text",
+    "parse_export",
     "read_chat",
+    "read_export",
+    "undecided_message",
 ]
 
 VoteValue = Literal["approve", "object", "abstain"]
