@@ -54,13 +54,14 @@ def write_team(root: Path, votes: int) -> Path:
     return chat
 
 
-def run(args: list[str], code: str | None, now: datetime) -> float:
+def run(args: list[str], code: str | None, now: datetime, cwd: Path) -> float:
     env = dict(os.environ, MMB_NOW=f"{now:%Y-%m-%d %H:%M}", PYTHONDONTWRITEBYTECODE="1")
     if code:
         env["PYTHONPATH"] = code
     start = time.perf_counter()
+    # Run outside any source folder: `python -m` puts the working folder first on the path.
     done = subprocess.run([sys.executable, "-m", "mmb", *args], env=env, capture_output=True,
-                          text=True, check=False)
+                          text=True, check=False, cwd=cwd)
     took = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"mmb {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
@@ -85,9 +86,9 @@ def main() -> None:
                 shutil.rmtree(work, ignore_errors=True)
                 shutil.copytree(base / "team", work)
                 dry.append(run(["votes", "import", str(chat), "-C", str(work), "--dry-run"],
-                               opts.code, now))
+                               opts.code, now, Path(tmp)))
                 real.append(run(["votes", "import", str(chat), "-C", str(work)], opts.code,
-                                now))
+                                now, Path(tmp)))
             rows.append((votes, statistics.median(dry), statistics.median(real)))
     print(f"{'votes':>8} {'dry-run s':>10} {'import s':>10} {'µs/vote':>9}")
     for votes, dry, real in rows:
