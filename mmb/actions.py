@@ -21,8 +21,20 @@ from mmb.errors import InputError, RefusedError, UsageError
 from mmb.files import EditableYaml, LineMap, TeamLock, YamlDoc, create_file, new_yaml_text
 from mmb.findings import Finding
 from mmb.folder import CASES_DIR, CaseDoc, TeamDoc, load_team
-from mmb.models import Case, Decision, Member, Outcome, Team, Vote, VoteValue, parse_vote
+from mmb.models import (
+    DEFAULT_HOUSEHOLD_PATTERN,
+    Case,
+    Decision,
+    Member,
+    Outcome,
+    Team,
+    Vote,
+    VoteValue,
+    household_regex,
+    parse_vote,
+)
 from mmb.money import MoneyError, euro, parse_money
+from mmb.privacy import mask
 from mmb.rules import (
     ZERO,
     Approval,
@@ -95,7 +107,7 @@ class TeamContext:
         found = self.members.get(member_id)
         if found is None:
             raise UsageError(msg.OPTION_UNKNOWN_MEMBER.format(
-                option=option, member=member_id, known=", ".join(self.members)))
+                option=option, member=mask(member_id), known=", ".join(self.members)))
         return found
 
 
@@ -114,10 +126,12 @@ def open_team(root: Path) -> TeamContext:
                        members={m.id: m for m in doc.team.members})
 
 
-def _refuse_personal_data(texts: dict[str, str | None]) -> None:
+def _refuse_personal_data(texts: dict[str, str | None], reasons: Sequence[str] = ()) -> None:
+    """Refuse (listing every reason) when a text holds personal data or `reasons` is not
+    empty."""
     from mmb.privacy import KIND_LABELS, find_personal_data
 
-    reasons = []
+    reasons = list(reasons)
     for name, text in texts.items():
         for hit in find_personal_data(text or ""):
             reasons.append(msg.REFUSE_PERSONAL_DATA.format(
@@ -171,14 +185,20 @@ def new_case(root: Path, *, household: str, category: str, amount: Decimal, by: 
             raise UsageError(msg.OPTION_INACTIVE_MEMBER.format(member=by, day=opened.date()))
         if category not in ctx.team.categories:
             raise UsageError(msg.OPTION_UNKNOWN_CATEGORY.format(
-                category=category, known=", ".join(ctx.team.categories)))
+                category=mask(category), known=", ".join(ctx.team.categories)))
         if opened > now:
             raise UsageError(msg.OPTION_IN_FUTURE.format(option="--opened"))
         household = household.strip()
         if not household:
             raise UsageError(msg.OPTION_EMPTY.format(option="--household"))
+        household_form = []
+        if not household_regex(ctx.team.household_pattern).fullmatch(household):
+            household_form.append(msg.REFUSE_HOUSEHOLD.format(
+                code=mask(household),
+                pattern=ctx.team.household_pattern or DEFAULT_HOUSEHOLD_PATTERN))
         _refuse_personal_data({"purpose": purpose, "household": household,
-                               **{f"alternative {i + 1}": a for i, a in enumerate(alternatives)}})
+                               **{f"alternative {i + 1}": a for i, a in enumerate(alternatives)}},
+                              household_form)
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         case_id = next_case_id(root, opened.year)
@@ -385,7 +405,7 @@ def _numbers(ctx: TeamContext, proposed: CaseDoc, after: list[Approval], when: d
     cap = ctx.team.rules.household_cap
     if cap is not None:
         total, _ = household_total(ctx.team, others, case.household, when)
-        lines.append(msg.NUMBERS_CAP.format(household=case.household, total=euro(total),
+        lines.append(msg.NUMBERS_CAP.format(household=mask(case.household), total=euro(total),
                                             cap=euro(cap), room=euro(cap - total)))
     available = budget_available(ctx.team, when.year, when.date())
     if available is not None:

@@ -310,7 +310,9 @@ def _print_decided(result: object) -> None:
                                                at=fmt_time(result.at),
                                                approvals=", ".join(result.approvals)))
         if result.household_cap is not None:
-            typer.echo(msg.DECIDED_CAP.format(household=result.household,
+            from mmb.privacy import mask
+
+            typer.echo(msg.DECIDED_CAP.format(household=mask(result.household),
                                               total=euro(result.household_total),
                                               cap=euro(result.household_cap)))
         if result.budget_left is not None:

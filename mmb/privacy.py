@@ -798,7 +798,7 @@ def _find_addresses(text: str) -> list[PersonalData]:
 
 _MONTH: Final = (
     r"(?i:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
-    r"|december|jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?"
+    r"|december|(?:jan|febr|feb|mrt|apr|jun|jul|aug|sept|sep|okt|nov|dec)\.?)"
 )
 _DATE: Final = (
     r"(?:[0-3]?[0-9][-/.][01]?[0-9][-/.](?:19|20)?[0-9]{2}"
