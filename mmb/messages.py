@@ -195,6 +195,7 @@ HOUSEHOLD_IMPORT_DIFFERS = "{path} already holds a different household secret fo
 HOUSEHOLD_TEAM_ID_ADDED = "Added team_id {team_id} to team.yaml: the household secret belongs to this id, which stays the same in every clone. Commit team.yaml."
 HOUSEHOLD_SECRET_IMPORTED = "Copied the household secret from {source} to {path} (readable only by you)."
 HOUSEHOLD_ARGUMENT_HISTORY = "Note: a client number typed on the command line stays in your shell history; next time run `mmb household` without it and type the number at the hidden prompt."
+HOUSEHOLD_NEW_OR_IMPORT = "give --new-secret or --import-secret, not both"
 HOUSEHOLD_STDIN_EMPTY = "standard input held no client number; give one number per line"
 
 # --------------------------------------------------------------------------- CLI output
