@@ -232,7 +232,8 @@ def match_exports(rows: Sequence[LedgerRow],
 def check_cash(rows: Sequence[LedgerRow], exports: Sequence[ExportView], allow_cash: bool,
                rel: str = LEDGER_FILE, matches: Matches | None = None) -> list[Finding]:
     """MMB208: cash withdrawals (the export's own code, else the description) while the
-    team does not allow cash."""
+    team does not allow cash. A row with a note is answered: the note is the team's
+    declaration of what the cash was for (like `receipt: missing` with a note)."""
     if allow_cash:
         return []
     parties: dict[str, bool] = {}
@@ -244,7 +245,7 @@ def check_cash(rows: Sequence[LedgerRow], exports: Sequence[ExportView], allow_c
                 flagged.add(m)
     return [finding("MMB208", rel, rows[i].row, msg.L208.format(
         date=rows[i].date, amount=euro(rows[i].amount)), rows[i].case or None)
-        for i in sorted(flagged)]
+        for i in sorted(flagged) if not rows[i].note]
 
 
 def check_exports(rows: Sequence[LedgerRow], exports: Sequence[ExportView],

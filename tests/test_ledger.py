@@ -269,10 +269,10 @@ def test_mmb207_missing_month_and_mmb201(make_team):
 
 
 def test_mmb208_from_code_or_description(make_team):
-    rows = [row("2026-03-05", "-50.00", description="Geldautomaat Centrum", kind="other",
-                note="contant"),
+    # (no note: a note answers MMB208, see tests/test_cashbook_truth.py)
+    rows = [row("2026-03-05", "-50.00", description="Geldautomaat Centrum", kind="correction"),
             row("2026-03-05", "-20.00", description="Pasvolgnr 3", source="bank/x.csv",
-                kind="other", note="?")]
+                kind="correction")]
     _, found = _rules(make_team, rows, exports=[_view("bank/x.csv", [rows[1]], [True])])
     assert codes(found) == [("MMB208", "ledger.csv", 2), ("MMB208", "ledger.csv", 3)]
     allow = TEAM.replace("household_cap: 500", "household_cap: 500\n  allow_cash: true")
