@@ -178,8 +178,13 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
         ledger.findings.append(finding("MMB001", rel, 1, msg.LEDGER_NO_HEADER))
         ledger.readable = False
         return ledger
+    # Empty cells after the last column name (a spreadsheet saves the columns it used)
+    # name no column: a row may leave them empty, but a value there is in no column.
+    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1
     missing = [c for c in LEDGER_COLUMNS if c not in header]
-    unknown = [h for h in header if h not in LEDGER_COLUMNS]
+    unknown = [h for h in header[:width] if h not in LEDGER_COLUMNS]
     if missing or unknown:
         ledger.findings.append(finding("MMB002", rel, 1, msg.LEDGER_HEADER.format(
             missing=", ".join(missing) or "-", unknown=", ".join(unknown) or "-",
@@ -198,6 +203,8 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
             row_no += 1
             if not (cells and cells[0].strip()) and not "".join(cells).strip():
                 continue  # a blank row
+            if len(cells) > width and "".join(cells[width:]).strip():
+                _extra_cells(cells, width, row_no, rel, ledger)
             parsed = _parse_row(cells, order, row_no, rel, ledger, apostrophes)
             if parsed is not None:
                 ledger.rows.append(parsed)
@@ -210,6 +217,27 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
 
 _CANONICAL = list(range(len(LEDGER_COLUMNS)))
 _TEXT_POSITIONS = [LEDGER_COLUMNS.index(c) for c in TEXT_COLUMNS]
+
+
+def _extra_cells(cells: list[str], width: int, row_no: int, rel: str, ledger: Ledger) -> None:
+    """A row with a value after the last column (a note typed one column too far right):
+    rewriting the file would drop it, so it is an error the coordinator must fix first."""
+    for number, cell in enumerate(cells[width:], start=width + 1):
+        if cell.strip():
+            value = cell.strip()
+            ledger.findings.append(finding("MMB002", rel, row_no, msg.LEDGER_EXTRA_CELL.format(
+                cell=number, letter=column_letter(number), width=width,
+                value=value if len(value) <= 40 else value[:39] + "…")))
+    ledger.complete = False
+
+
+def column_letter(number: int) -> str:
+    """The spreadsheet name of column `number` (1 = A, 27 = AA)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _parse_row(cells: list[str], order: list[int], row_no: int, rel: str,

@@ -388,3 +388,7 @@ MONEY_NOT_AMOUNT = "{raw!r} is not an amount; write e.g. 149,95"
 MONEY_NOT_GROUPED = "{raw!r} is not an amount; write e.g. 1.234,56"
 MONEY_MIXED = "{raw!r} mixes separators in a way that is not an amount"
 MONEY_AMBIGUOUS = "{raw!r} is ambiguous (thousands or three decimals?): write {whole}{frac} for {whole}{frac} euros; amounts have at most two decimals"
+
+
+# --------------------------------------------------------------------------- cash book truth (ledger.csv kept whole)
+LEDGER_EXTRA_CELL = "cell {cell} (column {letter}) holds {value!r}, but the header names only {width} columns, so mmb would lose it; move it into the right column (a remark goes under `note`) and leave column {letter} empty"

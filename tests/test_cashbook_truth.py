@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from conftest import TEAM_YAML, case_yaml
 
 from mmb.folder import load_team
@@ -56,3 +55,76 @@ def test_a_cash_row_with_a_note_is_a_declaration_not_a_finding(make_team):
 
 def _write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
+
+
+ING_HEADER = ('"Datum";"Naam / Omschrijving";"Rekening";"Tegenrekening";"Code";"Af Bij";'
+              '"Bedrag (EUR)";"Mutatiesoort";"Mededelingen";"Saldo na mutatie";"Tag"\n')
+
+
+def ing(rows: list[tuple[str, str, str, str, str]], account: str = ACCOUNT) -> str:
+    """An ING semicolon export with balances, newest first: (yyyymmdd, name, af/bij,
+    amount, balance)."""
+    lines = [f'"{d}";"{name}";"{account}";"";"BA";"{sign}";"{amount}";"Betaalautomaat";'
+             f'"Pasvolgnr 001";"{bal}";""\n' for d, name, sign, amount, bal in reversed(rows)]
+    return ING_HEADER + "".join(lines)
+
+
+def mmb(*args: str, cwd: Path | None = None):
+    """The real console entry point in a subprocess (no traceback may leak)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    env = {**os.environ, "MMB_NOW": "2026-04-01 12:00", "NO_COLOR": "1",
+           "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="mmb-test-cache-")}
+    env.pop("MMB_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "mmb", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def folder_bytes(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+# ---------------------------------------------------------------- a cell after the last column
+
+EXTRA = ("x1,2026-03-01,-12.00,88.00,Shop,,Pasvolgnr 001,bank/a.csv,2026-001,,,,"
+         "receipt: missing\n")
+
+
+def test_a_cell_after_the_last_column_is_an_error_naming_row_and_cell(make_team):
+    from mmb.validate import validate_team
+
+    root = make_team({"2026-001": case_yaml()}, team=TEAM)
+    _write(root / "ledger.csv", HEADER + EXTRA)
+    found, _ = validate_team(root, NOW, use_cache=False)
+    extra = [f for f in found if f.code == "MMB002"]
+    assert [(f.path, f.line, f.level) for f in extra] == [("ledger.csv", 2, "error")]
+    assert "cell 13 (column M) holds 'receipt: missing'" in extra[0].message
+    assert "only 12 columns" in extra[0].message
+
+
+def test_empty_cells_after_the_last_column_lose_nothing(make_team):
+    from mmb.ledger import parse_ledger_text
+
+    # A spreadsheet that saw column M used once saves an empty 13th cell on every row.
+    text = HEADER.rstrip("\n") + ",\n" + EXTRA.replace(",receipt: missing", ",")
+    ledger = parse_ledger_text(text, "ledger.csv")
+    assert ledger.findings == [] and ledger.complete and len(ledger.rows) == 1
+
+
+def test_reconcile_refuses_a_ledger_with_a_cell_after_the_last_column(make_team):
+    root = make_team({"2026-001": case_yaml()}, team=TEAM)
+    _write(root / "ledger.csv", HEADER + EXTRA)
+    (root / "bank").mkdir()
+    _write(root / "bank" / "a.csv", ing([("20260301", "Shop", "Af", "12,00", "88,00"),
+                                         ("20260302", "Shop", "Af", "2,00", "86,00")]))
+    before = folder_bytes(root)
+    done = mmb("reconcile", "--yes", "-C", str(root))
+    assert done.returncode == 2, done.stderr
+    assert "ledger.csv has problems that stop the import" in done.stderr
+    assert "row 2: cell 13 (column M)" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert folder_bytes(root) == before
