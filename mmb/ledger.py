@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from mmb import messages as msg
+from mmb.files import ABSENT, FileState, content_digest
 from mmb.findings import Finding, finding
 from mmb.money import MoneyError, money_str, parse_money
 from mmb.text import normalise_space
@@ -133,6 +135,15 @@ class Ledger:
     #: could not be read, a cell that was not kept (a bad balance or kind) or an unknown
     #: column. Then the file must be fixed before mmb rewrites it.
     complete: bool = True
+    #: Size and modification time of the file as read (see `state`).
+    size: int = 0
+    mtime_ns: int = 0
+
+    def state(self) -> FileState:
+        """The file as it was read, for `atomic_write_bytes(unchanged=...)`."""
+        if not self.exists:
+            return ABSENT
+        return FileState(True, self.size, self.mtime_ns, content_digest(self.raw))
 
 
 def read_ledger(root: Path, rel: str = LEDGER_FILE) -> Ledger:
@@ -143,11 +154,16 @@ def read_ledger(root: Path, rel: str = LEDGER_FILE) -> Ledger:
         return ledger
     ledger.exists = True
     try:
-        if path.stat().st_size > MAX_LEDGER_BYTES:
-            ledger.findings.append(finding("MMB001", rel, 1, msg.LEDGER_TOO_BIG))
-            ledger.readable = False
-            return ledger
-        ledger.raw = path.read_bytes()
+        with open(path, "rb", buffering=0) as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_LEDGER_BYTES:
+                ledger.findings.append(finding("MMB001", rel, 1, msg.LEDGER_TOO_BIG))
+                ledger.readable = False
+                return ledger
+            ledger.raw = handle.read()
+            # Taken after the read, from the file read: a save meanwhile shows when the
+            # file is written back (`Ledger.state`).
+            info = os.fstat(handle.fileno())
+            ledger.size, ledger.mtime_ns = info.st_size, info.st_mtime_ns
     except OSError as exc:
         ledger.findings.append(finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(
             reason=exc.strerror or str(exc))))

@@ -231,7 +231,6 @@ L201_NOT_IN_SOURCE = "this row says it came from {source}, but that export does 
 # --------------------------------------------------------------------------- reconcile
 R_FOREIGN_ACCOUNT = "{source} is an export of {accounts}, which is not an account of this team (team.yaml `accounts`); remove the file or add the account"
 R_WRITE_FAILED = "cannot write {path} ({reason}); it was left as it was: free some disk space or check the folder's permissions, then run the command again"
-R_WRITER_ENDED = "the process writing it ended unexpectedly"
 R_LEDGER_BROKEN = "ledger.csv has problems that stop the import; fix them first ({problems})"
 R_CASE_PAYMENT = "payment for case {id}"
 R_NO_EXPORTS = "No bank exports in bank/. Download the team account's transactions (CSV, CAMT.053 or MT940) into bank/ and run mmb reconcile again."
@@ -392,3 +391,6 @@ MONEY_AMBIGUOUS = "{raw!r} is ambiguous (thousands or three decimals?): write {w
 
 # --------------------------------------------------------------------------- cash book truth (ledger.csv kept whole)
 LEDGER_EXTRA_CELL = "cell {cell} (column {letter}) holds {value!r}, but the header names only {width} columns, so mmb would lose it; move it into the right column (a remark goes under `note`) and leave column {letter} empty"
+INTERNAL_ERROR_AFTER_WRITE = ("mmb hit an internal error ({kind}) after it had written {files} "
+                              "(each written whole); nothing else was changed. Run `mmb validate` "
+                              "to check the folder, and please report this with the command you ran.")

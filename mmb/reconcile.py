@@ -5,8 +5,9 @@ written: read every export in bank/ (any failure: nothing is written), refuse ex
 accounts that are not the team's, add the transactions that are not in ledger.csv yet,
 classify the obvious rows (deposits, bank costs, transfers between own accounts, refunds and
 transfers naming a case id), link card payments to approved cases with room left where that
-is unambiguous (or the coordinator picks), propose receipts named after a case, write
-ledger.csv atomically, and report what is still open.
+is unambiguous (or the coordinator picks), propose receipts named after a case, check every
+cash-book rule, and only then write ledger.csv atomically (never over an edit saved
+meanwhile) and report what is still open.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from operator import attrgetter
 from pathlib import Path
 
 from mmb import messages as msg
-from mmb.errors import ConflictError, InputError
-from mmb.files import TeamLock, atomic_write_text, relpath
+from mmb.errors import InputError
+from mmb.files import TeamLock, atomic_write_bytes, relpath
 from mmb.findings import Finding, sort_findings
 from mmb.ledger import (
     LEDGER_FILE,
     ExportSummary,
+    Ledger,
     LedgerRow,
     content_ids,
     header_line,
@@ -40,7 +42,7 @@ from mmb.ledger import (
 )
 from mmb.ledger_rules import ExportView, check_ledger
 from mmb.models import Case, Outcome, Team
-from mmb.parallel import MIN_ROWS, Child, ChildFailed, split_in_two
+from mmb.parallel import MIN_ROWS, split_in_two
 from mmb.privacy import normalise_iban
 
 BANK_DIR = "bank"
@@ -310,67 +312,36 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         _link(root, team, cases, rows, result, link=link and not check,
               choose=None if check else choose, tried=tried)
         rows = sort_rows(rows)
+        for number, r in enumerate(rows, start=2):
+            r.row = number  # the spreadsheet row each has in the file as written
+        # The import above already matched every transaction of every export with its
+        # ledger row: the checks take that instead of matching all over again.
+        found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
+        result.findings = sort_findings(check_ledger(
+            team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
+            root=root, now=now, matches=found_at))
+        result.balances = _balances(rows, loaded)
+        result.spent = _spent(rows, cases, now.year)
         changed = result.added > 0 or result.classified or result.linked or result.receipts
-        finish_write: Callable[[], None] | None = None
         if changed and not check:
-            path = root / LEDGER_FILE
-            if ledger.exists and path.read_bytes() != ledger.raw:
-                raise ConflictError(msg.FILE_CHANGED.format(path=LEDGER_FILE))
-            finish_write = start_ledger_write(path, rows)
-        try:
-            for number, r in enumerate(rows, start=2):
-                r.row = number  # the spreadsheet row each has in the file as written
-            # The import above already matched every transaction of every export with
-            # its ledger row: the checks take that instead of matching all over again.
-            found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
-            result.findings = sort_findings(check_ledger(
-                team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
-                root=root, now=now, matches=found_at))
-            result.balances = _balances(rows, loaded)
-            result.spent = _spent(rows, cases, now.year)
-        finally:
-            if finish_write is not None:
-                finish_write()  # before the lock is let go; raises if the write failed
-        result.written = finish_write is not None
+            # The last step, once everything above has passed: a failure before it leaves
+            # ledger.csv as it was, and the write itself refuses to replace a file that
+            # changed since it was read (`write_ledger`).
+            write_ledger(root / LEDGER_FILE, rows, ledger)
+            result.written = True
     return result
 
 
-def write_ledger(path: Path, rows: Sequence[LedgerRow]) -> None:
-    """Write ledger.csv atomically; a failure is an `InputError` and leaves it as it was."""
+def write_ledger(path: Path, rows: Sequence[LedgerRow], ledger: Ledger) -> None:
+    """Write ledger.csv atomically, unless the file changed since `ledger` was read from
+    it (`ConflictError`); a failure to write is an `InputError`. Either way the file is
+    left as it was."""
     try:
-        atomic_write_text(path, ledger_text(rows) if rows else header_line())
+        atomic_write_bytes(path, (ledger_text(rows) if rows else header_line()).encode(),
+                           unchanged=ledger.state(), rel=LEDGER_FILE)
     except OSError as exc:
         raise InputError(msg.R_WRITE_FAILED.format(
             path=LEDGER_FILE, reason=exc.strerror or str(exc))) from None
-
-
-def _write_reporting(path: Path, rows: Sequence[LedgerRow]) -> str | None:
-    """`write_ledger`, for a child process: the error message, or None."""
-    try:
-        write_ledger(path, rows)
-    except InputError as exc:
-        return exc.message
-    return None
-
-
-def start_ledger_write(path: Path, rows: Sequence[LedgerRow]) -> Callable[[], None]:
-    """Start writing ledger.csv and return the function that waits for the write to end
-    (raising its error). A big ledger is written by a forked child (`mmb.parallel`), so
-    that the parent can check the rows meanwhile; the child only reads them."""
-    if len(rows) < MIN_ROWS:
-        write_ledger(path, rows)
-        return lambda: None
-    child = Child(lambda: _write_reporting(path, rows))
-
-    def finish() -> None:
-        try:
-            error = child.result()
-        except ChildFailed:
-            error = msg.R_WRITE_FAILED.format(path=LEDGER_FILE, reason=msg.R_WRITER_ENDED)
-        if error is not None:
-            raise InputError(error)
-
-    return finish
 
 
 Prepared = tuple[tuple[list[str | None], list[int]], list[tuple[str, str] | None]]

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from conftest import TEAM_YAML, case_yaml
 
 from mmb.folder import load_team
@@ -128,3 +129,123 @@ def test_reconcile_refuses_a_ledger_with_a_cell_after_the_last_column(make_team)
     assert "row 2: cell 13 (column M)" in done.stderr
     assert "Traceback" not in done.stderr
     assert folder_bytes(root) == before
+
+
+# ---------------------------------------------------------------- written last, never over an edit
+
+def _team_with_export(make_team) -> Path:
+    root = make_team({"2026-001": case_yaml()}, team=TEAM)
+    _write(root / "ledger.csv", HEADER + "x1,2026-03-01,-12.00,88.00,Shop,,Pasvolgnr 001,"
+           "bank/a.csv,2026-001,,,\n")
+    (root / "bank").mkdir()
+    _write(root / "bank" / "a.csv", ing([("20260301", "Shop", "Af", "12,00", "88,00"),
+                                         ("20260302", "Shop", "Af", "2,00", "86,00")]))
+    return root
+
+
+@pytest.fixture
+def fresh_writes(monkeypatch):
+    """This test's own record of the files written (the record is per process)."""
+    import mmb.files
+
+    monkeypatch.setattr(mmb.files, "_WRITTEN", [], raising=False)
+
+
+def _run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    """`mmb ARGS` in this process (so that a test can make a step fail): exit code, stderr."""
+    import sys
+
+    from mmb.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["mmb", *args])
+    with pytest.raises(SystemExit) as ended:
+        main()
+    return int(ended.value.code or 0), capsys.readouterr().err
+
+
+def test_a_check_failing_after_the_import_leaves_the_ledger_as_it_was(
+        make_team, monkeypatch, capsys, fresh_writes):
+    import mmb.reconcile
+
+    root = _team_with_export(make_team)
+    before = folder_bytes(root)
+    # The old ledger writer ran in a forked child from this many rows on, while the
+    # checks went on: make it fork here (it is gone; the content-id workers still fork).
+    monkeypatch.setattr(mmb.reconcile, "MIN_ROWS", 0)
+
+    def broken_check(**kw):
+        raise RuntimeError("a check that fails")
+
+    monkeypatch.setattr(mmb.reconcile, "check_ledger", broken_check)
+    code, err = _run_cli(monkeypatch, capsys, "reconcile", "--yes", "-C", str(root))
+    assert code == 2
+    assert "internal error (RuntimeError); no file was changed" in err
+    assert folder_bytes(root) == before  # and that is true
+
+
+def test_a_failure_after_the_write_says_what_was_written(make_team, monkeypatch, capsys,
+                                                          fresh_writes):
+    import mmb.render
+
+    root = _team_with_export(make_team)
+    before = (root / "ledger.csv").read_bytes()
+
+    def broken_summary(*args, **kw):
+        raise RuntimeError("a summary that fails")
+
+    monkeypatch.setattr(mmb.render, "reconcile_summary", broken_summary)
+    code, err = _run_cli(monkeypatch, capsys, "reconcile", "--yes", "-C", str(root))
+    assert code == 2
+    assert (root / "ledger.csv").read_bytes() != before  # the import was written ...
+    assert "no file was changed" not in err  # ... and the message says so
+    assert f"after it had written {root / 'ledger.csv'}" in err
+
+
+def test_an_edit_saved_while_mmb_checks_is_not_overwritten(make_team, monkeypatch):
+    import mmb.reconcile
+    from mmb.errors import ConflictError
+
+    root = _team_with_export(make_team)
+    edited = (root / "ledger.csv").read_bytes().replace(b",,,\n", b",,,bon komt\n")
+    real_check = mmb.reconcile.check_ledger
+
+    def check_then_save(**kw):
+        (root / "ledger.csv").write_bytes(edited)  # the spreadsheet saves meanwhile
+        return real_check(**kw)
+
+    monkeypatch.setattr(mmb.reconcile, "check_ledger", check_then_save)
+    with pytest.raises(ConflictError, match=r"ledger\.csv changed on disk"):
+        mmb.reconcile.reconcile(root, NOW, link=True)
+    assert (root / "ledger.csv").read_bytes() == edited
+
+
+@pytest.mark.parametrize("save", ["other content", "same content, new time"])
+def test_an_edit_saved_right_before_the_rename_is_not_overwritten(make_team, monkeypatch,
+                                                                   save):
+    import os
+
+    import mmb.reconcile
+    from mmb.errors import ConflictError
+
+    root = _team_with_export(make_team)
+    ledger = root / "ledger.csv"
+    original = ledger.read_bytes()
+    edited = original.replace(b",,,\n", b",,,bon komt\n") if save == "other content" \
+        else original
+    real_fsync = os.fsync
+    saved: list[int] = []
+
+    def fsync_then_save(fd: int) -> None:
+        real_fsync(fd)  # the new ledger is on disk in its temporary file ...
+        if not saved:  # ... when the spreadsheet saves the real one
+            saved.append(fd)
+            ledger.write_bytes(edited)
+            stamp = ledger.stat().st_mtime_ns + 1_000_000_000
+            os.utime(ledger, ns=(stamp, stamp))
+
+    monkeypatch.setattr(os, "fsync", fsync_then_save)
+    with pytest.raises(ConflictError, match="nothing was written"):
+        mmb.reconcile.reconcile(root, NOW, link=True)
+    assert saved and ledger.read_bytes() == edited
+    assert sorted(p.name for p in root.iterdir()) == ["bank", "cases", "ledger.csv",
+                                                      "team.yaml"]  # no temporary file left

@@ -446,21 +446,7 @@ def _fresh_example(tmp_path, name):
     return copy
 
 
-def test_a_ledger_written_by_a_child_process_is_the_same(tmp_path, monkeypatch):
-    import mmb.reconcile
-
-    alone = reconcile(_fresh_example(tmp_path, "alone"), datetime(2026, 11, 22, 12), link=True)
-    monkeypatch.setattr(mmb.reconcile, "MIN_ROWS", 0)  # fork even for a few rows
-    forked_root = _fresh_example(tmp_path, "forked")
-    forked = reconcile(forked_root, datetime(2026, 11, 22, 12), link=True)
-    assert forked.written and alone.written and forked.added == alone.added > 0
-    assert ((forked_root / "ledger.csv").read_bytes()
-            == (tmp_path / "alone" / forked_root.name / "ledger.csv").read_bytes())
-    assert forked.findings == alone.findings
-
-
-@pytest.mark.parametrize("parallel", [True, False])
-def test_a_failed_write_is_a_plain_error_and_changes_nothing(tmp_path, monkeypatch, parallel):
+def test_a_failed_write_is_a_plain_error_and_changes_nothing(tmp_path, monkeypatch):
     import errno
 
     import mmb.reconcile
@@ -468,11 +454,10 @@ def test_a_failed_write_is_a_plain_error_and_changes_nothing(tmp_path, monkeypat
     root = _fresh_example(tmp_path, "full")
     before = (root / "ledger.csv").read_bytes()
 
-    def disk_full(path, text):
+    def disk_full(path, data, **options):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(mmb.reconcile, "atomic_write_text", disk_full)
-    monkeypatch.setattr(mmb.reconcile, "MIN_ROWS", 0 if parallel else 10**9)
+    monkeypatch.setattr(mmb.reconcile, "atomic_write_bytes", disk_full)
     with pytest.raises(InputError, match=r"cannot write ledger\.csv \(No space left on device\)"):
         reconcile(root, datetime(2026, 11, 22, 12), link=True)
     assert (root / "ledger.csv").read_bytes() == before
