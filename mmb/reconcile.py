@@ -24,21 +24,18 @@ from pathlib import Path
 
 from mmb import messages as msg
 from mmb.errors import InputError
-from mmb.files import TeamLock, atomic_write_bytes, relpath
+from mmb.files import TeamLock, relpath
 from mmb.findings import Finding, sort_findings
 from mmb.ledger import (
-    LEDGER_FILE,
     ExportSummary,
-    Ledger,
     LedgerRow,
     content_ids,
-    header_line,
-    ledger_text,
     match_rows,
     merge_export,
     new_rows,
     read_ledger,
     sort_rows,
+    write_ledger,
 )
 from mmb.ledger_rules import ExportView, check_ledger
 from mmb.models import Case, Outcome, Team
@@ -327,21 +324,9 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
             # The last step, once everything above has passed: a failure before it leaves
             # ledger.csv as it was, and the write itself refuses to replace a file that
             # changed since it was read (`write_ledger`).
-            write_ledger(root / LEDGER_FILE, rows, ledger)
+            write_ledger(root, ledger, rows)
             result.written = True
     return result
-
-
-def write_ledger(path: Path, rows: Sequence[LedgerRow], ledger: Ledger) -> None:
-    """Write ledger.csv atomically, unless the file changed since `ledger` was read from
-    it (`ConflictError`); a failure to write is an `InputError`. Either way the file is
-    left as it was."""
-    try:
-        atomic_write_bytes(path, (ledger_text(rows) if rows else header_line()).encode(),
-                           unchanged=ledger.state(), rel=LEDGER_FILE)
-    except OSError as exc:
-        raise InputError(msg.R_WRITE_FAILED.format(
-            path=LEDGER_FILE, reason=exc.strerror or str(exc))) from None
 
 
 Prepared = tuple[tuple[list[str | None], list[int]], list[tuple[str, str] | None]]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import TEAM_YAML, case_yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mmb.folder import load_team
 from mmb.ledger import LedgerRow
@@ -249,3 +251,200 @@ def test_an_edit_saved_right_before_the_rename_is_not_overwritten(make_team, mon
     assert saved and ledger.read_bytes() == edited
     assert sorted(p.name for p in root.iterdir()) == ["bank", "cases", "ledger.csv",
                                                       "team.yaml"]  # no temporary file left
+
+
+# ---------------------------------------------------------------- the dialect it was found in
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cashbook"
+
+
+def ing_rows(rows: list[tuple[str, str, str, str, str, str, str]],
+             account: str = ACCOUNT) -> str:
+    """An ING semicolon export, newest first: (yyyymmdd, name, counter account, af/bij,
+    amount, notes, balance)."""
+    lines = [f'"{d}";"{name}";"{account}";"{counter}";"GT";"{sign}";"{amount}";'
+             f'"Online bankieren";"{notes}";"{bal}";""\r\n'
+             for d, name, counter, sign, amount, notes, bal in reversed(rows)]
+    return ING_HEADER.replace("\n", "\r\n") + "".join(lines)
+
+
+EXCEL_EXPORT = [
+    ("20260302", "Gemeente Amsterdam", "NL20INGB0001234567", "Bij", "2500,00",
+     "Mini-Maatwerkbudget 2026", "2600,00"),
+    ("20260303", "Albert Heijn 1234", "", "Af", "12,50", "Pasvolgnr 001", "2587,50"),
+    ("20260304", "Fietsenmaker De Spaak", "", "Af", "149,95", "Pasvolgnr 001", "2437,55"),
+    ("20260305", "Woningcorporatie", "NL44RABO0123456789", "Af", "80,00",
+     "Casus 2026-002 huurachterstand", "2357,55"),
+    ("20260306", "Kosten zakelijk pakket", "", "Af", "3,45", "Kosten", "2354,10"),
+    ("20260307", "HEMA Centrum", "", "Af", "20,00", "Pasvolgnr 002", "2334,10"),
+]
+
+
+def _excel_team(make_team) -> Path:
+    root = make_team({"2026-001": case_yaml(),
+                      "2026-002": case_yaml("2026-002", household="H-0002",
+                                            purpose="Huurachterstand inlopen")}, team=TEAM)
+    (root / "ledger.csv").write_bytes((FIXTURES / "excel_nl_ledger.csv").read_bytes())
+    (root / "bank").mkdir()
+    _write(root / "bank" / "a.csv", ing_rows(EXCEL_EXPORT))
+    (root / "receipts").mkdir()
+    (root / "receipts" / "2026-001-bon.jpg").write_bytes(b"bon")
+    (root / "receipts" / "2026-002-brief.pdf").write_bytes(b"%PDF")
+    return root
+
+
+def test_a_dutch_excel_ledger_keeps_its_dialect_through_reconcile(make_team):
+    from mmb.reconcile import reconcile
+
+    root = _excel_team(make_team)
+    found = (FIXTURES / "excel_nl_ledger.csv").read_bytes()
+    result = reconcile(root, NOW)
+    assert result.written and result.added == 2
+    written = (root / "ledger.csv").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")  # the byte order mark of "CSV UTF-8"
+    lines = written[3:].decode("utf-8").split("\r\n")
+    assert lines[-1] == "" and "\n" not in "".join(lines)  # CRLF after every row, only CRLF
+    old = found[3:].decode("utf-8").split("\r\n")
+    # The header and the rows mmb did not change: byte for byte as Excel saved them
+    # (dates as 2-3-2026, amounts as 2500 and -12,5, quotes only where needed).
+    assert lines[:4] == old[:4]
+    # The row whose case and receipt mmb filled keeps its other cells as they were.
+    assert lines[4] == ("mmb-3d4e5f607182;5-3-2026;-80;2357,55;Woningcorporatie;"
+                        "NL44RABO0123456789;Casus 2026-002 huurachterstand;bank/a.csv;"
+                        "2026-002;;receipts/2026-002-brief.pdf;")
+    # New rows: semicolons and decimal commas, in the file's column order.
+    new = [line.split(";") for line in lines[5:-1]]
+    assert [cells[1:] for cells in new] == [
+        ["2026-03-06", "-3,45", "2354,10", "Kosten zakelijk pakket", "", "Kosten",
+         "bank/a.csv", "", "bank_costs", "", ""],
+        ["2026-03-07", "-20,00", "2334,10", "HEMA Centrum", "", "Pasvolgnr 002",
+         "bank/a.csv", "", "", "", ""]]
+    # Read back: the same values, nothing to report about the file; a second run has
+    # nothing to do and leaves the file alone.
+    from mmb.ledger import read_ledger
+
+    back = read_ledger(root)
+    assert back.findings == [] and back.complete
+    assert [r.amount for r in back.rows] == [Decimal("2500"), Decimal("-12.5"),
+                                              Decimal("-149.95"), Decimal("-80"),
+                                              Decimal("-3.45"), Decimal("-20.00")]
+    assert back.rows[2].note == 'fiets "tweedehands", met slot'
+    again = reconcile(root, NOW)
+    assert again.added == 0 and not again.written
+    assert (root / "ledger.csv").read_bytes() == written
+
+
+def test_a_new_ledger_gets_mmbs_own_dialect(make_team):
+    from mmb.reconcile import reconcile
+
+    root = _excel_team(make_team)
+    (root / "ledger.csv").unlink()
+    reconcile(root, NOW, link=True)
+    text = (root / "ledger.csv").read_bytes().decode("utf-8")
+    assert text.startswith(HEADER) and "\r" not in text and ";" not in text
+    assert ",2026-03-03,-12.50,2587.50,Albert Heijn 1234," in text
+
+
+def test_columns_in_the_files_own_order_and_quoting_style_are_kept(make_team):
+    from mmb.ledger import ledger_bytes, parse_ledger_text
+
+    columns = ["date", "amount", "description", "id", "balance", "counterparty",
+               "counterparty_iban", "source", "case", "kind", "receipt", "note"]
+    # Every cell quoted, as some tools write it (empty cells too).
+    header = ",".join(f'"{c}"' for c in columns) + "\n"
+    first = ('"2026-03-01","-12.50","Pasvolgnr 001","x1","88.00","Shop","","bank/a.csv",'
+             '"","correction","",""\n')
+    ledger = parse_ledger_text(header + first, "ledger.csv")
+    assert ledger.findings == [] and ledger.dialect.positions[0] == 3
+    mine = ledger.rows[0]
+    mine.note = "gecorrigeerd"
+    added = row("2026-03-02", "-2.00", "86.00", id="x2", counterparty="Bakker, De",
+                source="bank/a.csv", kind="correction", note='zei "ok"')
+    text = ledger_bytes([mine, added], ledger.dialect).decode("utf-8")
+    assert text.split("\n") == [
+        header.rstrip("\n"),
+        first.rstrip("\n").removesuffix('""') + '"gecorrigeerd"',
+        '"2026-03-02","-2.00","","x2","86.00","Bakker, De","","bank/a.csv","","correction",'
+        '"","zei ""ok"""',
+        ""]
+
+
+_TEXT = st.text(alphabet="abcXYZ019 ;,\"\n=+-@€é", max_size=12).filter(
+    lambda t: t == t.strip())
+
+
+@settings(max_examples=40, deadline=None)
+@given(delimiter=st.sampled_from([",", ";"]), decimal=st.sampled_from([".", ","]),
+       newline=st.sampled_from(["\n", "\r\n"]), bom=st.booleans(), quote_all=st.booleans(),
+       cents=st.lists(st.integers(-10**9, 10**9), min_size=1, max_size=6),
+       texts=st.lists(_TEXT, min_size=6, max_size=6), data=st.data())
+def test_any_dialect_reads_back_exactly_and_writes_back_unchanged(
+        delimiter, decimal, newline, bom, quote_all, cents, texts, data):
+    from mmb.ledger import (
+        LEDGER_COLUMNS,
+        LedgerDialect,
+        ledger_bytes,
+        parse_ledger_text,
+    )
+
+    width = len(LEDGER_COLUMNS)
+    quote = (lambda c: f'"{c}"') if quote_all else (lambda c: c)
+    dialect = LedgerDialect(
+        delimiter=delimiter, decimal=decimal, newline=newline, bom=bom,
+        header=delimiter.join(map(quote, LEDGER_COLUMNS)) + newline, width=width,
+        positions=tuple(range(width)), quoted=(quote_all,) * width,
+        quoted_empty=(quote_all,) * width)
+    rows = [row(f"2026-03-{i % 28 + 1:02d}", str(Decimal(c) / 100),
+                None if i % 2 else str(Decimal(c) / 7 // 1 / 100), id=f"r{i}",
+                counterparty=texts[i % 6], description=texts[(i + 1) % 6],
+                note=texts[(i + 2) % 6], source="bank/a.csv", kind="correction")
+            for i, c in enumerate(cents)]
+    written = ledger_bytes(rows, dialect)
+    assert written.startswith(b"\xef\xbb\xbf") == bom
+    back = parse_ledger_text(written.decode("utf-8-sig"), "ledger.csv", bom=bom)
+    assert back.findings == [] and back.complete
+    assert back.dialect == dialect
+    assert [(r.date, r.amount, r.balance, r.counterparty, r.description, r.note)
+            for r in back.rows] == [(r.date, r.amount, r.balance, r.counterparty,
+                                     r.description, r.note) for r in rows]
+    # Written back with nothing changed: the same bytes; one row changed: only that one.
+    assert ledger_bytes(back.rows, back.dialect) == written
+    changed = data.draw(st.integers(0, len(rows) - 1))
+    back.rows[changed].case = "2026-001"
+    again = ledger_bytes(back.rows, back.dialect)
+    before_rows = [r.found[0] for r in back.rows]  # type: ignore[index]
+    assert again.startswith(written[: len(dialect.header.encode()) + 3 * bom])
+    kept = again.decode("utf-8-sig")
+    for i, raw in enumerate(before_rows):
+        assert (raw in kept) == (i != changed)
+    assert parse_ledger_text(kept, "ledger.csv").rows[changed].case == "2026-001"
+
+
+def test_amounts_are_read_exactly_and_an_amount_read_two_ways_is_reported():
+    from mmb.ledger import parse_ledger_text
+
+    header = HEADER.replace(",", ";")
+    text = header + "".join(f"x{i};2026-03-0{i};{amount};;Shop;;;bank/a.csv;;correction;;\n"
+                            for i, amount in enumerate(
+                                ["-1.234,56", "-1234,56", "€ -1.234,56", "-12,5", "-7"],
+                                start=1))
+    ledger = parse_ledger_text(text, "ledger.csv")
+    assert ledger.findings == []
+    assert [r.amount for r in ledger.rows] == [Decimal("-1234.56")] * 3 + [Decimal("-12.5"),
+                                                                            Decimal("-7")]
+    assert ledger.dialect.decimal == "," and ledger.dialect.delimiter == ";"
+    # Twelve hundred and thirty-four euros, or one euro and a bit? Never guessed.
+    ambiguous = parse_ledger_text(text + "x9;2026-03-09;-1.234;;Shop;;;bank/a.csv;;correction;;\n",
+                                  "ledger.csv")
+    assert [(f.code, f.line) for f in ambiguous.findings] == [("MMB002", 7)]
+    assert "ambiguous" in ambiguous.findings[0].message and not ambiguous.complete
+
+
+def test_reconcile_refuses_a_ledger_with_an_amount_read_two_ways(make_team):
+    root = _excel_team(make_team)
+    found = (FIXTURES / "excel_nl_ledger.csv").read_bytes()
+    (root / "ledger.csv").write_bytes(found.replace(b";-12,5;", b";-1.250;"))
+    before = folder_bytes(root)
+    done = mmb("reconcile", "-C", str(root))
+    assert done.returncode == 2 and "row 3: amount: '-1.250' is ambiguous" in done.stderr
+    assert folder_bytes(root) == before

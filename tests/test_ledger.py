@@ -449,7 +449,7 @@ def _fresh_example(tmp_path, name):
 def test_a_failed_write_is_a_plain_error_and_changes_nothing(tmp_path, monkeypatch):
     import errno
 
-    import mmb.reconcile
+    import mmb.files
 
     root = _fresh_example(tmp_path, "full")
     before = (root / "ledger.csv").read_bytes()
@@ -457,7 +457,7 @@ def test_a_failed_write_is_a_plain_error_and_changes_nothing(tmp_path, monkeypat
     def disk_full(path, data, **options):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(mmb.reconcile, "atomic_write_bytes", disk_full)
+    monkeypatch.setattr(mmb.files, "atomic_write_bytes", disk_full)
     with pytest.raises(InputError, match=r"cannot write ledger\.csv \(No space left on device\)"):
         reconcile(root, datetime(2026, 11, 22, 12), link=True)
     assert (root / "ledger.csv").read_bytes() == before
