@@ -19,7 +19,7 @@ import io
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -691,11 +691,37 @@ def same_transaction(a: LedgerRow, b: LedgerRow) -> bool:
     return _text_key(a) == _text_key(b)
 
 
-def match_rows(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow]) -> list[int | None]:
-    """For each incoming row, the index of the ledger row it is (None: not in the ledger).
+@dataclass(frozen=True)
+class Doubt:
+    """Rows of an export that may or may not be ledger rows already: the same date,
+    amount and counterparty account, another text, no balances to tell, and not as many
+    on each side (`match_rows`). Indices into the export's rows and into the ledger."""
+
+    incoming: tuple[int, ...]
+    ledger: tuple[int, ...]
+
+
+def match_rows(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow], *,
+               account: str | None = None,
+               account_of: Callable[[LedgerRow], str | None] | None = None,
+               doubts: list[Doubt] | None = None) -> list[int | None]:
+    """For each incoming row (the rows of one export), the index of the ledger row it is
+    (None: not in the ledger).
 
     Each ledger row is claimed at most once per export, so two identical coffees in one
     export need two rows, and downloading them again matches the same two.
+
+    First by content: date, amount, and the balance after the transaction where both
+    give one, else counterparty and description. Then, for the rows left, where there
+    are no two balances to compare: a bank may word a transaction differently in a later
+    download (or another format), so rows of the same date, amount and counterparty account
+    (`account`: the export's own account; `account_of`: a ledger row's, None when not
+    known) with another text are the same transactions when the bank's transaction id
+    says so, or when the export holds exactly as many of them as the ledger holds rows
+    from an export that it has not matched: then they are matched in order. When the
+    numbers differ, which is which cannot be proven: the rows are left unmatched and,
+    when `doubts` is given, reported there, so that the caller refuses rather than
+    counts a transaction twice or drops one.
     """
     if not ledger:  # a first import: nothing to match
         return [None] * len(incoming)
@@ -704,6 +730,7 @@ def match_rows(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow]) -> li
         buckets[(r.date, r.amount)].append(i)
     texts: dict[int, tuple[str, str]] = {}  # normalised once per ledger row, when needed
     result: list[int | None] = []
+    left = False
     for row in incoming:
         found = None
         candidates = buckets.get((row.date, row.amount))
@@ -723,8 +750,53 @@ def match_rows(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow]) -> li
                     found = i
                     del candidates[pos]  # claimed: not matched again within this export
                     break
+            else:
+                left = True  # unmatched with ledger rows of its date and amount left
         result.append(found)
+    if left:
+        _match_reworded(ledger, incoming, result, buckets, account, account_of, doubts)
     return result
+
+
+def _iban_key(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def _match_reworded(ledger: Sequence[LedgerRow], incoming: Sequence[LedgerRow],
+                    result: list[int | None], buckets: dict[tuple[date, Decimal], list[int]],
+                    account: str | None, account_of: Callable[[LedgerRow], str | None] | None,
+                    doubts: list[Doubt] | None) -> None:
+    """The second step of `match_rows`, for the rows the first left unmatched."""
+    groups: dict[tuple[date, Decimal, str, bool], list[int]] = defaultdict(list)
+    for k, (row, match) in enumerate(zip(incoming, result, strict=True)):
+        if match is None and buckets.get((row.date, row.amount)):
+            groups[(row.date, row.amount, _iban_key(row.counterparty_iban),
+                    row.balance is not None)].append(k)
+    for (day, amount, iban, has_balance), mine in groups.items():
+        theirs = [i for i in buckets[(day, amount)]
+                  if ledger[i].source  # from an export: a row typed in by hand is not one
+                  and not (has_balance and ledger[i].balance is not None)
+                  and _iban_key(ledger[i].counterparty_iban) == iban
+                  and (account is None or account_of is None
+                       or account_of(ledger[i]) in (None, account))]
+        if not theirs:
+            continue  # new transactions
+        # The bank's own transaction id, where it gives one, proves it.
+        for k in [k for k in mine if incoming[k].id]:
+            same_id = next((i for i in theirs if ledger[i].id == incoming[k].id), None)
+            if same_id is not None:
+                result[k] = same_id
+                buckets[(day, amount)].remove(same_id)
+                mine.remove(k)
+                theirs.remove(same_id)
+        if not mine:
+            continue
+        if len(theirs) == len(mine):
+            for k, i in zip(mine, theirs, strict=True):
+                result[k] = i
+                buckets[(day, amount)].remove(i)
+        elif doubts is not None:
+            doubts.append(Doubt(tuple(mine), tuple(theirs)))
 
 
 @dataclass(frozen=True)

@@ -394,3 +394,22 @@ LEDGER_EXTRA_CELL = "cell {cell} (column {letter}) holds {value!r}, but the head
 INTERNAL_ERROR_AFTER_WRITE = ("mmb hit an internal error ({kind}) after it had written {files} "
                               "(each written whole); nothing else was changed. Run `mmb validate` "
                               "to check the folder, and please report this with the command you ran.")
+# Never counted twice: an export without balances whose rows may or may not be in ledger.csv.
+R_DOUBT = ("{source} cannot be imported: it has transactions that may already be in ledger.csv "
+           "under other words, and without balances in the export mmb cannot prove which are "
+           "the same, so nothing was written.{groups}\n"
+           "If {source} is a second download of a period already imported, remove it (or the "
+           "older download) from bank/. If the bank really booked these as separate "
+           "transactions, download the export again for a period that does not overlap "
+           "what ledger.csv holds, or add the missing row to ledger.csv by hand.")
+R_DOUBT_GROUP = ("\n  - {date}, {amount}, counterparty account {iban}: {export} in the export "
+                 "({theirs}), {ledger} in ledger.csv ({ours})")
+R_DOUBT_ROW = "{place} {text!r}"
+R_DOUBT_LEDGER_ROW = "ledger.csv row {row}"
+R_DOUBT_NEW_ROW = "a row added by this run"
+R_DOUBT_NO_IBAN = "(none)"
+R_DOUBT_MORE = "\n  - ... and {count} more such group(s)"
+L201_DOUBT = ("transaction of {date} ({amount}) has the date, amount and counterparty account of "
+              "ledger.csv row(s) {rows} but other words, and the export has no balances to "
+              "prove whether it is the same transaction; `mmb reconcile` refuses this export "
+              "and says what to do")

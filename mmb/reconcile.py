@@ -27,6 +27,7 @@ from mmb.errors import InputError
 from mmb.files import TeamLock, relpath
 from mmb.findings import Finding, sort_findings
 from mmb.ledger import (
+    Doubt,
     ExportSummary,
     LedgerRow,
     content_ids,
@@ -289,11 +290,24 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         rows = list(ledger.rows)
         held: list[list[LedgerRow]] = []  # per export: the ledger row each transaction is
         tried: dict[int, tuple[str, str] | None] = {}  # new rows classified already
+        account_by_source = {x.source: x.view.accounts[0] for x in loaded
+                             if len(x.view.accounts) == 1}
+        only = team.accounts[0].iban if len(team.accounts) == 1 else None
+
+        def account_of(r: LedgerRow) -> str | None:
+            return account_by_source.get(r.source, only)
+
         for item in loaded:
             account = item.view.accounts[0] if item.view.accounts else ""
             incoming = item.view.rows
             bank_ids = [r.id or None for r in incoming]
-            matches = match_rows(rows, incoming)
+            doubts: list[Doubt] = []
+            matches = match_rows(rows, incoming, doubts=doubts, account_of=account_of,
+                                 account=account if len(item.view.accounts) == 1 else None)
+            if doubts:
+                # Nothing is written: adding them could count a transaction twice,
+                # matching them could drop one.
+                raise InputError(doubt_message(item, doubts, rows, loaded))
             ids, kinds = _prepare(incoming, account, matches, bank_ids, team, cases, own)
             # Adopt: the export's rows were made for this run (`load_export`); the
             # checks below only read their dates, amounts and texts.
@@ -327,6 +341,45 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
             write_ledger(root, ledger, rows)
             result.written = True
     return result
+
+
+def doubt_message(item: LoadedExport, doubts: Sequence[Doubt], rows: Sequence[LedgerRow],
+                  loaded: Sequence[LoadedExport]) -> str:
+    """Why an export is refused (`match_rows` doubts): its rows and the ledger rows they
+    may or may not be, each named by file and line."""
+    from mmb.money import euro
+
+    def ledger_place(r: LedgerRow) -> str:
+        if r.row:
+            return msg.R_DOUBT_LEDGER_ROW.format(row=r.row)
+        for other in loaded:  # added by this run from another export: name its line
+            for k, mine in enumerate(other.view.rows):
+                if mine is r:
+                    return f"{other.source}:{other.view.lines[k]}"
+        return msg.R_DOUBT_NEW_ROW  # pragma: no cover - every added row is an export's
+
+    parts = []
+    for doubt in doubts[:3]:
+        first = item.view.rows[doubt.incoming[0]]
+        parts.append(msg.R_DOUBT_GROUP.format(
+            date=first.date, amount=euro(first.amount),
+            iban=first.counterparty_iban or msg.R_DOUBT_NO_IBAN,
+            export=len(doubt.incoming), ledger=len(doubt.ledger),
+            theirs="; ".join(msg.R_DOUBT_ROW.format(
+                place=f"{item.source}:{item.view.lines[k]}",
+                text=_short(item.view.rows[k]))
+                for k in sorted(doubt.incoming, key=lambda k: item.view.lines[k])),
+            ours="; ".join(msg.R_DOUBT_ROW.format(place=ledger_place(rows[i]),
+                                                  text=_short(rows[i]))
+                           for i in doubt.ledger)))
+    if len(doubts) > 3:
+        parts.append(msg.R_DOUBT_MORE.format(count=len(doubts) - 3))
+    return msg.R_DOUBT.format(source=item.source, groups="".join(parts))
+
+
+def _short(r: LedgerRow) -> str:
+    text = " ".join(f"{r.counterparty} {r.description}".split())
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 Prepared = tuple[tuple[list[str | None], list[int]], list[tuple[str, str] | None]]

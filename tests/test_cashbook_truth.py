@@ -448,3 +448,175 @@ def test_reconcile_refuses_a_ledger_with_an_amount_read_two_ways(make_team):
     done = mmb("reconcile", "-C", str(root))
     assert done.returncode == 2 and "row 3: amount: '-1.250' is ambiguous" in done.stderr
     assert folder_bytes(root) == before
+
+
+# ---------------------------------------------------------------- never counted twice
+
+ING_ACCOUNT = "NL71INGB0007416235"
+ING_TEAM = TEAM_YAML + f"accounts:\n  - iban: {ING_ACCOUNT}\n"
+FIRST = "NL71INGB0007416235_01-01-2026_31-03-2026.csv"
+SECOND = "Alle_rekeningen_01-01-2026_31-03-2026.csv"
+
+
+def _ing_team(make_team, *names: str) -> Path:
+    root = make_team({}, team=ING_TEAM)
+    (root / "bank").mkdir()
+    for name in names:
+        (root / "bank" / name).write_bytes((FIXTURES / name).read_bytes())
+    return root
+
+
+def _ledger_rows(root: Path) -> int:
+    return len((root / "ledger.csv").read_text(encoding="utf-8").splitlines()) - 1
+
+
+@pytest.mark.parametrize("together", [False, True])
+def test_a_reworded_download_without_balances_is_not_counted_twice(make_team, together):
+    from mmb.reconcile import reconcile
+    from mmb.validate import validate_team
+
+    root = _ing_team(make_team, FIRST, SECOND) if together else _ing_team(make_team, FIRST)
+    first = reconcile(root, NOW)
+    if not together:
+        assert first.added == 6
+        (root / "bank" / SECOND).write_bytes((FIXTURES / SECOND).read_bytes())
+        second = reconcile(root, NOW)
+        assert second.added == 0 and [e.new for e in second.exports] == [0, 0]
+    else:
+        assert first.added == 6 and [e.new for e in first.exports] == [6, 0]  # name order
+    assert _ledger_rows(root) == 6  # not 12
+    found, _ = validate_team(root, NOW, use_cache=False)
+    assert [f for f in found if f.code == "MMB201"] == []
+
+
+def test_a_reworded_transaction_that_cannot_be_proven_is_refused(make_team):
+    root = _ing_team(make_team, FIRST)
+    assert mmb("reconcile", "-C", str(root)).returncode == 0
+    # The second download holds a third bank fee of that day: which two of its three
+    # are the two in the ledger (worded differently) cannot be told.
+    extra = ('"20260213","Kosten OranjePakket","NL71INGB0007416235","","DV","Af","0,31",'
+             '"Diversen","25 jan t/m 31 jan 2026 ING BANK N.V."\n')
+    _write(root / "bank" / SECOND, (FIXTURES / SECOND).read_text(encoding="utf-8") + extra)
+    before = folder_bytes(root)
+    done = mmb("reconcile", "-C", str(root))
+    assert done.returncode == 2, done.stdout
+    err = done.stderr
+    assert f"bank/{SECOND} cannot be imported" in err and "nothing was written" in err
+    assert ("2026-02-13, -€ 0,31, counterparty account (none): 3 in the export "
+            f"(bank/{SECOND}:6 'Kosten OranjePakket 25 jan t/m 31 jan 2026 ING BANK N.V.'; "
+            f"bank/{SECOND}:7 ") in err
+    assert "2 in ledger.csv (ledger.csv row 2 'Kosten OranjePakket 25 jan t/m 31 jan 2026 " \
+           "ING BANK N.V. Va…'; ledger.csv row 3 " in err
+    assert folder_bytes(root) == before
+    # validate names the same rows as transactions it cannot place.
+    from mmb.validate import validate_team
+
+    found, _ = validate_team(root, NOW, use_cache=False)
+    doubted = sorted((f.path, f.line) for f in found if "other words" in f.message)
+    assert doubted == [(f"bank/{SECOND}", 6), (f"bank/{SECOND}", 7), (f"bank/{SECOND}", 8)]
+
+
+def _bunq(rows: list[tuple[str, str, str, str, str]]) -> str:
+    lines = ['"Date";"Interest Date";"Amount";"Account";"Counterparty";"Name";"Description"']
+    lines += [f'"{d}";"{d}";"{amount}";"NL71BUNQ2087654321";"{iban}";"{name}";"{text}"'
+              for d, amount, iban, name, text in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _knab(rows: list[tuple[str, str, str, str, str]], references: list[str]) -> str:
+    head = ("KNAB EXPORT;;;;;;;;;;;;;;;;\nRekeningnummer;Transactiedatum;Valutacode;CreditDebet;"
+            "Bedrag;Tegenrekeningnummer;Tegenrekeninghouder;Valutadatum;Betaalwijze;"
+            "Omschrijving;Type betaling;Machtigingsnummer;Incassant ID;Adres;Referentie;"
+            "Boekdatum;\n")
+    body = ""
+    for (d, amount, iban, name, text), ref in zip(rows, references, strict=True):
+        day = f"{d[8:10]}-{d[5:7]}-{d[:4]}"
+        sign = "D" if amount.startswith("-") else "C"
+        body += (f'"NL68KNAB0256789012";"{day}";"EUR";"{sign}";"{amount.lstrip("-")}";'
+                 f'"{iban}";"{name}";"{day}";"Betaling";"{text}";"";"";"";"";"{ref}";'
+                 f'"{day}";\n')
+    return head + body
+
+
+def _ing_comma(rows: list[tuple[str, str, str, str, str]]) -> str:
+    lines = ['"Datum","Naam / Omschrijving","Rekening","Tegenrekening","Code","Af Bij",'
+             '"Bedrag (EUR)","Mutatiesoort","Mededelingen"']
+    for d, amount, iban, name, text in rows:
+        sign = "Af" if amount.startswith("-") else "Bij"
+        lines.append(f'"{d.replace("-", "")}","{name}","{ING_ACCOUNT}","{iban}","GT","{sign}",'
+                     f'"{amount.lstrip("-")}","Online bankieren","{text}"')
+    return "\n".join(lines[:1] + lines[:0:-1]) + "\n"  # newest first
+
+
+_PAYMENTS = [("2026-03-02", "-12,50", "", "Albert Heijn 1234", "Pasvolgnr 001 02-03-2026"),
+             ("2026-03-02", "-12,50", "", "Albert Heijn 1234", "Pasvolgnr 001 02-03-2026"),
+             ("2026-03-03", "-80,00", "NL44RABO0123456789", "Woningcorporatie",
+              "Casus 2026-002 huurachterstand")]
+_REWORDED = [(d, a, i, n.upper(), t + " Valutadatum: " + d) for d, a, i, n, t in _PAYMENTS]
+
+
+@pytest.mark.parametrize(("account", "first", "second"), [
+    ("NL71BUNQ2087654321", _bunq(_PAYMENTS), _bunq(_REWORDED)),
+    ("NL68KNAB0256789012", _knab(_PAYMENTS, ["R1", "R2", "R3"]),
+     _knab(_REWORDED, ["R1", "R2", "R3"])),  # the bank's own ids prove it
+    ("NL68KNAB0256789012", _knab(_PAYMENTS, ["R1", "R2", "R3"]),
+     _knab(_REWORDED, ["S1", "S2", "S3"])),  # ids that changed: as many on each side
+    (ING_ACCOUNT, _ing_comma(_PAYMENTS), _ing_comma(_REWORDED)),
+], ids=["bunq", "knab-same-ids", "knab-new-ids", "ing-comma"])
+def test_every_format_without_balances_is_not_counted_twice(make_team, account, first,
+                                                            second):
+    from mmb.reconcile import reconcile
+
+    root = make_team({}, team=TEAM_YAML + f"accounts:\n  - iban: {account}\n")
+    (root / "bank").mkdir()
+    _write(root / "bank" / "first.csv", first)
+    assert reconcile(root, NOW).added == 3
+    _write(root / "bank" / "second.csv", second)
+    again = reconcile(root, NOW)
+    assert again.added == 0 and _ledger_rows(root) == 3
+    # A third coffee in yet another download: 3 against 2, refused.
+    third = second.replace("Pasvolgnr 001 02-03-2026 Valutadatum: 2026-03-02", "Pasvolgnr 002",
+                           1) if "bunq" in account.lower() else None
+    if third is not None:
+        from mmb.errors import InputError
+
+        _write(root / "bank" / "third.csv", third.rstrip("\n") + "\n" + third.splitlines()[1]
+               + "\n")
+        with pytest.raises(InputError, match=r"third\.csv cannot be imported"):
+            reconcile(root, NOW)
+
+
+def test_only_rows_from_an_export_of_the_same_account_are_matched_by_count():
+    from mmb.ledger import Doubt, match_rows
+
+    mine = row("2026-03-02", "-12.50", counterparty="Albert Heijn", description="Pas 001",
+               source="bank/a.csv")
+    by_hand = row("2026-03-02", "-12.50", counterparty="Albert Heijn", description="koffie")
+    other_account = row("2026-03-02", "-12.50", counterparty="AH", source="bank/spaar.csv")
+    incoming = [row("2026-03-02", "-12.50", counterparty="ALBERT HEIJN",
+                    description="Pas 001 02-03")]
+    accounts = {"bank/a.csv": ACCOUNT, "bank/spaar.csv": "NL02ABNA0123456789"}
+
+    def account_of(r: LedgerRow) -> str | None:
+        return accounts.get(r.source)
+
+    def match(ledger: list[LedgerRow]) -> tuple[list[int | None], list[Doubt]]:
+        doubts: list[Doubt] = []
+        found = match_rows(ledger, incoming, account=ACCOUNT, account_of=account_of,
+                           doubts=doubts)
+        return found, doubts
+
+    assert match([mine]) == ([0], [])
+    assert match([by_hand]) == ([None], [])  # a row typed in by hand is no export's
+    assert match([other_account]) == ([None], [])  # another account's
+    assert match([by_hand, mine, other_account]) == ([1], [])
+    # Balances on both sides decide alone: another balance is another transaction.
+    with_balance = [row("2026-03-02", "-12.50", "80.00", counterparty="ALBERT HEIJN",
+                        description="x")]
+    assert match_rows([row("2026-03-02", "-12.50", "90.00", source="bank/a.csv")],
+                      with_balance) == [None]
+    twice = [incoming[0], row("2026-03-02", "-12.50", counterparty="ALBERT HEIJN",
+                              description="Pas 002")]
+    doubts: list[Doubt] = []
+    assert match_rows([mine], twice, doubts=doubts) == [None, None]
+    assert doubts == [Doubt((0, 1), (0,))]
