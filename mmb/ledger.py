@@ -273,7 +273,8 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None, *,
     apostrophes = "'" in text  # else no cell is escaped (`csv_safe`)
     start = reader.line_num  # the lines of the record being read begin here
     header_text = "".join(lines[:start])
-    records: list[tuple[int, list[str], str]] = []
+    sample: list[tuple[int, list[str], str]] = []  # the first rows: how the file writes
+    append = ledger.rows.append
     row_no = 1
     try:
         for cells in reader:
@@ -283,19 +284,19 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None, *,
             start = end
             if not (cells and cells[0].strip()) and not "".join(cells).strip():
                 continue  # a blank row
-            records.append((row_no, cells, raw))
+            if len(sample) < _SAMPLE_ROWS:
+                sample.append((row_no, cells, raw))
+            if len(cells) > width and "".join(cells[width:]).strip():
+                _extra_cells(cells, width, row_no, rel, ledger)
+            parsed = _parse_row(cells, order, row_no, rel, ledger, apostrophes)
+            if parsed is not None:
+                parsed.found = (raw, cells, _VALUES(parsed))
+                append(parsed)
     except csv.Error as exc:
         ledger.findings.append(finding("MMB001", rel, row_no + 1, msg.LEDGER_CSV_ERROR.format(
             reason=str(exc))))
         ledger.readable = False
-    for row_no, cells, raw in records:
-        if len(cells) > width and "".join(cells[width:]).strip():
-            _extra_cells(cells, width, row_no, rel, ledger)
-        parsed = _parse_row(cells, order, row_no, rel, ledger, apostrophes)
-        if parsed is not None:
-            parsed.found = (raw, cells, _VALUES(parsed))
-            ledger.rows.append(parsed)
-    ledger.dialect = _dialect(header_text, header_cells, records, delimiter, order, bom,
+    ledger.dialect = _dialect(header_text, header_cells, sample, delimiter, order, bom,
                               lines[-1])
     return ledger
 
@@ -316,11 +317,10 @@ def _line_end(line: str) -> str:
 
 
 def _dialect(header_text: str, header_cells: list[str],
-             records: Sequence[tuple[int, list[str], str]], delimiter: str,
+             sample: Sequence[tuple[int, list[str], str]], delimiter: str,
              order: list[int], bom: bool, last_line: str) -> LedgerDialect:
     """The dialect of a ledger.csv as found (see `LedgerDialect`)."""
     newline = _line_end(header_text) or "\n"
-    sample = records[:_SAMPLE_ROWS]
     # The decimal separator new amounts get: the one the file's amounts use (a lone
     # separator before one or two digits); the usual one for its delimiter when no
     # amount shows it. Reading does not depend on it: every amount is read by itself,
