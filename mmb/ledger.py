@@ -110,11 +110,6 @@ class LedgerDialect:
     quoted: tuple[bool, ...] = ()
     quoted_empty: tuple[bool, ...] = ()
 
-    @property
-    def is_default(self) -> bool:
-        """mmb's own dialect, the one a new ledger gets."""
-        return self == DEFAULT_DIALECT
-
 
 DEFAULT_DIALECT = LedgerDialect(
     header=",".join(LEDGER_COLUMNS) + "\n", width=len(LEDGER_COLUMNS),
@@ -340,7 +335,7 @@ def _dialect(header_text: str, header_cells: list[str],
         delimiter=delimiter, decimal=decimal, newline=newline, bom=bom,
         final_newline=bool(_line_end(last_line)), header=header_text, width=width,
         positions=tuple(order), quoted=quoted, quoted_empty=quoted_empty)
-    # mmb's own files compare equal to the default (`LedgerDialect.is_default`).
+    # mmb's own files: the one default value.
     return DEFAULT_DIALECT if dialect == DEFAULT_DIALECT else dialect
 
 
