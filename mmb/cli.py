@@ -537,7 +537,13 @@ def main() -> None:
         sys.stderr.write(f"mmb: {msg.CLI_INTERRUPTED}\n")
         sys.exit(130)
     except Exception as exc:
-        sys.stderr.write(f"mmb: {msg.INTERNAL_ERROR.format(kind=type(exc).__name__)}\n")
+        from mmb.files import files_written
+
+        written = files_written()  # so that the message never says "no file was changed"
+        message = (msg.INTERNAL_ERROR_AFTER_WRITE.format(
+            kind=type(exc).__name__, files=", ".join(map(str, written)))
+            if written else msg.INTERNAL_ERROR.format(kind=type(exc).__name__))
+        sys.stderr.write(f"mmb: {message}\n")
         if os.environ.get("MMB_DEBUG"):
             raise
         sys.exit(2)

@@ -231,7 +231,6 @@ L201_NOT_IN_SOURCE = "this row says it came from {source}, but that export does 
 # --------------------------------------------------------------------------- reconcile
 R_FOREIGN_ACCOUNT = "{source} is an export of {accounts}, which is not an account of this team (team.yaml `accounts`); remove the file or add the account"
 R_WRITE_FAILED = "cannot write {path} ({reason}); it was left as it was: free some disk space or check the folder's permissions, then run the command again"
-R_WRITER_ENDED = "the process writing it ended unexpectedly"
 R_LEDGER_BROKEN = "ledger.csv has problems that stop the import; fix them first ({problems})"
 R_CASE_PAYMENT = "payment for case {id}"
 R_NO_EXPORTS = "No bank exports in bank/. Download the team account's transactions (CSV, CAMT.053 or MT940) into bank/ and run mmb reconcile again."
@@ -388,3 +387,29 @@ MONEY_NOT_AMOUNT = "{raw!r} is not an amount; write e.g. 149,95"
 MONEY_NOT_GROUPED = "{raw!r} is not an amount; write e.g. 1.234,56"
 MONEY_MIXED = "{raw!r} mixes separators in a way that is not an amount"
 MONEY_AMBIGUOUS = "{raw!r} is ambiguous (thousands or three decimals?): write {whole}{frac} for {whole}{frac} euros; amounts have at most two decimals"
+
+
+# --------------------------------------------------------------------------- cash book truth (ledger.csv kept whole)
+LEDGER_EXTRA_CELL = "cell {cell} (column {letter}) holds {value!r}, but the header names only {width} columns, so mmb would lose it; move it into the right column (a remark goes under `note`) and leave column {letter} empty"
+INTERNAL_ERROR_AFTER_WRITE = ("mmb hit an internal error ({kind}) after it had written {files} "
+                              "(each written whole); nothing else was changed. Run `mmb validate` "
+                              "to check the folder, and please report this with the command you ran.")
+# Never counted twice: an export without balances whose rows may or may not be in ledger.csv.
+R_DOUBT = ("{source} cannot be imported: it has transactions that may already be in ledger.csv "
+           "under other words, and without balances in the export mmb cannot prove which are "
+           "the same, so nothing was written.{groups}\n"
+           "If {source} is a second download of a period already imported, remove it (or the "
+           "older download) from bank/. If the bank really booked these as separate "
+           "transactions, download the export again for a period that does not overlap "
+           "what ledger.csv holds, or add the missing row to ledger.csv by hand.")
+R_DOUBT_GROUP = ("\n  - {date}, {amount}, counterparty account {iban}: {export} in the export "
+                 "({theirs}), {ledger} in ledger.csv ({ours})")
+R_DOUBT_ROW = "{place} {text!r}"
+R_DOUBT_LEDGER_ROW = "ledger.csv row {row}"
+R_DOUBT_NEW_ROW = "a row added by this run"
+R_DOUBT_NO_IBAN = "(none)"
+R_DOUBT_MORE = "\n  - ... and {count} more such group(s)"
+L201_DOUBT = ("transaction of {date} ({amount}) has the date, amount and counterparty account of "
+              "ledger.csv row(s) {rows} but other words, and the export has no balances to "
+              "prove whether it is the same transaction; `mmb reconcile` refuses this export "
+              "and says what to do")
