@@ -283,6 +283,9 @@ def render_html(report: Report) -> str:
            f'<p class="meta">{esc(generated_line(report))}</p></header>\n',
            f'<p class="status {"final" if meta.final else "notfinal"}">'
            f"{esc(status_line(report))}</p>\n"]
+    if meta.reasons:
+        out.append(f'<section class="reasons"><h2>{esc(LABELS["section_reasons"])}</h2><ol>'
+                   + "".join(f"<li>{esc(r)}</li>" for r in meta.reasons) + "</ol></section>\n")
     if meta.notices:
         out.append('<ul class="notices">' + "".join(f"<li>{esc(n)}</li>" for n in meta.notices)
                    + "</ul>\n")
@@ -307,7 +310,7 @@ def render_html(report: Report) -> str:
         cats = [(r.key, r.cells["spent"], SPENT_COLOUR) for r in report.breakdowns["category"]]
         out.append(_figure(LABELS["chart_category"], bar_chart(LABELS["chart_category"], cats)))
     sections = summary_sections(report)
-    half = 2  # money and the bank account on the left; requests, time, follow-up right
+    half = 3  # money, the bank account and how they agree on the left; the rest right
     out.append('<section class="grid2"><div>'
                + "".join(_pairs(title, pairs) for title, pairs in sections[:half])
                + "</div><div>"

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mmb.ledger import csv_safe
+from mmb.messages import YE_COVERAGE_NONE
 from mmb.money import euro, money_str
 from mmb.report import (
     ACCOUNT_LABELS,
@@ -31,10 +32,12 @@ from mmb.report import (
     RECEIPT_LABELS,
     ROW_COUNTS,
     ROW_MONEY,
+    SPENT_LINES,
     SUPPRESSED_MARK,
     TEAM_MONEY,
     UNKNOWN_MARK,
     Account,
+    AppendixRow,
     Report,
     Row,
     status_line,
@@ -116,6 +119,33 @@ def _account_json(a: Account) -> dict[str, Any]:
     return out
 
 
+#: The JSON keys of the budget side's lines (money out positive).
+SPENT_KEYS = {"cases": "spent", "bank_costs": "bank_costs", "transfers": "transfers_out",
+              "corrections": "corrections_out", "other": "other_out",
+              "refunds_unlinked": "refunds_unlinked_out", "unexplained": "unexplained_out"}
+
+
+def _budget_json(a: Account) -> dict[str, Any]:
+    """The budget side of an account: every line of everything spent, and unspent."""
+    out: dict[str, Any] = {"budget_total": machine(a.budget_total)}
+    for name in SPENT_LINES:
+        out[SPENT_KEYS[name]] = machine(a.spent_lines[name])
+    out["spent_total"] = machine(a.spent_total)
+    out["unspent"] = machine(a.unspent)
+    return out
+
+
+def _reconciliation_json(a: Account) -> dict[str, Any]:
+    """The budget side against the bank side: opening + unspent = closing balance."""
+    return {"opening_balance": machine(a.opening_balance), "unspent": machine(a.unspent),
+            "expected_closing": machine(a.expected_closing),
+            "closing_balance": machine(a.closing_balance),
+            "difference": machine(a.reconciliation_difference),
+            "budget_not_received": machine(a.budget_not_received),
+            "bank_difference": machine(a.difference),
+            "agrees": a.reconciled if not a.reconciliation_difference.suppressed else None}
+
+
 def to_json(report: Report) -> dict[str, Any]:
     """The report as one JSON object; the README documents every key."""
     meta, t = report.meta, report.total
@@ -129,16 +159,23 @@ def to_json(report: Report) -> dict[str, Any]:
         "title": meta.title,
         "status": {"final": meta.final, "errors": meta.errors,
                    "warnings": meta.warnings,
-                   "message": status_line(report)},
+                   "message": status_line(report), "reasons": list(meta.reasons)},
         "scope": {"municipalities": meta.municipalities, "teams": meta.teams,
                   "districts": meta.districts, "team_names": meta.team_names,
-                  "breakdowns": meta.dimensions},
+                  "breakdowns": meta.dimensions, "ibans": list(t.account.ibans)},
+        "coverage": [{"team": team, "iban": c.iban,
+                      "from": c.first.isoformat() if c.first else None,
+                      "to": c.last.isoformat() if c.last else None,
+                      "reaches": c.reaches.isoformat() if c.reaches else None,
+                      "complete": c.complete(meta.year)} for team, c in report.coverage],
         "notices": meta.notices,
         "money": {
             "budget": machine(t.budget_base), "top_ups": machine(t.top_ups),
             "budget_total": machine(row["budget"]), "approved": machine(row["approved_amount"]),
             "payments": machine(t.payments), "refunds": machine(t.refunds),
             "spent": machine(row["spent"]), "bank_costs": machine(row["bank_costs"]),
+            **{SPENT_KEYS[n]: machine(t.account.spent_lines[n]) for n in SPENT_LINES[2:]},
+            "spent_total": machine(t.account.spent_total),
             "unspent": machine(row["unspent"]),
         },
         "requests": {"total": machine(row["requests"]),
@@ -154,10 +191,13 @@ def to_json(report: Report) -> dict[str, Any]:
         "followup": {"followed_up": machine(t.followed_up), "regret": machine(t.regret)},
         "open_items": {name: machine(cell) for name, cell in t.open.items()},
         "account": _account_json(t.account),
+        "reconciliation": _reconciliation_json(t.account),
         "breakdowns": {dim: [_row_json(r, dim) for r in rows]
                        for dim, rows in report.breakdowns.items()},
         "accounts": [{"team": a.team, "district": a.district, "folder": a.folder,
-                      "ledger": a.has_ledger, **_account_json(a.account)}
+                      "ledger": a.has_ledger, "ibans": list(a.account.ibans),
+                      **_account_json(a.account), "budget": _budget_json(a.account),
+                      "reconciliation": _reconciliation_json(a.account)}
                      for a in report.accounts],
         "regrets": [{"team": r.team, "case": r.case_id, "category": r.category,
                      "followup": r.followup.isoformat() if r.followup else None,
@@ -171,6 +211,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "appendix": [{"team": a.team, "row": a.row, "date": a.day.isoformat(),
                       "amount": money_str(a.amount), "kind": a.kind, "case": a.case or None,
                       "category": a.category or None, "receipt": a.receipt or None,
+                      "receipt_files": list(a.receipts),
                       "counterparty": a.counterparty} for a in report.appendix],
         "disclosure": None if report.protection is None else {
             "unit": "household", "threshold": report.protection.threshold,
@@ -192,14 +233,24 @@ def render_json(report: Report) -> str:
 CSV_COLUMNS = ("year", "dimension", "group", "measure", "value", "status")
 
 
-def tidy_rows(report: Report) -> Iterator[tuple[str, str, str, Cell | int | None]]:
-    """(dimension, group, measure, cell) for every figure: the tidy long form."""
+def tidy_rows(report: Report) -> Iterator[tuple[str, str, str, Cell | int | str | None]]:
+    """(dimension, group, measure, cell) for every figure: the tidy long form. The first
+    rows are the status (final: true or false, and each reason)."""
     t = report.total
     row = t.row.cells
+    meta = report.meta
+    yield "status", "", "final", "true" if meta.final else "false"
+    for reason in meta.reasons:
+        yield "status", "", "reason", reason
+    if report.fingerprint is not None:
+        yield "status", "", "fingerprint", report.fingerprint.digest
+    a = t.account
     totals: list[tuple[str, Cell | int | None]] = [
         ("budget", t.budget_base), ("top_ups", t.top_ups), ("budget_total", row["budget"]),
         ("approved_amount", row["approved_amount"]), ("payments", t.payments),
         ("refunds", t.refunds), ("spent", row["spent"]), ("bank_costs", row["bank_costs"]),
+        *((SPENT_KEYS[n], a.spent_lines[n]) for n in SPENT_LINES[2:]),
+        ("spent_total", a.spent_total),
         ("unspent", row["unspent"]), ("requests", row["requests"]),
         *((o, row[o]) for o in OUTCOMES),
         ("households", row["households"]), ("households_helped", row["households_helped"]),
@@ -214,9 +265,13 @@ def tidy_rows(report: Report) -> Iterator[tuple[str, str, str, Cell | int | None
         yield "solved_by", name, "requests", cell
     for measure, cell in _account_cells(t.account):
         yield "account", "", measure, cell
-    for a in report.accounts:
-        for measure, cell in _account_cells(a.account):
-            yield "account", a.team, measure, cell
+    for measure, cell in _reconciliation_cells(t.account):
+        yield "reconciliation", "", measure, cell
+    for team in report.accounts:
+        for measure, cell in _account_cells(team.account):
+            yield "account", team.team, measure, cell
+        for measure, cell in _reconciliation_cells(team.account):
+            yield "reconciliation", team.team, measure, cell
     for dim, rows in report.breakdowns.items():
         for r in rows:
             for col in columns(dim):
@@ -230,6 +285,13 @@ def _account_cells(a: Account) -> list[tuple[str, Cell]]:
             ("difference", a.difference)]
 
 
+def _reconciliation_cells(a: Account) -> list[tuple[str, Cell]]:
+    return [("opening_balance", a.opening_balance), ("unspent", a.unspent),
+            ("expected_closing", a.expected_closing), ("closing_balance", a.closing_balance),
+            ("difference", a.reconciliation_difference),
+            ("budget_not_received", a.budget_not_received), ("bank_difference", a.difference)]
+
+
 def render_csv(report: Report, *, dutch_excel: bool = False) -> str:
     """The figures as one tidy table: year, dimension, group, measure, value, status.
     Numbers are numbers (`-3.45`, Dutch Excel: `-3,45`); text is formula-safe."""
@@ -239,6 +301,9 @@ def render_csv(report: Report, *, dutch_excel: bool = False) -> str:
     writer.writerow(CSV_COLUMNS)
     year = str(report.meta.year)
     for dim, group, measure, cell in tidy_rows(report):
+        if isinstance(cell, str):  # the status rows: words, not numbers
+            writer.writerow([year, dim, csv_safe(group), measure, csv_safe(cell), ""])
+            continue
         if isinstance(cell, Cell):
             value = machine(cell)
             status = "suppressed" if cell.suppressed else ("unknown" if value is None else "")
@@ -289,6 +354,10 @@ def render_md(report: Report) -> str:
     out: list[str] = [f"# {md_escape(meta.title)}", "",
                       md_escape(generated_line(report)), "",
                       f"**{md_escape(status_line(report))}**", ""]
+    if meta.reasons:
+        out += [f"### {md_escape(LABELS['section_reasons'])}", ""]
+        out += [f"{i}. {md_cell(r)}" for i, r in enumerate(meta.reasons, start=1)]
+        out.append("")
     out += [f"- {md_escape(n)}" for n in meta.notices]
     if meta.notices:
         out.append("")
@@ -349,9 +418,14 @@ def summary_cells(report: Report) -> list[tuple[str, list[tuple[str, Cell | str]
     ]
     if not report.meta.public:
         money += [(LABELS["payments"], t.payments), (LABELS["refunds"], t.refunds)]
-    money += [(LABELS["spent"], row["spent"]), (LABELS["bank_costs"], row["bank_costs"]),
-              (LABELS["unspent"], row["unspent"])]
-    account: list[tuple[str, Cell | str]] = [(LABELS["opening_balance"], a.opening_balance)]
+    # everything spent, each line apart: every euro that left the account is here
+    money += [(LABELS["spent"], row["spent"]), (LABELS["bank_costs"], row["bank_costs"])]
+    money += [(LABELS[f"spent_{n}"], a.spent_lines[n]) for n in SPENT_LINES[2:]]
+    money += [(LABELS["spent_total"], a.spent_total), (LABELS["unspent"], row["unspent"])]
+    account: list[tuple[str, Cell | str]] = []
+    if a.ibans:
+        account.append((LABELS["ibans"], ", ".join(a.ibans)))
+    account.append((LABELS["opening_balance"], a.opening_balance))
     flows = list(FLOWS)
     if report.meta.public:
         flows = [f for f in flows if f not in ("case_payments", "refunds")]
@@ -364,6 +438,16 @@ def summary_cells(report: Report) -> list[tuple[str, list[tuple[str, Cell | str]
                 (LABELS["difference"], a.difference)]
     if a.agrees is not None and not a.difference.suppressed:
         account.append((LABELS["agrees"], LABELS["yes"] if a.agrees else LABELS["no"]))
+    reconciliation: list[tuple[str, Cell | str]] = [
+        (LABELS["carried_over"], a.opening_balance), (LABELS["unspent"], a.unspent),
+        (LABELS["expected_closing"], a.expected_closing),
+        (LABELS["closing_balance"], a.closing_balance),
+        (LABELS["reconciliation_difference"], a.reconciliation_difference),
+        (LABELS["budget_not_received"], a.budget_not_received),
+        (LABELS["bank_difference"], a.difference)]
+    if a.reconciled is not None and not a.reconciliation_difference.suppressed:
+        reconciliation.append((LABELS["reconciled"],
+                               LABELS["yes"] if a.reconciled else LABELS["no"]))
     requests: list[tuple[str, Cell | str]] = [(LABELS["requests"], row["requests"])]
     requests += [(LABELS[o], row[o]) for o in OUTCOMES]
     requests += [(LABELS["households"], row["households"]),
@@ -381,6 +465,7 @@ def summary_cells(report: Report) -> list[tuple[str, list[tuple[str, Cell | str]
                                             (LABELS["regret"], t.regret)]
     open_items: list[tuple[str, Cell | str]] = [(LABELS[k], c) for k, c in t.open.items()]
     sections = [(LABELS["section_money"], money), (LABELS["section_account"], account),
+                (LABELS["section_reconciliation"], reconciliation),
                 (LABELS["section_requests"], requests)]
     if t.solved_by:
         sections.append((LABELS["section_solved_by"],
@@ -422,11 +507,16 @@ def detail_tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]
     if many:
         out.append((L["section_accounts"],
                     [L["team"], L["district"], L["opening_balance"], L["money_in"],
-                     L["money_out"], L["closing_balance"], L["difference"], L["agrees"]],
+                     L["money_out"], L["closing_balance"], L["difference"], L["agrees"],
+                     L["unspent"], L["reconciled"]],
                     [[a.team, a.district, show(a.account.opening_balance),
                       show(a.account.money_in), show(a.account.money_out),
                       show(a.account.closing_balance), show(a.account.difference),
-                      _agrees(a.account.agrees)] for a in report.accounts]))
+                      _agrees(a.account.agrees), show(a.account.unspent),
+                      _agrees(a.account.reconciled)] for a in report.accounts]))
+    coverage = coverage_table(report)
+    if coverage is not None:
+        out.append(coverage)
     team_col = [L["team"]] if many else []
     items = report.open_items
     out.append((L["section_no_receipt"],
@@ -454,9 +544,31 @@ def detail_tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]
                 [*team_col, L["date"], L["amount"], L["kind"], L["case"], L["category"],
                  L["receipt"], L["counterparty"], L["row"]],
                 [[*([a.team] if many else []), a.day.isoformat(), euro(a.amount),
-                  FLOW_LABELS[a.kind], a.case, a.category, RECEIPT_LABELS[a.receipt],
+                  FLOW_LABELS[a.kind], a.case, a.category, receipt_text(a),
                   a.counterparty, str(a.row)] for a in report.appendix]))
     return out
+
+
+def coverage_table(report: Report) -> tuple[str, list[str], list[list[str]]] | None:
+    """The period the bank data cover, per account (None in a public report)."""
+    if report.meta.public:
+        return None
+    L = LABELS
+    year = report.meta.year
+    return (L["section_coverage"],
+            [L["team"], L["iban"], L["first_booking"], L["last_booking"], L["reaches"],
+             L["complete"]],
+            [[team, c.iban, c.first.isoformat() if c.first else UNKNOWN_MARK,
+              c.last.isoformat() if c.last else UNKNOWN_MARK,
+              c.reaches.isoformat() if c.reaches else YE_COVERAGE_NONE,
+              L["yes"] if c.complete(year) else L["no"]] for team, c in report.coverage])
+
+
+def receipt_text(a: AppendixRow) -> str:
+    """The receipt of a transaction in the appendix: its file name(s), else its status."""
+    if a.receipts:
+        return "; ".join(a.receipts)
+    return RECEIPT_LABELS[a.receipt]
 
 
 def _agrees(value: bool | None) -> str:
@@ -480,6 +592,10 @@ def render_table(report: Report, out: TextIO, *, colour: bool, width: int | None
     console.print(Text(meta.title, style="bold"))
     console.print(Text(generated_line(report)))
     console.print(Text(status_line(report), style="bold green" if meta.final else "bold red"))
+    if meta.reasons:
+        console.print(Text(LABELS["section_reasons"] + ":", style="bold red"))
+        for i, reason in enumerate(meta.reasons, start=1):
+            console.print(Text(f"  {i}. {reason}", style="red"))
     for notice in meta.notices:
         console.print(Text(f"! {notice}", style="yellow"))
     console.print()
@@ -603,6 +719,9 @@ def render_xlsx(report: Report) -> bytes:
     xlsx_text(ws, 3, 1, status_line(report)).font = Font(
         bold=True, color="006100" if meta.final else "C00000")
     r = 4
+    for i, reason in enumerate(meta.reasons, start=1):
+        xlsx_text(ws, r, 1, f"{i}. {reason}").font = Font(color="C00000")
+        r += 1
     for notice in meta.notices:
         xlsx_text(ws, r, 1, notice)
         r += 1
