@@ -464,6 +464,7 @@ class ReportFormat(StrEnum):
     json = "json"
     md = "md"
     html = "html"
+    pdf = "pdf"
 
 
 class Breakdown(StrEnum):
@@ -480,9 +481,11 @@ def report(
     year: Annotated[int | None, typer.Option("--year", help="The year (default: last year "
                                              "until March, else this year).")] = None,
     format: Annotated[ReportFormat, typer.Option(
-        "--format", "-f", help="table, csv, xlsx, json, md or html.")] = ReportFormat.table,
+        "--format", "-f", help="table, csv, xlsx, json, md, html or pdf.")
+    ] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (needed for xlsx).")] = None,
+        "--output", "-o", help="Write to this file (needed for xlsx and pdf); the name "
+        "says the format: .pdf, .xlsx, .html, .md, .csv, .json, .txt.")] = None,
     by: Annotated[Breakdown | None, typer.Option(
         "--by", help="Breakdown over many teams: district, team, category or month.")] = None,
     public: Annotated[bool, typer.Option(

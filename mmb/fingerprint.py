@@ -13,3 +13,7 @@ class Fingerprint:
     folders: tuple[str, ...] = ()
     files: tuple[tuple[int, str, str], ...] = ()  # (folder index, path, sha256)
     git: tuple[dict[str, str], ...] = field(default=())
+
+    @property
+    def count(self) -> int:
+        return len(self.files)

@@ -427,6 +427,9 @@ YE_LABELS: dict[str, str] = {
     "fingerprint": "Fingerprint of the input files (sha256)",
     "fingerprint_files": "Input files",
     "receipt_files": "Receipt file(s)",
+    "final": "FINAL",
+    "not_final": "NOT FINAL",
+    "page": "page",
 }
 #: Why a report is not final (`status.reasons`); each says what to do.
 YE_REASON_ERRORS = "mmb validate finds {errors} error(s) that concern {year}; run `mmb validate {folders}` and correct them"
@@ -453,3 +456,6 @@ YE_STATUS_MORE = "NOT FINAL: {reason} ({more} more reason(s) listed with the rep
 YE_COVERAGE_NONE = "no bank data"
 YE_SIGNOFF_INTRO = "Checked against the bank statements and the receipts listed in the appendix."
 YE_SIGNOFF_FINGERPRINT = "This report was made from {files} input file(s) with fingerprint {digest}; `mmb report --verify` tells whether the team folders still hold exactly these files."
+YE_UNKNOWN_SUFFIX = "cannot write a report to {path}: {suffix!r} is not a report format; name the file .pdf, .xlsx, .html, .md, .csv, .json or .txt (the table)"
+YE_SUFFIX_MISMATCH = "cannot write a {fmt} report to {path}: that name says {other}; give a file name ending in {suffix}, or leave out --format"
+YE_PDF_NEEDS_OUTPUT = "pdf is a binary file and is not written to the terminal; give a file name with -o, e.g. -o report-{year}.pdf"

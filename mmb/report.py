@@ -227,7 +227,7 @@ LABELS.update(_msg.YE_LABELS)
 
 ZERO = Decimal(0)
 _T = TypeVar("_T")
-FORMATS = ("table", "csv", "xlsx", "json", "md", "html")
+FORMATS = ("table", "csv", "xlsx", "json", "md", "html", "pdf")
 DIMENSIONS = ("district", "team", "category", "month")
 OUTCOMES = ("approved", "rejected", "solved_otherwise", "withdrawn", "pending")
 ROW_COUNTS = ("requests", *OUTCOMES, "households", "households_helped")
@@ -241,7 +241,7 @@ OTHER_FLOWS = ("transfers", "corrections", "other", "refunds_unlinked", "unexpla
 #: Breakdowns whose rows share no household, so that household counts add up to the total.
 _HOUSEHOLDS_ADD_UP = ("district", "team")
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md",
-                   ".html": "html", ".htm": "html"}
+                   ".html": "html", ".htm": "html", ".pdf": "pdf", ".txt": "table"}
 
 
 # ============================================================================ facts
@@ -1241,8 +1241,19 @@ def _protect(report: Report, threshold: int) -> Protection:
 def _check_options(fmt: str, by: str | None, public: bool, threshold: int, dutch_excel: bool,
                    output: Path | None, year: int) -> str:
     """Refuse bad option combinations before any work; return the format to write."""
-    if output is not None and fmt == "table" and output.suffix.lower() in _SUFFIX_FORMATS:
-        fmt = _SUFFIX_FORMATS[output.suffix.lower()]  # `-o report.xlsx` says enough
+    if output is not None:
+        # the file name must say what the file is: `-o report.pdf` writes a PDF, and a
+        # name no format has (`.docx`) is refused rather than filled with plain text
+        suffix = output.suffix.lower()
+        named = _SUFFIX_FORMATS.get(suffix)
+        if named is None and suffix:
+            raise UsageError(_msg.YE_UNKNOWN_SUFFIX.format(path=output, suffix=output.suffix))
+        if named is not None and fmt == "table":
+            fmt = named  # `-o report.xlsx` says enough
+        elif named is not None and named != fmt and fmt in FORMATS:
+            wanted = next(k for k, v in _SUFFIX_FORMATS.items() if v == fmt)
+            raise UsageError(_msg.YE_SUFFIX_MISMATCH.format(fmt=fmt, path=output,
+                                                            other=named, suffix=wanted))
     if fmt not in FORMATS:
         raise UsageError(FORMAT_UNKNOWN.format(fmt=fmt, formats=", ".join(FORMATS)))
     if by is not None and by not in DIMENSIONS:
@@ -1255,6 +1266,8 @@ def _check_options(fmt: str, by: str | None, public: bool, threshold: int, dutch
         raise UsageError(DUTCH_EXCEL_CSV_ONLY)
     if fmt == "xlsx" and output is None:
         raise UsageError(XLSX_NEEDS_OUTPUT.format(year=year))
+    if fmt == "pdf" and output is None:
+        raise UsageError(_msg.YE_PDF_NEEDS_OUTPUT.format(year=year))
     if output is not None:
         if output.is_dir():
             raise UsageError(OUTPUT_IS_FOLDER.format(path=output))

@@ -571,6 +571,19 @@ def receipt_text(a: AppendixRow) -> str:
     return RECEIPT_LABELS[a.receipt]
 
 
+def signoff_lines(report: Report) -> tuple[list[str], list[str]]:
+    """The sign-off block: what it states (status, fingerprint), and who signs."""
+    from mmb.messages import YE_SIGNOFF_FINGERPRINT, YE_SIGNOFF_INTRO
+
+    intro = [status_line(report)]
+    if not report.meta.public:
+        intro.append(YE_SIGNOFF_INTRO)
+    fp = report.fingerprint
+    if fp is not None:
+        intro.append(YE_SIGNOFF_FINGERPRINT.format(files=fp.count, digest=fp.digest))
+    return intro, [LABELS["prepared_by"], LABELS["checked_by"]]
+
+
 def _agrees(value: bool | None) -> str:
     if value is None:
         return UNKNOWN_MARK
@@ -740,6 +753,8 @@ def render_xlsx(report: Report) -> bytes:
         r += 1
         xlsx_text(ws, r, 1, LABELS["section_method"]).font = Font(bold=True)
         xlsx_text(ws, r + 1, 1, method_text(report))
+        r += 2
+    _xlsx_signoff(ws, r + 1, report)
     _widths(ws, [42, 18])
     for dim, rows in report.breakdowns.items():
         sheet = wb.create_sheet(LABELS[SECTION_OF_DIM[dim]])
@@ -770,6 +785,28 @@ def render_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_signoff(ws: Worksheet, r: int, report: Report) -> int:
+    """The sign-off block from row `r`: what it states, then a line to fill in and a line
+    to sign for each of who prepared and who checked the account. Returns the next row."""
+    from openpyxl.styles import Border, Font, Side
+
+    intro, lines = signoff_lines(report)
+    xlsx_text(ws, r, 1, LABELS["section_signoff"]).font = Font(bold=True, size=12)
+    r += 1
+    for text in intro:
+        xlsx_text(ws, r, 1, text)
+        r += 1
+    line = Border(bottom=Side(style="thin", color="000000"))
+    for who in lines:
+        r += 1
+        for label in (who, LABELS["signoff_date"], LABELS["signature"]):
+            xlsx_text(ws, r, 1, label).font = Font(bold=True)
+            ws.cell(row=r, column=2).border = line
+            ws.row_dimensions[r].height = 24
+            r += 1
+    return r
 
 
 def _xlsx_details(wb: Any, report: Report) -> None:
@@ -859,9 +896,13 @@ def render_text(report: Report, fmt: str, *, dutch_excel: bool = False) -> str:
 
 
 def render_bytes(report: Report, fmt: str, *, dutch_excel: bool = False) -> bytes:
-    """The file to write for `-o`: UTF-8 text, or the xlsx workbook."""
+    """The file to write for `-o`: UTF-8 text, the xlsx workbook or the PDF."""
     if fmt == "xlsx":
         return render_xlsx(report)
+    if fmt == "pdf":
+        from mmb.report_pdf import render_pdf
+
+        return render_pdf(report)
     return render_text(report, fmt, dutch_excel=dutch_excel).encode("utf-8")
 
 

@@ -382,3 +382,116 @@ def test_appendix_names_the_receipts_and_csv_carries_the_status(closed_team: Pat
     rows = list(csv.reader(io.StringIO(report([str(closed_team)], fmt="csv")[1])))
     assert rows[1] == ["2026", "status", "", "final", "false", ""]
     assert rows[2][:4] == ["2026", "status", "", "reason"] and "not 31 December" in rows[2][4]
+
+
+def test_html_and_xlsx_end_with_the_sign_off(closed_team: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    page = report([str(closed_team)], fmt="html")[1]
+    signoff = page[page.index('<section class="signoff'):]
+    for label in ("Sign-off", "Prepared by", "Checked by", "Date", "Signature"):
+        assert label in signoff
+    assert signoff.count('class="line') == 6  # a line to write on for each
+    target = tmp_path / "r.xlsx"
+    report([str(closed_team)], output=target, fmt="table")
+    ws = load_workbook(target)["Summary"]
+    labels = [c.value for c in ws["A"] if c.value]
+    at = labels.index("Sign-off")
+    assert labels[at + 3:] == ["Prepared by", "Date", "Signature", "Checked by", "Date",
+                               "Signature"]
+    lines = [r for r in range(1, ws.max_row + 1)
+             if ws.cell(r, 1).value in ("Prepared by", "Signature")]
+    assert all(ws.cell(r, 2).border.bottom.style == "thin" for r in lines)
+
+
+# --------------------------------------------------------------------------- 4. a real PDF
+
+def _euro(value: str) -> str:
+    from mmb.money import euro
+
+    return euro(Decimal(value))
+
+
+def test_the_pdf_is_a4_and_holds_the_same_totals_as_the_json(closed_team: Path,
+                                                            tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    target = tmp_path / "jaarrekening.pdf"
+    code, said = report([str(closed_team)], fmt="table", output=target)
+    assert code == 0 and said.startswith("Wrote the 2026 report (pdf)")
+    assert target.read_bytes().startswith(b"%PDF-")
+    pdf = PdfReader(target)
+    assert len(pdf.pages) >= 2
+    for page in pdf.pages:  # A4: 210 x 297 mm
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
+            595, 842)
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    got = json.loads(report([str(closed_team)])[1])
+    assert pdf.metadata.title == got["title"]
+    money, rec = got["money"], got["reconciliation"]
+    for value in (money["budget_total"], money["spent"], money["other_out"],
+                  money["spent_total"], money["unspent"], rec["closing_balance"],
+                  got["account"]["money_in"], got["account"]["money_out"]):
+        assert _euro(value) in text, value
+    assert got["status"]["message"].split(":")[0] in text  # "Final"
+    for label in ("Budget use", "Requests by outcome", "Spent per month", "Sign-off",
+                  "Prepared by", "Checked by", "Signature", "receipts/2026-001-fiets.pdf",
+                  IBAN):
+        assert label in text, label
+    # the charts are drawn (rectangles on the first page), not pictures of text
+    assert b" re" in pdf.pages[0].get_contents().get_data()
+    # made twice, the same bytes (dated with the report's own time)
+    again = tmp_path / "again.pdf"
+    report([str(closed_team)], fmt="pdf", output=again)
+    assert again.read_bytes() == target.read_bytes()
+
+
+def test_pdf_text_cannot_inject_markup(make_team, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    root = make_team({}, team=TEAM_WITH_ACCOUNT.replace(
+        "name: Buurtteam Test", 'name: "Team <b>x</b> & \\u202eevil"'))
+    (root / "ledger.csv").write_text(ledger(
+        "a,2026-01-05,4000.00,4000.00,<font size=40>Gemeente</font>,,,,,deposit,,",
+        "f,2027-01-02,-1.00,3999.00,Kosten\x07,,,,,bank_costs,,"), encoding="utf-8")
+    target = tmp_path / "r.pdf"
+    report([str(root)], fmt="pdf", output=target)
+    text = "\n".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Team <b>x</b> & \\u202eevil" in text and "<font size=40>Gemeente</font>" in text
+    assert "\u202e" not in text
+
+
+@pytest.mark.parametrize("name", ["report.docx", "report.odt", "report.PDFX"])
+def test_an_unknown_extension_is_refused_and_nothing_written(closed_team: Path,
+                                                             tmp_path: Path,
+                                                             name: str) -> None:
+    from mmb.errors import UsageError
+
+    target = tmp_path / name
+    with pytest.raises(UsageError, match="not a report format"):
+        report([str(closed_team)], fmt="table", output=target)
+    assert not target.exists()
+    with pytest.raises(UsageError, match="that name says pdf"):
+        report([str(closed_team)], fmt="json", output=tmp_path / "r.pdf")
+    with pytest.raises(UsageError, match="-o"):
+        report([str(closed_team)], fmt="pdf")
+    assert list(tmp_path.glob("r.*")) == []
+
+
+def test_cli_refuses_docx_with_exit_2(closed_team: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MMB_NOW": "2027-02-01 12:00", "NO_COLOR": "1"}
+    run = subprocess.run([sys.executable, "-m", "mmb", "report", str(closed_team), "--year",
+                          "2026", "-o", str(tmp_path / "r.docx")], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and run.stdout == "" and "Traceback" not in run.stderr
+    assert "'.docx' is not a report format" in run.stderr
+    assert not (tmp_path / "r.docx").exists()
+    run = subprocess.run([sys.executable, "-m", "mmb", "report", str(closed_team), "--year",
+                          "2026", "-o", str(tmp_path / "r.pdf")], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
