@@ -496,9 +496,23 @@ def report(
     dutch_excel: Annotated[bool, typer.Option(
         "--dutch-excel", help="With csv: semicolons and decimal commas for Dutch Excel.")
     ] = False,
+    verify: Annotated[Path | None, typer.Option(
+        "--verify", metavar="REPORT.json", help="Check that the folders (default: the ones "
+        "the report was made from) still hold exactly the files this JSON report was made "
+        "from: exit 0, or 1 listing what changed.")] = None,
 ) -> None:
     """The year-end account of a team, or the figures of many teams; --public for the
     municipality's anonymised aggregate."""
+    if verify is not None:
+        from mmb.fingerprint import run_verify
+
+        given = [name for name, used in (
+            ("--year", year is not None), ("--format", format is not ReportFormat.table),
+            ("-o", output is not None), ("--by", by is not None), ("--public", public),
+            ("--threshold", threshold != 5), ("--dutch-excel", dutch_excel)) if used]
+        if given:
+            raise UsageError(msg.YE_VERIFY_OPTIONS.format(options=", ".join(given)))
+        raise typer.Exit(run_verify(verify, folders or None, sys.stdout))
     from mmb.report import run_report
 
     code = run_report(folders or ["."], year=year, fmt=format.value, output=output,

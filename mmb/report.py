@@ -20,6 +20,7 @@ counts in the year it was opened. Money counts on the booking date of the transa
 from __future__ import annotations
 
 import math
+import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -336,6 +337,10 @@ class Facts:
     findings: list[Finding] = field(default_factory=list)
     folders: tuple[str, ...] = (".",)
     years_found: set[int] = field(default_factory=set)
+    #: every input file read: (index of the folder given, path from it, sha256); None:
+    #: not known (facts made by a test), so the report carries no fingerprint
+    inputs: list[tuple[int, str, str]] | None = None
+    git: list[dict[str, str]] = field(default_factory=list)  # clean git checkouts
 
 
 def default_year(now: datetime) -> int:
@@ -399,11 +404,15 @@ def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | 
     if use_cache is None:
         use_cache = not os.environ.get("MMB_NO_CACHE")
     jobs: list[_TeamJob] = []
+    index_of: dict[Path, int] = {}
+    for i, given in enumerate(folders):
+        index_of.setdefault(Path(given), i)
     for prefix, base, root in team_folders(folders):
-        jobs.append((len(jobs), prefix, str(base), str(root), year, now, use_cache))
+        jobs.append((len(jobs), prefix, str(base), str(root), year, now, use_cache,
+                     index_of[base]))
     count = workers if workers is not None else worker_count(len(jobs))
     parts = _map_teams(jobs, count)
-    facts = Facts(year=year, folders=tuple(folders))
+    facts = Facts(year=year, folders=tuple(folders), inputs=[])
     findings: dict[tuple[object, ...], Finding] = {}  # each finding once (not hashable)
     shared: set[str] = set()
     for part in parts:
@@ -412,6 +421,10 @@ def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | 
         facts.rows.extend(part.rows)
         facts.unpaid.extend(part.unpaid)
         facts.years_found.update(part.years)
+        assert facts.inputs is not None
+        facts.inputs.extend(part.inputs)
+        if part.git is not None:
+            facts.git.append(part.git)
         found = part.findings
         if part.defaults is not None and part.defaults not in shared:
             # a shared mmb.yaml is reported once, as the first team below it shows it
@@ -424,8 +437,8 @@ def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | 
 
 
 #: One team to collect: (index, display prefix, folder given, team folder, year, now,
-#: use the validation cache).
-_TeamJob = tuple[int, str, str, str, int, datetime, bool]
+#: use the validation cache, index of the folder given).
+_TeamJob = tuple[int, str, str, str, int, datetime, bool, int]
 
 
 @dataclass
@@ -440,6 +453,8 @@ class _TeamPart:
     findings: list[Finding]
     defaults: str | None = None  # the mmb.yaml that applies (real path), if any
     defaults_findings: list[Finding] = field(default_factory=list)  # the findings in it
+    inputs: list[tuple[int, str, str]] = field(default_factory=list)  # see `Facts.inputs`
+    git: dict[str, str] | None = None  # commit and tree of a clean git checkout
 
 
 def _map_teams(jobs: list[_TeamJob], workers: int) -> list[_TeamPart]:
@@ -465,7 +480,7 @@ def _collect_one(job: _TeamJob) -> _TeamPart:
     from mmb.ledger import read_ledger
     from mmb.validate import validate_team
 
-    index, prefix, given, folder, year, now, use_cache = job
+    index, prefix, given, folder, year, now, use_cache, given_index = job
     base, root = Path(given), Path(folder)
     loaded: list[tuple[TeamDoc, Ledger]] = []
 
@@ -475,9 +490,21 @@ def _collect_one(job: _TeamJob) -> _TeamPart:
         loaded.append((load_team(root), read_ledger(root)))
         return loaded[0]
 
+    from mmb.fingerprint import team_inputs
+
+    # what the report is made from, hashed before it is read (a file changed meanwhile
+    # then shows as changed in `mmb report --verify`, never as the same)
+    inputs = team_inputs(root)
     found, _ = validate_team(root, now, use_cache, load=load)
     doc, ledger = loaded[0] if loaded else load()
-    return _collect_team(index, prefix, relpath(root, base), doc, ledger, year, now, found)
+    team_rel = relpath(root, base)
+    part = _collect_team(index, prefix, team_rel, doc, ledger, year, now, found)
+    part.inputs = [(given_index, posixpath.normpath(posixpath.join(team_rel, rel)), digest)
+                   for rel, digest in inputs.files]
+    if inputs.git is not None:
+        part.git = {"team": posixpath.normpath(posixpath.join(prefix, team_rel)),
+                    **inputs.git}
+    return part
 
 
 def _collect_team(index: int, prefix: str, team_rel: str, doc: TeamDoc, ledger: Ledger,
@@ -1104,6 +1131,10 @@ def build_report(facts: Facts, *, now: datetime, public: bool = False, threshold
     meta.final = not meta.reasons
     report = Report(meta=meta, total=figures, breakdowns=breakdowns)
     report.coverage = [] if public else [(t.name, c) for t in teams for c in t.coverage]
+    if facts.inputs is not None:
+        from mmb.fingerprint import make
+
+        report.fingerprint = make(facts.folders, facts.inputs, facts.git, public=public)
     if public:
         figures.account.ibans = ()  # the public report names no team
         report.protection = _protect(report, threshold)

@@ -213,6 +213,7 @@ def to_json(report: Report) -> dict[str, Any]:
                       "category": a.category or None, "receipt": a.receipt or None,
                       "receipt_files": list(a.receipts),
                       "counterparty": a.counterparty} for a in report.appendix],
+        "fingerprint": None if report.fingerprint is None else report.fingerprint.to_json(),
         "disclosure": None if report.protection is None else {
             "unit": "household", "threshold": report.protection.threshold,
             "dominance_percent": int(DOMINANCE * 100),

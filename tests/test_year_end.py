@@ -392,12 +392,13 @@ def test_html_and_xlsx_end_with_the_sign_off(closed_team: Path, tmp_path: Path) 
     for label in ("Sign-off", "Prepared by", "Checked by", "Date", "Signature"):
         assert label in signoff
     assert signoff.count('class="line') == 6  # a line to write on for each
+    assert "fingerprint" in signoff
     target = tmp_path / "r.xlsx"
     report([str(closed_team)], output=target, fmt="table")
     ws = load_workbook(target)["Summary"]
     labels = [c.value for c in ws["A"] if c.value]
     at = labels.index("Sign-off")
-    assert labels[at + 3:] == ["Prepared by", "Date", "Signature", "Checked by", "Date",
+    assert labels[at + 4:] == ["Prepared by", "Date", "Signature", "Checked by", "Date",
                                "Signature"]
     lines = [r for r in range(1, ws.max_row + 1)
              if ws.cell(r, 1).value in ("Prepared by", "Signature")]
@@ -495,3 +496,185 @@ def test_cli_refuses_docx_with_exit_2(closed_team: Path, tmp_path: Path) -> None
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+
+
+# --------------------------------------------------------------------------- 6. fingerprint
+
+def _verify(report_file: Path, folders: list[str] | None = None) -> tuple[int, str]:
+    from mmb.fingerprint import run_verify
+
+    out = io.StringIO()
+    return run_verify(report_file, folders, out), out.getvalue()
+
+
+def _made(root: Path, tmp_path: Path) -> tuple[Path, dict]:
+    target = tmp_path / "signed.json"
+    report([str(root)], output=target)
+    return target, json.loads(target.read_text(encoding="utf-8"))
+
+
+def test_the_report_lists_every_input_with_its_sha256(closed_team: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    monkeypatch.setattr("mmb.fingerprint._in_git", lambda root: False)
+    _, got = _made(closed_team, tmp_path)
+    fp = got["fingerprint"]
+    [inputs] = fp["inputs"]
+    assert inputs["folder"] == str(closed_team)
+    files = {f["path"]: f["sha256"] for f in inputs["files"]}
+    assert sorted(files) == ["cases/2026-001.yaml", "ledger.csv",
+                             "receipts/2026-001-fiets.pdf", "team.yaml"]
+    for path, digest in files.items():
+        assert hashlib.sha256((closed_team / path).read_bytes()).hexdigest() == digest
+    assert fp["files"] == 4 and fp["git"] == [] and len(fp["digest"]) == 64
+    # the sign-off of every printable format carries the digest
+    assert fp["digest"] in report([str(closed_team)], fmt="html")[1]
+    rows = list(csv.reader(io.StringIO(report([str(closed_team)], fmt="csv")[1])))
+    assert ["2026", "status", "", "fingerprint", fp["digest"], ""] in rows
+    # a public report publishes only the digest: file names would name cases
+    public = json.loads(report([str(closed_team)], public=True)[1])["fingerprint"]
+    assert public == {"algorithm": "sha256", "digest": fp["digest"], "files": 4,
+                      "folders": [str(closed_team)]}
+
+
+def test_verify_detects_any_changed_added_or_removed_input(closed_team: Path,
+                                                            tmp_path: Path) -> None:
+    signed, got = _made(closed_team, tmp_path)
+    assert _verify(signed)[0] == 0
+    paths = [f["path"] for f in got["fingerprint"]["inputs"][0]["files"]]
+    for rel in paths:  # every input file, changed by one byte, then put back
+        file = closed_team / rel
+        original = file.read_bytes()
+        file.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+        code, said = _verify(signed)
+        assert code == 1 and said.splitlines()[1:] == [f"  changed: {closed_team}/{rel}"]
+        file.write_bytes(original)
+        file.unlink()
+        code, said = _verify(signed)
+        assert code == 1 and said.splitlines()[1:] == [f"  removed: {closed_team}/{rel}"]
+        file.write_bytes(original)
+    assert _verify(signed)[0] == 0
+    for rel in ("cases/2026-099.yaml", "bank/export.csv", "receipts/extra/bon.jpg",
+                "payees.yaml"):
+        file = closed_team / rel
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text("x\n", encoding="utf-8")
+        code, said = _verify(signed)
+        assert code == 1 and said.splitlines()[1:] == [f"  added: {closed_team}/{rel}"]
+        file.unlink()
+    # not inputs: hidden files, and files beside the team's folders
+    (closed_team / ".DS_Store").write_text("x", encoding="utf-8")
+    (closed_team / "receipts" / ".~lock").write_text("x", encoding="utf-8")
+    (closed_team / "notes.txt").write_text("x", encoding="utf-8")
+    code, said = _verify(signed)
+    assert code == 0 and said.startswith("The folders hold exactly the 4 input file(s)")
+
+
+def test_verify_from_elsewhere_and_bad_input(closed_team: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from mmb.errors import InputError, UsageError
+
+    signed, got = _made(closed_team, tmp_path)
+    monkeypatch.chdir(closed_team)
+    assert _verify(signed, ["."])[0] == 0  # the same folder, given another way
+    with pytest.raises(UsageError, match="1 folder"):
+        _verify(signed, [".", "."])
+    # a report whose list of files was edited to match changed books is caught
+    (closed_team / "ledger.csv").write_text(CLOSED_LEDGER.replace("-50.00", "-5.00"),
+                                            encoding="utf-8")
+    edited = json.loads(signed.read_text(encoding="utf-8"))
+    import hashlib
+
+    for f in edited["fingerprint"]["inputs"][0]["files"]:
+        if f["path"] == "ledger.csv":
+            f["sha256"] = hashlib.sha256((closed_team / "ledger.csv").read_bytes()).hexdigest()
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(edited), encoding="utf-8")
+    code, said = _verify(forged)
+    assert code == 1 and "was edited" in said
+    for text, match in (("{", "not the JSON"), ('{"format": "other"}', "not the JSON"),
+                        ('{"format": "mmb-report/1"}', "no fingerprint")):
+        bad = tmp_path / "bad.json"
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match=match):
+            _verify(bad)
+    with pytest.raises(InputError, match="No such file"):
+        _verify(tmp_path / "missing.json")
+    with pytest.raises(InputError, match="not a file"):
+        _verify(tmp_path)
+
+
+def test_verify_a_public_report_by_its_digest(closed_team: Path, tmp_path: Path) -> None:
+    target = tmp_path / "public.json"
+    report([str(closed_team)], output=target, public=True)
+    assert _verify(target)[0] == 0
+    (closed_team / "cases" / "2026-001.yaml").write_text(case_yaml(approved="149"),
+                                                         encoding="utf-8")
+    code, said = _verify(target)
+    assert code == 1 and "cannot say which" in said
+
+
+def test_special_files_are_recorded_not_opened(closed_team: Path, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(closed_team / "receipts" / "pipe.pdf")
+    os.symlink("/etc/passwd", closed_team / "receipts" / "link.pdf")
+    from mmb.fingerprint import team_inputs
+
+    files = dict(team_inputs(closed_team, with_git=False).files)
+    assert files["receipts/pipe.pdf"].startswith("special:")
+    assert files["receipts/link.pdf"] == "symlink:/etc/passwd"
+
+
+def test_a_clean_git_checkout_records_commit_and_tree(closed_team: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.fail("git is needed for this test")
+    repo = closed_team.parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(repo), *args], check=True, text=True,
+                              capture_output=True,
+                              env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x",
+                                   "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x",
+                                   "HOME": str(tmp_path), "PATH": os.environ["PATH"]}
+                              ).stdout.strip()
+
+    import os
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "books")
+    _, got = _made(closed_team, tmp_path)
+    assert got["fingerprint"]["git"] == [{"team": str(closed_team), "commit": git(
+        "rev-parse", "HEAD"), "tree": git("rev-parse", f"HEAD:{closed_team.name}")}]
+    # a change not committed: no git claim, the hashes still say what was read
+    (closed_team / "receipts" / "2026-001-fiets.pdf").write_bytes(b"other\n")
+    _, got = _made(closed_team, tmp_path)
+    assert got["fingerprint"]["git"] == [] and got["fingerprint"]["files"] == 4
+
+
+def test_cli_verify_exit_codes(closed_team: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MMB_NOW": "2027-02-01 12:00", "NO_COLOR": "1"}
+
+    def mmb(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "mmb", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+
+    assert mmb("report", "team", "--year", "2026", "-o", "signed.json").returncode == 0
+    same = mmb("report", "--verify", "signed.json")
+    assert same.returncode == 0 and "hold exactly the 4 input file(s)" in same.stdout
+    (closed_team / "ledger.csv").write_text(CLOSED_LEDGER + "\n", encoding="utf-8")
+    changed = mmb("report", "--verify", "signed.json", "team")
+    assert changed.returncode == 1 and "  changed: team/ledger.csv" in changed.stdout
+    bad = mmb("report", "--verify", "missing.json")
+    assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
+    mixed = mmb("report", "--verify", "signed.json", "-o", "x.pdf")
+    assert mixed.returncode == 2 and "leave out -o" in mixed.stderr
