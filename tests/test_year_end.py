@@ -575,7 +575,7 @@ def test_verify_from_elsewhere_and_bad_input(closed_team: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from mmb.errors import InputError, UsageError
 
-    signed, got = _made(closed_team, tmp_path)
+    signed, _ = _made(closed_team, tmp_path)
     monkeypatch.chdir(closed_team)
     assert _verify(signed, ["."])[0] == 0  # the same folder, given another way
     with pytest.raises(UsageError, match="1 folder"):
