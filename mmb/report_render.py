@@ -710,11 +710,76 @@ def _xlsx_header(ws: Worksheet, row: int, head: list[str]) -> None:
         xlsx_text(ws, row, i, h).font = Font(bold=True)
 
 
-def _widths(ws: Worksheet, widths: list[int]) -> None:
+#: Column widths (in characters): the widest cell, within these bounds; longer text wraps.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+#: Sheets wider than this (characters, about A4 portrait at 100 %) print landscape.
+PORTRAIT_WIDTH = 95
+
+
+def shown_width(cell: Any) -> int:
+    """About how many characters a cell shows (text as is, numbers in their format)."""
+    value = cell.value
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return max(len(line) for line in value.split("\n"))
+    if isinstance(value, date):  # a datetime too: the number format says what shows
+        return {DATE_FORMAT: 10, MONTH_FORMAT: 8}.get(cell.number_format, 16)
+    if isinstance(value, (Decimal, float)) and cell.number_format == EURO_FORMAT:
+        return len(euro(Decimal(str(value))))
+    return len(str(value))
+
+
+def xlsx_footer(report: Report) -> str:
+    """The printed footer: final or not, and the title (Excel allows 255 characters)."""
+    word = LABELS["final"] if report.meta.final else LABELS["not_final"]
+    return f"{word}: {report.meta.title}"[:150]
+
+
+def print_setup(ws: Worksheet, *, title_rows: str, sentences: set[int] | None = None,
+                footer: str = "") -> None:
+    """Make a sheet print: A4, fit to the page width (as many pages down as needed),
+    landscape when it is wider than a portrait page, `title_rows` repeated on every page,
+    columns as wide as their widest cell (up to `MAX_WIDTH`; longer text wraps, so no
+    label is cut), and page numbers with the report's status in the footer. `sentences`:
+    rows of running text, merged over the used columns and wrapped."""
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
+    sentences = sentences or set()
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.row in sentences:
+                continue
+            widths[cell.column] = max(widths.get(cell.column, 0), shown_width(cell))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(
+            max(width + 2, MIN_WIDTH), MAX_WIDTH)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.row not in sentences and shown_width(cell) + 2 > MAX_WIDTH:
+                cell.alignment = wrap
+    total = sum(min(max(w + 2, MIN_WIDTH), MAX_WIDTH) for w in widths.values()) or MIN_WIDTH
+    last = max(widths or {1: 0})
+    for r in sorted(sentences):
+        cell = ws.cell(row=r, column=1)
+        if last > 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+        cell.alignment = wrap
+        lines = -(-shown_width(cell) // max(total, 1)) if cell.value else 1
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if total > PORTRAIT_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = False
+    ws.oddFooter.left.text = footer.replace("&", "&&")
+    ws.oddFooter.right.text = "&P / &N"
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -732,15 +797,19 @@ def render_xlsx(report: Report) -> bytes:
     xlsx_text(ws, 2, 1, generated_line(report))
     xlsx_text(ws, 3, 1, status_line(report)).font = Font(
         bold=True, color="006100" if meta.final else "C00000")
+    sentences = {1, 2, 3}  # rows of running text (merged over the columns, wrapped)
     r = 4
     for i, reason in enumerate(meta.reasons, start=1):
         xlsx_text(ws, r, 1, f"{i}. {reason}").font = Font(color="C00000")
+        sentences.add(r)
         r += 1
     for notice in meta.notices:
         xlsx_text(ws, r, 1, notice)
+        sentences.add(r)
         r += 1
     if meta.public:
         xlsx_text(ws, r, 1, legend(report))
+        sentences.add(r)
         r += 1
     for title, pairs in summary_cells(report):
         r += 1
@@ -754,9 +823,10 @@ def render_xlsx(report: Report) -> bytes:
         r += 1
         xlsx_text(ws, r, 1, LABELS["section_method"]).font = Font(bold=True)
         xlsx_text(ws, r + 1, 1, method_text(report))
+        sentences.add(r + 1)
         r += 2
-    _xlsx_signoff(ws, r + 1, report)
-    _widths(ws, [42, 18])
+    _xlsx_signoff(ws, r + 1, report, sentences)
+    print_setup(ws, title_rows="1:3", sentences=sentences, footer=xlsx_footer(report))
     for dim, rows in report.breakdowns.items():
         sheet = wb.create_sheet(LABELS[SECTION_OF_DIM[dim]])
         lead = [LABELS[dim]] + ([LABELS["district"]] if dim == "team" else [])
@@ -779,7 +849,7 @@ def render_xlsx(report: Report) -> bytes:
             if total:
                 sheet.cell(row=i, column=1).font = Font(bold=True)
         sheet.freeze_panes = "B2"
-        _widths(sheet, [24] * len(lead) + [14] * len(cols))
+        print_setup(sheet, title_rows="1:1", footer=xlsx_footer(report))
     if not meta.public:
         _xlsx_details(wb, report)
     wb.properties.creator = "mmb"
@@ -788,7 +858,7 @@ def render_xlsx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def _xlsx_signoff(ws: Worksheet, r: int, report: Report) -> int:
+def _xlsx_signoff(ws: Worksheet, r: int, report: Report, sentences: set[int]) -> int:
     """The sign-off block from row `r`: what it states, then a line to fill in and a line
     to sign for each of who prepared and who checked the account. Returns the next row."""
     from openpyxl.styles import Border, Font, Side
@@ -798,6 +868,7 @@ def _xlsx_signoff(ws: Worksheet, r: int, report: Report) -> int:
     r += 1
     for text in intro:
         xlsx_text(ws, r, 1, text)
+        sentences.add(r)
         r += 1
     line = Border(bottom=Side(style="thin", color="000000"))
     for who in lines:
@@ -812,24 +883,42 @@ def _xlsx_signoff(ws: Worksheet, r: int, report: Report) -> int:
 
 def _xlsx_details(wb: Any, report: Report) -> None:
     L = LABELS
+    footer = xlsx_footer(report)
     if len(report.accounts) > 1:
         sheet = wb.create_sheet("Accounts")
         head = [L["team"], L["district"], L["ledger"], L["opening_balance"],
                 *(ACCOUNT_LABELS[f] for f in FLOWS), L["money_in"], L["money_out"],
-                L["closing_balance"], L["difference"], L["agrees"]]
+                L["closing_balance"], L["difference"], L["agrees"], L["spent_total"],
+                L["unspent"], L["reconciliation_difference"], L["reconciled"]]
         _xlsx_header(sheet, 1, head)
         for i, a in enumerate(report.accounts, start=2):
             acc = a.account
             values: list[Any] = [a.team, a.district, L["yes"] if a.has_ledger else L["no"],
                                  acc.opening_balance, *(acc.flows[f] for f in FLOWS),
                                  acc.money_in, acc.money_out, acc.closing_balance,
-                                 acc.difference, _agrees(acc.agrees)]
+                                 acc.difference, _agrees(acc.agrees), acc.spent_total,
+                                 acc.unspent, acc.reconciliation_difference,
+                                 _agrees(acc.reconciled)]
             for j, v in enumerate(values, start=1):
                 _xlsx_value(sheet, i, j, v)
-        _widths(sheet, [24, 14, 8] + [14] * (len(head) - 3))
+        sheet.freeze_panes = "B2"
+        print_setup(sheet, title_rows="1:1", footer=footer)
+    coverage = coverage_table(report)
+    if coverage is not None:
+        sheet = wb.create_sheet("Bank data")
+        _, head, _ = coverage
+        _xlsx_header(sheet, 1, head)
+        year = report.meta.year
+        for i, (team, c) in enumerate(report.coverage, start=2):
+            values = [team, c.iban, c.first, c.last, c.reaches if c.reaches else
+                      YE_COVERAGE_NONE, L["yes"] if c.complete(year) else L["no"]]
+            for j, v in enumerate(values, start=1):
+                _xlsx_value(sheet, i, j, v)
+        print_setup(sheet, title_rows="1:1", footer=footer)
     items = report.open_items
     sheet = wb.create_sheet("Open items")
-    r = 1
+    xlsx_text(sheet, 1, 1, f"{report.meta.title}: {L['section_open']}")
+    r = 3
     tables: list[tuple[str, list[str], list[list[Any]]]] = [
         (L["section_no_receipt"], [L["team"], L["date"], L["amount"], L["case"],
                                    L["counterparty"], L["row"]],
@@ -861,19 +950,19 @@ def _xlsx_details(wb: Any, report: Report) -> None:
                 _xlsx_value(sheet, r, j, v)
             r += 1
         r += 1
-    _widths(sheet, [28, 14, 14, 12, 40, 10])
+    print_setup(sheet, title_rows="1:1", sentences={1}, footer=footer)
     sheet = wb.create_sheet("Appendix")
     head = [L["team"], L["date"], L["amount"], L["kind"], L["case"], L["category"],
             L["receipt"], L["counterparty"], L["row"]]
     _xlsx_header(sheet, 1, head)
     for i, item in enumerate(report.appendix, start=2):
         values = [item.team, item.day, item.amount, FLOW_LABELS[item.kind], item.case,
-                  item.category, RECEIPT_LABELS[item.receipt], item.counterparty, item.row]
+                  item.category, receipt_text(item), item.counterparty, item.row]
         for j, v in enumerate(values, start=1):
             _xlsx_value(sheet, i, j, v)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:I{max(1, len(report.appendix) + 1)}"
-    _widths(sheet, [24, 12, 14, 14, 10, 14, 16, 44, 10])
+    print_setup(sheet, title_rows="1:1", footer=footer)
 
 
 # ============================================================================ dispatch

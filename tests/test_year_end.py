@@ -678,3 +678,49 @@ def test_cli_verify_exit_codes(closed_team: Path, tmp_path: Path) -> None:
     assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
     mixed = mmb("report", "--verify", "signed.json", "-o", "x.pdf")
     assert mixed.returncode == 2 and "leave out -o" in mixed.stderr
+
+
+# --------------------------------------------------------------------------- 5. xlsx prints
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_every_xlsx_sheet_is_set_up_to_print(tmp_path: Path, public: bool) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from mmb.report_render import shown_width
+
+    target = tmp_path / "r.xlsx"
+    report([str(EXAMPLES)], fmt="xlsx", output=target, public=public, now=OPEN)
+    wb = load_workbook(target)
+    expected = {"Summary", "By district", "By category", "By month"}
+    if not public:
+        expected |= {"By team", "Accounts", "Bank data", "Open items", "Appendix"}
+    assert set(wb.sheetnames) == expected
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert int(setup.paperSize) == 9, ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True, ws.title
+        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0), ws.title
+        assert ws.print_title_rows == ("$1:$3" if ws.title == "Summary" else "$1:$1")
+        assert "&P" in ws.oddFooter.right.text and "NOT FINAL" in ws.oddFooter.left.text
+        merged = {c.coordinate for r in ws.merged_cells.ranges for row in ws[r.coord]
+                  for c in row}
+        widths = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None or cell.coordinate in merged:
+                    continue
+                width = ws.column_dimensions[get_column_letter(cell.column)].width
+                widths[cell.column] = width
+                # no label is cut: the column holds it, or the cell wraps
+                assert width >= shown_width(cell) or cell.alignment.wrap_text, (
+                    ws.title, cell.coordinate, cell.value)
+        wide = sum(widths.values()) > 95
+        assert setup.orientation == ("landscape" if wide else "portrait"), ws.title
+    if not public:
+        appendix = wb["Appendix"]
+        receipts = [appendix.cell(r, 7).value for r in range(2, appendix.max_row + 1)]
+        assert "receipts/2026-001-zeeman.pdf" in " ".join(str(r) for r in receipts)
