@@ -61,9 +61,11 @@ NO_DATA = ("no figures for {year} in {folders}: no budget, request or bank trans
            "that year{found}; choose the year with --year")
 NO_DATA_FOUND = " (there are figures for {years})"
 WROTE = "Wrote the {year} report ({fmt}) to {path}."
-FINAL = "Final: mmb validate finds no errors that concern {year}."
-FINAL_WARNINGS = ("Final: mmb validate finds no errors that concern {year} "
-                  "({warnings} warning(s), listed under open items).")
+FINAL = ("Final: {year} is over, the bank data of every account reach 31 December, the "
+         "budget and the bank agree, and mmb validate finds no errors that concern {year}.")
+FINAL_WARNINGS = ("Final: {year} is over, the bank data of every account reach 31 December, "
+                  "the budget and the bank agree, and mmb validate finds no errors that "
+                  "concern {year} ({warnings} warning(s), listed under open items).")
 NOTICE_TEAM_UNREADABLE = ("{folder}: team.yaml could not be read, so this team has no name, "
                           "district or budget here; its requests are counted with the "
                           "default rules")
