@@ -88,49 +88,67 @@ def make(folders: Sequence[str], files: Iterable[tuple[int, str, str]],
 
 # --------------------------------------------------------------------------- hashing
 
-def _hash_file(path: Path, git_format: str | None) -> tuple[str, str | None]:
-    """sha256 of a regular file (and its git blob id, if asked), read without following
-    a link and without blocking on anything that is not a regular file."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, flags)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _entry(path: str, git_format: str | None) -> tuple[str, str | None] | None:
+    """(digest, git blob id) of one directory entry; None when it is gone.
+
+    A regular file: the sha256 of its bytes (the first st_size of them, as `fstat` gives
+    it on the open file). Opened without following a link (`O_NOFOLLOW`: a link fails
+    with ELOOP and is recorded as its target's name) and without blocking (`O_NONBLOCK`:
+    a FIFO opens at once and is recorded as what it is, never read). One open, one fstat
+    and, for a small file, one read: receipts are many."""
+    import errno
+
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _link(path, git_format)
+        return f"unreadable:{exc.strerror or type(exc).__name__}", None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return f"special:{stat.S_IFMT(info.st_mode):o}", None
+        size = info.st_size
         sha = hashlib.sha256()
         blob = hashlib.new(git_format) if git_format else None
         if blob is not None:
-            blob.update(f"blob {info.st_size}\0".encode())
-        while chunk := os.read(fd, _CHUNK):
+            blob.update(f"blob {size}\0".encode())
+        done = 0
+        while done < size:
+            chunk = os.read(fd, min(_CHUNK, size - done))
+            if not chunk:
+                break  # shrank meanwhile: what was read is what is recorded
+            done += len(chunk)
             sha.update(chunk)
             if blob is not None:
                 blob.update(chunk)
-        return sha.hexdigest(), blob.hexdigest() if blob is not None else None
+        return sha.hexdigest(), blob.hexdigest() if blob is not None and done == size else None
+    except OSError as exc:
+        return f"unreadable:{exc.strerror or type(exc).__name__}", None
     finally:
         os.close(fd)
 
 
-def _entry(path: Path, git_format: str | None) -> tuple[str, str | None] | None:
-    """(digest, git blob id) of one directory entry; None when it is gone."""
+def _link(path: str, git_format: str | None) -> tuple[str, str | None] | None:
     try:
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            target = os.readlink(path)
-            blob = None
-            if git_format:
-                data = os.fsencode(target)
-                blob = hashlib.new(git_format, f"blob {len(data)}\0".encode() + data).hexdigest()
-            return f"symlink:{target}", blob
-        if not stat.S_ISREG(info.st_mode):
-            return f"special:{stat.S_IFMT(info.st_mode):o}", None
-        return _hash_file(path, git_format)
+        target = os.readlink(path)
     except FileNotFoundError:
         return None
-    except OSError as exc:  # unreadable: recorded as such (and verify says it changed)
+    except OSError as exc:
         return f"unreadable:{exc.strerror or type(exc).__name__}", None
+    blob = None
+    if git_format:
+        data = os.fsencode(target)
+        blob = hashlib.new(git_format, f"blob {len(data)}\0".encode() + data).hexdigest()
+    return f"symlink:{target}", blob
 
 
-def _walk(folder: Path, rel: str) -> Iterable[tuple[Path, str]]:
+def _walk(folder: Path | str, rel: str) -> Iterable[tuple[str, str]]:
     """Every non-hidden entry below `folder` that is not a directory (links included,
     never followed), with its path relative to the team folder."""
     try:
@@ -142,9 +160,9 @@ def _walk(folder: Path, rel: str) -> Iterable[tuple[Path, str]]:
             continue
         path = f"{rel}/{entry.name}"
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path), path)
+            yield from _walk(entry.path, path)
         else:
-            yield Path(entry.path), path
+            yield entry.path, path
 
 
 def team_inputs(root: Path, *, with_git: bool = True) -> TeamInputs:
@@ -152,13 +170,14 @@ def team_inputs(root: Path, *, with_git: bool = True) -> TeamInputs:
     and the git commit and tree when the folder is a clean checkout."""
     from mmb.folder import find_defaults
 
-    candidates: list[tuple[Path, str]] = [(root / name, name) for name in INPUT_FILES]
+    candidates: list[tuple[str, str]] = [(os.path.join(root, name), name)
+                                         for name in INPUT_FILES]
     defaults = find_defaults(root)
     if defaults is not None:
-        candidates.append((defaults, os.path.relpath(defaults, root.resolve()).replace(
+        candidates.append((str(defaults), os.path.relpath(defaults, root.resolve()).replace(
             os.sep, "/")))
     for name in INPUT_DIRS:
-        candidates.extend(_walk(root / name, name))
+        candidates.extend(_walk(os.path.join(root, name), name))
     git_format = _git_format(root) if with_git else None
     files: list[tuple[str, str]] = []
     blobs: dict[str, str | None] = {}
