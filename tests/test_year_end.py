@@ -195,7 +195,8 @@ def test_final_needs_the_year_over_and_the_data_to_reach_its_end(closed_team: Pa
 
 def test_no_account_or_no_data_is_not_final(make_team) -> None:
     root = make_team({}, team=TEAM_YAML)  # team.yaml lists no account
-    (root / "ledger.csv").write_text(CLOSED_LEDGER.replace("b,2026-03-03,-150.00", "b,2026-03-03,-150.00").replace(",2026-001,,receipts/2026-001-fiets.pdf,", ",,other,,fiets"), encoding="utf-8")
+    (root / "ledger.csv").write_text(CLOSED_LEDGER.replace(
+        ",2026-001,,receipts/2026-001-fiets.pdf,", ",,other,,fiets"), encoding="utf-8")
     got = json.loads(report([str(root)])[1])
     assert any("lists no bank account" in r for r in got["status"]["reasons"])
     two = TEAM_WITH_ACCOUNT + f"  - iban: {IBAN2}\n"
