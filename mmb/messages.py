@@ -39,7 +39,6 @@ DATETIME_BAD = "{value!r} is not a time; write it as YYYY-MM-DD HH:MM, e.g. 2026
 DATE_BAD = "{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-02"
 DATE_NOT_REAL = "{value} is not a real date in the calendar"
 VOTE_BAD = "{value!r} is not a vote; use approve, object or abstain (akkoord, tegen, onthouding)"
-IBAN_BAD = "{value!r} is not a valid IBAN (the check digits do not match); copy it from the bank"
 AMOUNT_ZERO = "the amount must be more than zero"
 TEAM_EMPTY = "team.yaml is empty; run `mmb init` for a commented example"
 TEAM_NOT_MAPPING = "team.yaml must be a mapping of fields (name:, members:, ...), not a list or text"
@@ -388,3 +387,13 @@ MONEY_NOT_AMOUNT = "{raw!r} is not an amount; write e.g. 149,95"
 MONEY_NOT_GROUPED = "{raw!r} is not an amount; write e.g. 1.234,56"
 MONEY_MIXED = "{raw!r} mixes separators in a way that is not an amount"
 MONEY_AMBIGUOUS = "{raw!r} is ambiguous (thousands or three decimals?): write {whole}{frac} for {whole}{frac} euros; amounts have at most two decimals"
+
+# --------------------------------------------------------------------------- bank exports as banks write them
+# IBANs (`mmb.iban.problem`): why a value in team.yaml `accounts` is not an IBAN.
+IBAN_PROBLEMS = {
+    "account_number": "{value!r} is a bank account number, not an IBAN; team.yaml needs the account's IBAN (NL, two check digits, four letters of the bank and ten digits, e.g. NL91 ABNA 0417 1643 00): copy it from the banking app or a bank statement",
+    "country": "{value!r} is not an IBAN: an IBAN starts with the code of a country that issues IBANs and two check digits (e.g. NL91); copy it from the banking app or a bank statement",
+    "length": "{value!r} is not an IBAN: a {country} IBAN has {length} characters, this has {found}; copy it from the banking app or a bank statement",
+    "layout": "{value!r} is not an IBAN: after the check digits it does not have the layout of a {country} IBAN (for NL: four letters of the bank, then ten digits); copy it from the banking app or a bank statement",
+    "checksum": "{value!r} is not a valid IBAN: the check digits do not match, so a character is mistyped; copy it from the banking app or a bank statement",
+}

@@ -194,39 +194,41 @@ def date_dmy(text: str) -> date:
 
 # --- accounts ------------------------------------------------------------------------
 
-_IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", re.ASCII)
-_IBAN_WITH_CCY = re.compile(r"([A-Z]{2}\d{2}[A-Z0-9]{11,30}?)([A-Z]{3})", re.ASCII)
+# An account with its currency glued on (ING MT940 ``NL..INGB...EUR``).
+_WITH_CURRENCY = re.compile(r"(.+?)([A-Z]{3})", re.ASCII)
 
 
-# Letters as their IBAN numbers (A=10 ... Z=35) for the mod-97 check.
-_IBAN_LETTERS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
-
-
-@lru_cache(maxsize=1024)
 def iban_valid(text: str) -> bool:
-    """True for an IBAN-shaped string whose mod-97 check digits are right."""
-    if not _IBAN_SHAPE.fullmatch(text):
-        return False
-    return int((text[4:] + text[:4]).translate(_IBAN_LETTERS)) % 97 == 1
+    """True for a valid IBAN (`mmb.iban.is_valid`: the library's check of country,
+    layout, length and check digits)."""
+    from mmb.iban import is_valid
+
+    return is_valid(text)
 
 
 def iban_from_parts(country: str, bank: str, account: str) -> str:
     """Build an IBAN with correct check digits, e.g. ("NL", "ABNA", "0417164300")."""
-    bban = bank + account
-    check = 98 - int((bban + country + "00").translate(_IBAN_LETTERS)) % 97
-    return f"{country}{check:02d}{bban}"
+    from mmb.iban import from_parts
+
+    return from_parts(country, bank, account)
+
+
+def split_currency(text: str) -> tuple[str, str | None]:
+    """An account written with its currency glued on, ``NL02INGB0008823104EUR``, as
+    (account, currency); (text, None) when the text is no IBAN with a currency after it."""
+    if iban_valid(text):
+        return text, None
+    glued = _WITH_CURRENCY.fullmatch(text)
+    if glued and iban_valid(glued.group(1)):
+        return glued.group(1), glued.group(2)
+    return text, None
 
 
 @lru_cache(maxsize=256)
 def own_account(text: str) -> str:
     """The export's own account: upper case, no spaces; a currency glued to an IBAN
-    (ING MT940 ``NL..INGB...EUR``) is dropped."""
-    s = "".join(text.split()).upper()
-    if not iban_valid(s):
-        m = _IBAN_WITH_CCY.fullmatch(s)
-        if m and iban_valid(m.group(1)):
-            return m.group(1)
-    return s
+    (ING MT940 ``NL..INGB...EUR``) is dropped (the readers check the currency)."""
+    return split_currency("".join(text.split()).upper())[0]
 
 
 def counter_account(text: str) -> str:
