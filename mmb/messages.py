@@ -242,9 +242,7 @@ R_LINKED = "Linked {count} payment(s) to cases: {detail}."
 R_RECEIPTS = "Linked receipts to {count} payment(s)."
 R_PROPOSALS = "{count} payment(s) could be for more than one case; run mmb reconcile on a terminal to choose, or fill the case column:"
 R_PROPOSAL_ROW = "  row {row}: {date} {amount} {who}: {cases}"
-R_BALANCE = "Account {account}: bank balance {bank}, computed from the ledger {computed}{state}."
 R_BALANCE_OK = " (they agree)"
-R_BALANCE_DIFF = " (they differ by {diff}: see MMB207 below)"
 R_SPENT = "Spent on cases in {year} by category: {detail}."
 R_OPEN = "Still open ({count}):"
 R_OPEN_ROW = "  {code} x{count}: {hint}"
@@ -257,7 +255,8 @@ R_HINTS = {"MMB201": "ledger and exports disagree: run mmb reconcile, or check t
            "MMB206": "broken receipt references: fix the receipt column",
            "MMB207": "balances do not chain: an export for a period is probably missing from bank/",
            "MMB208": "cash withdrawals: explain them in the note",
-           "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn"}
+           "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn",
+           "MMB210": "an export's own balances do not add up: the file is incomplete or damaged, download it again"}
 R_CHOOSE = "Payment of {date} {amount} to {who}: which case? {options} (Enter to skip)"
 STATUS_SPENT = "Paid out for cases (ledger.csv): {spent}."
 STATUS_UNPAID = "Approved, not paid yet ({count}):"
@@ -397,3 +396,16 @@ IBAN_PROBLEMS = {
     "layout": "{value!r} is not an IBAN: after the check digits it does not have the layout of a {country} IBAN (for NL: four letters of the bank, then ten digits); copy it from the banking app or a bank statement",
     "checksum": "{value!r} is not a valid IBAN: the check digits do not match, so a character is mistyped; copy it from the banking app or a bank statement",
 }
+# MMB210: a balance the export states that its own transactions contradict. {where} is
+# empty, or "in {member}, " for a statement inside a zip.
+L210_CLOSING = "{where}the export states a closing balance of {closing} on {date} for {account}; its opening balance ({opening} on {opening_date}) plus its {count} transaction(s) give {computed}, {diff} apart; the file is incomplete or damaged: download it again"
+L210_OPENING = "{where}the statement of {account} that starts here opens with {opening} on {date}, but the statement before it in this export closed with {closing} on {closing_date}; the file is incomplete or damaged (a statement is missing?): download it again"
+L210_ROW = "{where}the export states a balance of {stated} after this transaction of {date} ({amount}); the balance before it ({before}) plus the amount give {computed}; the file is incomplete or damaged: download it again"
+L210_ROW_START = "{where}the export states a balance of {stated} before this transaction of {date}, but the transaction before it ({before_date}) ends at {computed}; the file is incomplete or damaged: download it again"
+L210_ROW_BEFORE = "{where}this row states a start balance of {before} and an end balance of {stated} on {date}, but its amount is {amount} (start plus amount give {computed}); the file is incomplete or damaged: download it again"
+L210_IN_MEMBER = "in {member}, "
+# The reconcile summary: the bank's own balance beside the ledger's.
+R_BALANCE_STATED = "Account {account}: bank balance {bank} on {date} as stated in {source}; computed from the ledger {computed} (the balance {opening} before {opening_date} plus {count} transaction(s) up to {date}){state}."
+R_BALANCE_NONE = "Account {account}: no export in bank/ states a balance ({formats}), so mmb cannot compare the ledger with the bank; the ledger's {count} transaction(s) of this account add up to {total}. Compare with the balance in the banking app, or download an export that states balances (MT940, CAMT.053, or a CSV with a balance column)."
+R_BALANCE_NO_ROWS = "Account {account}: bank balance {bank} on {date} as stated in {source}; mmb cannot compute it from the ledger (ledger.csv has no row of this account with a balance, or the export holds several accounts)."
+R_BALANCE_DIFF_STATED = " (they differ by {diff}: see MMB207 and MMB210 below)"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from mmb import messages as msg
 from mmb.banks.base import Source
@@ -190,6 +191,13 @@ def date_dmy(text: str) -> date:
     if not _DMY.fullmatch(text):
         raise ValueError(text)
     return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+
+
+def runs_newest_first(days: Sequence[date]) -> bool:
+    """True when the dates run newest first throughout (never up, and down at least once):
+    a statement listed that way (ING MT940) is booked the other way round."""
+    return len(days) > 1 and days[0] > days[-1] and all(
+        a >= b for a, b in pairwise(days))
 
 
 # --- accounts ------------------------------------------------------------------------

@@ -55,17 +55,63 @@ class BankTransaction:
     code: str
     is_cash: bool
     row: int
+    #: The balance before the transaction where the export states it (ABN AMRO TXT's start
+    #: balance, de Volksbank's "saldo voor mutatie"); checked against `balance_after`.
+    balance_before: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class StatementBalance:
-    """Opening and closing balance of one statement (CAMT.053, MT940)."""
+    """The balances one statement states (CAMT.053, MT940), or that the balance column of
+    a CSV export states for one account (`from_rows`): the opening balance, the closing
+    balance, and what the statement's own transactions add up to.
+
+    For a CSV the opening is the balance before its first row (stated by de Volksbank and
+    ABN AMRO; for ING, Rabobank and Triodos the stated balance after the first row minus
+    its amount) and the closing the balance after its last row, in the bank's order."""
 
     account: str
     opening_date: date | None
     opening: Decimal | None
     closing_date: date | None
     closing: Decimal | None
+    #: Where the opening and closing balances are written (line in the file or zip member).
+    opening_line: int | None = None
+    closing_line: int | None = None
+    #: The number of booked transactions of the statement, and their sum.
+    count: int = 0
+    movement: Decimal = Decimal(0)
+    #: The available balance the bank states beside the booked one (MT940 :64:, CAMT
+    #: CLAV). Read and shown, never checked: holds and credit limits make it differ.
+    available: Decimal | None = None
+    from_rows: bool = False
+    member: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceProblem:
+    """A balance an export states that its own transactions contradict (rule MMB210).
+
+    `kind` says which: ``"closing"`` (opening plus the statement's transactions differ
+    from its closing balance), ``"opening"`` (a statement does not open with the closing
+    balance of the statement before it of the same account), ``"row"`` (a CSV's balance
+    after a row is not the balance before it plus its amount) or ``"row_before"`` (a row
+    whose stated start and end balance differ by more or less than its amount).
+    `stated` is the bank's figure, `computed` what the export's own numbers give."""
+
+    kind: str
+    account: str
+    line: int | None
+    stated: Decimal
+    stated_date: date | None
+    computed: Decimal
+    #: "closing": the opening balance; "opening": the previous statement's closing
+    #: balance; "row" and "row_before": the balance before the row.
+    other: Decimal | None = None
+    other_date: date | None = None
+    amount: Decimal | None = None
+    count: int = 0
+    member: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +123,8 @@ class BankExport:
     format_name: str
     transactions: tuple[BankTransaction, ...]
     balances: tuple[StatementBalance, ...]
+    #: Balances the export states that its own transactions contradict (MMB210).
+    problems: tuple[BalanceProblem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +184,9 @@ class BankReader:
 
     `order` says how the file lists rows: ``"oldest_first"`` or ``"newest_first"`` (the
     bank's habit; a file whose dates clearly run the other way is taken as it runs), or
-    ``"statements"`` (CAMT/MT940: each statement in booking order, never reversed).
+    ``"statements"`` (CAMT/MT940: the reader returns each statement's transactions in
+    booking order, running balances computed in that order, and the statements in the
+    file's order).
     """
 
     format: str

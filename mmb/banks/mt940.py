@@ -29,9 +29,11 @@ from mmb.banks._common import (
     lines_with_numbers,
     looks_like_cash,
     own_account,
+    runs_newest_first,
     volksbank_card_merchant,
 )
 from mmb.banks.base import (
+    BankFormatError,
     BankReader,
     BankTransaction,
     Parsed,
@@ -217,18 +219,36 @@ def _statement(
         )
     opening_date, opening = reader.balance(opening_tag)
     closing_date, closing = reader.balance(closing_tag)
+    available = _available(reader, by_tag.get("64"))
     volksbank = _VOLKSBANK.fullmatch(account) is not None
-    running = opening
     out: list[BankTransaction] = []
     tags = statement.tags
     for index, tag in enumerate(tags):
         if tag.tag != "61":
             continue
         info = tags[index + 1] if index + 1 < len(tags) and tags[index + 1].tag == "86" else None
-        tx = _transaction(reader, tag, info, account, running, abn=abn, volksbank=volksbank)
+        out.append(_transaction(reader, tag, info, account, abn=abn, volksbank=volksbank))
+    if runs_newest_first([tx.booking_date for tx in out]):
+        out.reverse()  # ING lists a statement newest first: its balances run the other way
+    running = opening
+    for tx in out:
         running += tx.amount
-        out.append(tx)
-    return out, StatementBalance(account, opening_date, opening, closing_date, closing)
+        tx.balance_after = running  # the rows were made here: set before anyone sees them
+    return out, StatementBalance(
+        account, opening_date, opening, closing_date, closing,
+        opening_line=opening_tag.line, closing_line=closing_tag.line, count=len(out),
+        movement=running - opening, available=available)
+
+
+def _available(reader: _Reader, tag: _Tag | None) -> Decimal | None:
+    """The :64: available balance, shown beside the booked one; never checked, so a
+    layout mmb cannot read is left out rather than refused."""
+    if tag is None:
+        return None
+    try:
+        return reader.balance(tag)[1]
+    except BankFormatError:
+        return None
 
 
 def _transaction(
@@ -236,7 +256,6 @@ def _transaction(
     tag: _Tag,
     info: _Tag | None,
     account: str,
-    before: Decimal,
     *,
     abn: bool,
     volksbank: bool,
@@ -269,7 +288,7 @@ def _transaction(
         account=account,
         booking_date=booked,
         amount=amount,
-        balance_after=before + amount,
+        balance_after=None,  # set by `_statement`, in the statement's booking order
         counterparty=name,
         counterparty_iban=iban,
         description=description,

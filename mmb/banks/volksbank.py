@@ -81,6 +81,7 @@ def _read(source: Source) -> Parsed:
                 is_cash=amount < 0
                 and (code.upper() in _CASH_CODES or looks_like_cash(name, description)),
                 row=line,
+                balance_before=before,
             )
         )
     return out, []
