@@ -409,3 +409,9 @@ R_BALANCE_STATED = "Account {account}: bank balance {bank} on {date} as stated i
 R_BALANCE_NONE = "Account {account}: no export in bank/ states a balance ({formats}), so mmb cannot compare the ledger with the bank; the ledger's {count} transaction(s) of this account add up to {total}. Compare with the balance in the banking app, or download an export that states balances (MT940, CAMT.053, or a CSV with a balance column)."
 R_BALANCE_NO_ROWS = "Account {account}: bank balance {bank} on {date} as stated in {source}; mmb cannot compute it from the ledger (ledger.csv has no row of this account with a balance, or the export holds several accounts)."
 R_BALANCE_DIFF_STATED = " (they differ by {diff}: see MMB207 and MMB210 below)"
+# A team account is a euro account: anything in another currency is refused.
+BANK_FOREIGN_CURRENCY = "{where}: {what} is in {currency}, not in euros (EUR). A team account is a euro account and mmb never books another currency as euros: check that this is an export of the team's euro account and download that one."
+BANK_CURRENCY_ACCOUNT = "the account of this export"
+BANK_CURRENCY_BALANCE = "this balance"
+BANK_CURRENCY_TRANSACTION = "this transaction"
+BANK_CURRENCY_COLUMN = "the amount column {column!r}"

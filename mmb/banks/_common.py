@@ -442,6 +442,15 @@ class Fields:
                 msg.BANK_BAD_DATE, line=line, value=value, column=column, pattern=pattern
             ) from None
 
+    def euro(self, currency: str, line: int | None, what: str) -> None:
+        """Refuse anything but euros: a team account is a euro account (`what` says which
+        part of the export names the currency: the account, a balance, a transaction)."""
+        code = currency.strip().upper()
+        if code and code != "EUR":
+            raise self.source.error(
+                msg.BANK_FOREIGN_CURRENCY, line=line, what=what, currency=currency.strip()
+            )
+
     def choice(self, value: str, line: int | None, column: str, allowed: dict[str, bool]) -> bool:
         """Look `value` up case-insensitively in `allowed` (e.g. Af -> True, Bij -> False)."""
         try:

@@ -45,6 +45,7 @@ def _read(source: Source) -> Parsed:
             # The TXT gives the bare account number; the team knows its account by IBAN.
             account = abn_iban(number) if _ACCOUNT_NUMBER.fullmatch(number) else own_account(number)
             accounts[number] = account
+        fields.euro(row[1], line, msg.BANK_CURRENCY_TRANSACTION)
         booked = fields.date(date_ymd, row[2], line, msg.BANK_COLUMN_TRANSACTION_DATE, "YYYYMMDD")
         before = fields.amount(amount_comma, row[3], line, msg.BANK_COLUMN_START_BALANCE,
                                "750,00")

@@ -188,6 +188,10 @@ class _Camt:
         raw = self.text(element, "Amt")
         if not raw:
             raise self.missing(element, kind, "Amt")
+        amt = element.find(self.q("Amt"))
+        what = msg.BANK_CURRENCY_BALANCE if kind == msg.BANK_CAMT_BALANCE else (
+            msg.BANK_CURRENCY_TRANSACTION)
+        self.fields.euro(amt.get("Ccy", ""), line, what)
         amount = self.fields.amount(amount_dot, raw, line, "Amt", "12.45")
         indicator = self.text(element, "CdtDbtInd")
         return -amount if self.fields.choice(indicator, line, "CdtDbtInd", _SIGNS) else amount
@@ -219,6 +223,8 @@ def _statement(camt: _Camt, statement: Element) -> tuple[list[BankTransaction], 
     account = own_account(camt.text(statement, "Acct/Id/IBAN", "Acct/Id/Othr/Id"))
     if not account:
         raise camt.missing(statement, msg.BANK_CAMT_STATEMENT, msg.BANK_CAMT_NO_ACCOUNT)
+    camt.fields.euro(camt.text(statement, "Acct/Ccy"), camt.line(statement),
+                     msg.BANK_CURRENCY_ACCOUNT)
     found: dict[str, tuple[date | None, Decimal, int | None]] = {}
     for bal in statement.iterfind(camt.q("Bal")):
         code = camt.text(bal, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry").upper()

@@ -30,6 +30,7 @@ from mmb.banks._common import (
     looks_like_cash,
     own_account,
     runs_newest_first,
+    split_currency,
     volksbank_card_merchant,
 )
 from mmb.banks.base import (
@@ -142,6 +143,7 @@ class _Reader:
         m = _BALANCE.fullmatch(tag.lines[0].strip())
         if m is None:
             raise self.bad(tag)
+        self.fields.euro(m["ccy"], tag.line, msg.BANK_CURRENCY_BALANCE)
         amount = self.fields.amount(amount_swift, m["amount"], tag.line, f":{tag.tag}:", "500,00")
         return self.yymmdd(m["date"], tag), -amount if m["mark"] == "D" else amount
 
@@ -152,21 +154,22 @@ def _yymmdd(text: str) -> date:
     return date(2000 + yy if yy < 80 else 1900 + yy, mm, dd)
 
 
-def _account(text: str, abn: bool) -> str:
-    """The :25: account as an IBAN where it can be: ING glues the currency to it
-    (``NL..INGB...EUR``), Rabobank adds `` EUR``, Knab writes spaces, ABN AMRO and
-    Triodos give a bank account number."""
+def _account(text: str, abn: bool) -> tuple[str, str | None]:
+    """The :25: account as an IBAN where it can be, and the currency written with it:
+    ING glues the currency to it (``NL..INGB...EUR``), Rabobank adds `` EUR``, Knab writes
+    spaces, ABN AMRO and Triodos give a bank account number."""
     compact = "".join(text.split()).upper()
-    if not iban_valid(compact):
+    compact, currency = split_currency(compact)
+    if currency is None:
         glued = _WITH_CURRENCY.fullmatch(compact)
-        if glued and (_ACCOUNT_NUMBER.fullmatch(glued.group(1)) or iban_valid(glued.group(1))):
-            compact = glued.group(1)
+        if glued and _ACCOUNT_NUMBER.fullmatch(glued.group(1).replace(".", "")):
+            compact, currency = glued.group(1), glued.group(2)
     if abn and _ACCOUNT_NUMBER.fullmatch(compact):
-        return abn_iban(compact)
+        return abn_iban(compact), currency
     triodos = _TRIODOS.fullmatch(compact)
     if triodos:
-        return iban_from_parts("NL", "TRIO", triodos.group(1).zfill(10))
-    return own_account(compact)
+        return iban_from_parts("NL", "TRIO", triodos.group(1).zfill(10)), currency
+    return own_account(compact), currency
 
 
 def _read(source: Source) -> Parsed:
@@ -193,7 +196,9 @@ def _statement(
     raw_account = by_tag["25"].lines[0] if "25" in by_tag else ""
     # Only ABN AMRO's own framing turns a bare account number into an ABNA IBAN.
     abn = abn_framing or reference.startswith("ABN AMRO")
-    account = _account(raw_account, abn)
+    account, currency = _account(raw_account, abn)
+    if currency is not None and "25" in by_tag:
+        reader.fields.euro(currency, by_tag["25"].line, msg.BANK_CURRENCY_ACCOUNT)
     opening_tag = by_tag.get("60F") or by_tag.get("60M")
     closing_tag = by_tag.get("62F") or by_tag.get("62M")
     if not account:

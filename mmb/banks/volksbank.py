@@ -31,7 +31,7 @@ FORMAT_NAME = "de Volksbank CSV (ASN, SNS, RegioBank)"
 # fields around it tells where it ends.
 _ROW = re.compile(
     r"(?P<date>[^,]*),(?P<own>[^,]*),(?P<counter>[^,]*),(?P<name>.*?),"
-    r"[^,]*,[^,]*,[^,]*,(?P<ccy>[A-Z]{3}),(?P<before>[^,]*),[A-Z]{3},(?P<amount>[^,]*),"
+    r"[^,]*,[^,]*,[^,]*,(?P<ccy>[A-Z]{3}),(?P<before>[^,]*),(?P<txccy>[A-Z]{3}),(?P<amount>[^,]*),"
     r"(?P<journal>[^,]*),(?P<value>[^,]*),(?P<icode>[^,]*),(?P<code>[^,]*),(?P<seq>[^,]*),"
     r"'(?P<ref>.*?)','(?P<text>.*)',(?P<statement>[^,']*)"
 )
@@ -53,6 +53,8 @@ def _read(source: Source) -> Parsed:
         m = _ROW.fullmatch(text)
         if m is None:
             raise source.error(msg.BANK_BAD_ROW, line=line, format_name=FORMAT_NAME)
+        fields.euro(m["ccy"], line, msg.BANK_CURRENCY_ACCOUNT)
+        fields.euro(m["txccy"], line, msg.BANK_CURRENCY_TRANSACTION)
         booked = fields.date(date_dmy, m["date"], line, msg.BANK_COLUMN_BOOKING_DATE, "DD-MM-YYYY")
         journal = fields.date(
             date_dmy, m["journal"], line, msg.BANK_COLUMN_JOURNAL_DATE, "DD-MM-YYYY"
