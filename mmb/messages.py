@@ -415,3 +415,5 @@ BANK_CURRENCY_ACCOUNT = "the account of this export"
 BANK_CURRENCY_BALANCE = "this balance"
 BANK_CURRENCY_TRANSACTION = "this transaction"
 BANK_CURRENCY_COLUMN = "the amount column {column!r}"
+#: The {reason} of BANK_CSV_BROKEN for a quote in a field that does not start with one.
+BANK_CSV_STRAY_QUOTE = "a {quote} inside a field that is not itself between {quote} marks"

@@ -304,20 +304,48 @@ def csv_records(
 
 def _csv_module_records(source: Source, text: str, delimiter: str, quotechar: str,
                         first: int = 1) -> Iterator[tuple[int, list[str]]]:
-    """`csv_records` by the csv module, for `text` starting on line `first`."""
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=True
-    )
+    """`csv_records` by the csv module, for `text` starting on line `first`.
+
+    The csv module, even strict, takes a quote inside a field that does not start with
+    one as part of the text (``NL77RABO0311467415","EUR",...`` gives the account
+    ``NL77RABO0311467415"``): each record's own text is therefore also matched against
+    the strict shape (a field is quoted, with quotes inside doubled, or holds no quote),
+    and a record of another shape is refused like any other broken quote."""
+    consumed: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, quotechar=quotechar, strict=True)
+    shape = _record_shape(delimiter, quotechar)
     previous = first - 1
     try:
         for row in reader:
             start, previous = previous + 1, first - 1 + reader.line_num
+            record = "".join(consumed)
+            consumed.clear()
+            if not shape(record.rstrip("\r\n")):
+                raise source.error(
+                    msg.BANK_CSV_BROKEN, line=start,
+                    reason=msg.BANK_CSV_STRAY_QUOTE.format(quote=quotechar))
             # Skip blank lines and lines of bare separators (the first test is the fast
             # common case: a row whose first field holds something).
             if row and (row[0].strip() or "".join(row).strip()):
                 yield start, row
     except csv.Error as exc:
         raise source.error(msg.BANK_CSV_BROKEN, line=previous + 1, reason=str(exc)) from None
+
+
+@lru_cache(maxsize=8)
+def _record_shape(delimiter: str, quotechar: str) -> Callable[[str], object]:
+    """The `fullmatch` of a strict CSV record: fields separated by `delimiter`, each
+    either between quotes (a quote inside doubled, line breaks allowed) or without any
+    quote."""
+    q, d = re.escape(quotechar), re.escape(delimiter)
+    one = rf"(?:{q}(?:[^{q}]|{q}{q})*{q}|[^{q}{d}\r\n]*)"
+    return re.compile(rf"{one}(?:{d}{one})*").fullmatch
 
 
 _FIELD_LIMIT = csv.field_size_limit()
