@@ -417,3 +417,6 @@ BANK_CURRENCY_TRANSACTION = "this transaction"
 BANK_CURRENCY_COLUMN = "the amount column {column!r}"
 #: The {reason} of BANK_CSV_BROKEN for a quote in a field that does not start with one.
 BANK_CSV_STRAY_QUOTE = "a {quote} inside a field that is not itself between {quote} marks"
+BANK_SUB_CENT = "{where}: the amount {value} ({column}) has a part of a cent; mmb books whole cents only and never rounds an amount of the bank's. The {format_name} file looks damaged or was made by other software: download it again from the bank."
+#: The {reason} of BANK_CSV_BROKEN in a file whose lines are each wrapped in quotes.
+BANK_CSV_UNWRAPPED = "the other lines of this file are each wrapped in one pair of quotes, this one is not"

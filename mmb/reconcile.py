@@ -159,7 +159,7 @@ def load_exports_for_validate(root: Path, team: Team | None,
             loaded = load_export(path, root)
         except BankFormatError as exc:
             line = getattr(exc, "line", None) or 1
-            problems.append(finding("MMB001", prefix_rel(rel), line, exc.message))
+            problems.append(finding(exc.code, prefix_rel(rel), line, exc.message))
             continue
         foreign = [a for a in loaded.view.accounts if a not in own]
         if foreign:

@@ -124,8 +124,9 @@ def looks_like_cash(*texts: str) -> bool:
 _COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", re.ASCII)
 # Dot decimal, no grouping (Volksbank, CAMT.053 and some bunq files).
 _DOT_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,2})?", re.ASCII)
-# MT940: digits, decimal comma, possibly nothing after it ("10,").
-_SWIFT_AMOUNT = re.compile(r"\d+(?:,\d{0,2})?", re.ASCII)
+# MT940: digits, decimal comma, possibly nothing after it ("10,"); old Rabobank files write
+# a decimal point ("000000000000.00").
+_SWIFT_AMOUNT = re.compile(r"\d+(?:[,.]\d{0,2})?", re.ASCII)
 
 
 #: The most common spelling: no grouping, two decimals (``-1922,25``); `amount_comma` of
@@ -149,16 +150,40 @@ def amount_dot(text: str) -> Decimal:
     return Decimal(s)
 
 
+# ISO 20022 (CAMT.053): a decimal point and up to five decimals.
+_ISO_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,5})?", re.ASCII)
+
+
+class SubCentError(ValueError):
+    """An amount with a part of a cent (``18.155``): mmb books whole cents only."""
+
+
+def amount_iso(text: str) -> Decimal:
+    """ISO 20022 ``18.15``, ``18.150``, ``000000000000087.71``, ``250`` -> Decimal, exact
+    to the cent: decimals after the second must be zeros (``18.150`` is 18,15), else
+    `SubCentError`. Raises ValueError for anything that is not such an amount."""
+    s = text.strip()
+    if not _ISO_AMOUNT.fullmatch(s):
+        raise ValueError(text)
+    whole, _, decimals = s.partition(".")
+    if len(decimals) > 2:
+        if decimals[2:].strip("0"):
+            raise SubCentError(text)
+        s = f"{whole}.{decimals[:2]}"
+    return Decimal(s)
+
+
 def amount_auto(text: str) -> Decimal:
     """Dutch notation when the text has a comma, else dot decimal (bunq writes both)."""
     return amount_comma(text) if "," in text else amount_dot(text)
 
 
 def amount_swift(text: str) -> Decimal:
-    """MT940 ``1147,95`` / ``10,`` / ``000000000127,50`` -> Decimal. Raises ValueError."""
+    """MT940 ``1147,95`` / ``10,`` / ``000000000127,50`` / ``000000000000.00`` -> Decimal.
+    Raises ValueError."""
     if not _SWIFT_AMOUNT.fullmatch(text):
         raise ValueError(text)
-    whole, _, cents = text.partition(",")
+    whole, _, cents = text.replace(".", ",").partition(",")
     return Decimal(f"{whole}.{cents}") if cents else Decimal(whole)
 
 
@@ -183,6 +208,19 @@ def date_iso(text: str) -> date:
     if not _ISO.fullmatch(text):
         raise ValueError(text)
     return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+
+
+_DMY_SLASH = re.compile(r"\d{2}/\d{2}/\d{4}", re.ASCII)
+
+
+@lru_cache(maxsize=4096)
+def date_iso_or_dmy(text: str) -> date:
+    """``2026-03-05`` or ``05/03/2026`` (day first, as bunq writes it in English exports)
+    -> date. Raises ValueError (also for a month over 12, so 03/25/2026 is refused, not
+    guessed)."""
+    if _DMY_SLASH.fullmatch(text):
+        return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    return date_iso(text)
 
 
 @lru_cache(maxsize=4096)
@@ -351,6 +389,41 @@ def _record_shape(delimiter: str, quotechar: str) -> Callable[[str], object]:
 _FIELD_LIMIT = csv.field_size_limit()
 
 
+def unwrapped_line(line: str, quotechar: str = '"') -> str | None:
+    """The text of a line that is one quoted field as a whole (a spreadsheet saved each
+    row into one cell: ``"Datum,""Bedrag"",..."``), or None when the line is not so."""
+    if len(line) < 2 or line[0] != quotechar or line[-1] != quotechar:
+        return None
+    inner = line[1:-1]
+    doubled = quotechar * 2
+    if quotechar in inner.replace(doubled, ""):
+        return None
+    return inner.replace(doubled, quotechar)
+
+
+def wrapped(text: str, delimiters: str = ",;") -> bool:
+    """True when the first line of `text` is one quoted field holding a whole row: a
+    file whose every line was wrapped in one pair of quotes."""
+    inner = unwrapped_line(first_line(text.lstrip("\ufeff")))
+    return inner is not None and any(d in inner for d in delimiters)
+
+
+def unwrap(source: Source, text: str) -> str:
+    """`text` with every line taken out of its one pair of quotes (see `wrapped`), line
+    for line, so line numbers stay. A line that is not wrapped is refused: the file is
+    then damaged, not saved one way."""
+    out: list[str] = []
+    for number, line in lines_with_numbers(text.lstrip("\ufeff")):
+        if not line.strip():
+            out.append("")
+            continue
+        inner = unwrapped_line(line)
+        if inner is None or "\n" in inner or "\r" in inner:
+            raise source.error(msg.BANK_CSV_BROKEN, line=number, reason=msg.BANK_CSV_UNWRAPPED)
+        out.append(inner)
+    return "\n".join(out) + "\n"
+
+
 def first_line(text: str) -> str:
     """The first line of `text` (without its end)."""
     end = len(text)
@@ -449,6 +522,11 @@ class Fields:
         """`parse(value)`, or the bad-amount error."""
         try:
             return parse(value)
+        except SubCentError:
+            raise self.source.error(
+                msg.BANK_SUB_CENT, line=line, finding_code="MMB002", value=value.strip(),
+                column=column, format_name=self.format_name,
+            ) from None
         except (ValueError, ArithmeticError):
             raise self.source.error(
                 msg.BANK_BAD_AMOUNT,

@@ -22,7 +22,9 @@ from mmb.errors import InputError
 class BankFormatError(InputError):
     """A bank export that cannot be read. The message names the file (and zip member and
     line where that applies) and says what to do; `path`, `member` and `line` carry the
-    same for callers that report findings."""
+    same for callers that report findings, and `code` the rule code `mmb validate`
+    reports it under (MMB001, or MMB002 for a value the file holds that mmb does not
+    accept, like a part of a cent)."""
 
     def __init__(
         self,
@@ -31,11 +33,13 @@ class BankFormatError(InputError):
         path: Path,
         line: int | None = None,
         member: str | None = None,
+        code: str = "MMB001",
     ) -> None:
         super().__init__(message)
         self.path = path
         self.line = line
         self.member = member
+        self.code = code
 
 
 @dataclass(slots=True)
@@ -161,12 +165,15 @@ class Source:
         return text
 
     def error(self, template: str, line: int | None = None, **fields: object) -> BankFormatError:
-        """A `BankFormatError` from one of the ``BANK_*`` templates of `mmb.messages`."""
+        """A `BankFormatError` from one of the ``BANK_*`` templates of `mmb.messages`
+        (`finding_code`, when given, is the rule code `validate` reports it under)."""
+        code = str(fields.pop("finding_code", "MMB001"))
         return BankFormatError(
             template.format(where=self.where(line), **fields),
             path=self.path,
             line=line,
             member=self.member,
+            code=code,
         )
 
 

@@ -17,7 +17,7 @@ from mmb import messages as msg
 from mmb.banks._abn import describe, split_txt
 from mmb.banks._common import (
     Fields,
-    amount_dot,
+    amount_iso,
     clean,
     counter_account,
     date_iso,
@@ -192,7 +192,7 @@ class _Camt:
         what = msg.BANK_CURRENCY_BALANCE if kind == msg.BANK_CAMT_BALANCE else (
             msg.BANK_CURRENCY_TRANSACTION)
         self.fields.euro(amt.get("Ccy", ""), line, what)
-        amount = self.fields.amount(amount_dot, raw, line, "Amt", "12.45")
+        amount = self.fields.amount(amount_iso, raw, line, "Amt", "12.45")
         indicator = self.text(element, "CdtDbtInd")
         return -amount if self.fields.choice(indicator, line, "CdtDbtInd", _SIGNS) else amount
 

@@ -47,14 +47,18 @@ FORMAT_NAME = "MT940"
 _TAG = re.compile(r":(\d{2}[A-Z]?):")
 _HEAD_START = re.compile(r"(?:^|\{4:):20:", re.M)
 _HEAD_BALANCE = re.compile(r"^:60[FM]:", re.M)
+# The type is N, F or S and three characters; old ING and Triodos files write a two-letter
+# code and a space (``100722D25,03NOV NONREF``), and some banks put a space before it.
 _STATEMENT_LINE = re.compile(
     r"(?P<value>\d{6})(?P<entry>\d{4}|\s{4})?(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d[\d,]*)(?P<type>[NFS][A-Z0-9]{3})(?P<ref>.*?)(?://(?P<bankref>.*))?",
+    r"(?P<amount>\d[\d,.]*) ?(?P<type>[NFS][A-Z0-9]{2}[A-Z0-9 ])(?P<ref>.*?)"
+    r"(?://(?P<bankref>.*))?",
     re.ASCII,
 )
 _BALANCE = re.compile(
-    r"(?P<mark>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d[\d,]*)", re.ASCII
+    r"(?P<mark>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d[\d,.]*)", re.ASCII
 )
+_DOS_EOF = "\x1a"
 _DEBIT_MARKS = {"D", "RC"}  # RC: reversal of a credit, i.e. money out
 _VOLKSBANK = re.compile(r"NL\d{2}(?:ASNB|SNSB|RBRB)\d{10}")
 _TRIODOS = re.compile(r"TRIODOSBANK/(\d{9,10})")
@@ -88,36 +92,43 @@ def _detect(head: str) -> bool:
 
 
 def _tokens(text: str) -> tuple[list[_Statement], bool]:
-    """Split the file into statements of tags; also say whether ABN AMRO framing was seen."""
+    """Split the file into statements of tags; also say whether ABN AMRO framing was seen.
+
+    A statement starts at :20:, or at a :25: when the statement so far has an account
+    already. A DOS end-of-file byte (0x1A, ^Z), which some banks write between the
+    statements of one file, ends a message like ``-}`` does."""
     statements: list[_Statement] = []
     current: _Tag | None = None
     abn_framing = False
     for number, raw in lines_with_numbers(text):
-        line = raw
-        if line.startswith("{"):
-            # SWIFT block headers ({1:..}{2:..}{4:); text after "{4:" is the first tag.
-            start = line.find("{4:")
-            current = None
-            if start < 0:
+        for part, line in enumerate(raw.split(_DOS_EOF)):
+            if part:
+                current = None  # ^Z: the end of a message
+            if line.startswith("{"):
+                # SWIFT block headers ({1:..}{2:..}{4:); text after "{4:" is the first tag.
+                start = line.find("{4:")
+                current = None
+                if start < 0:
+                    continue
+                line = line[start + 3 :]
+                if not line.strip():
+                    continue
+            stripped = line.strip()
+            if stripped in ("-", "}") or stripped.startswith("-}"):
+                current = None  # end of a message
                 continue
-            line = line[start + 3 :]
-            if not line.strip():
-                continue
-        stripped = line.strip()
-        if stripped in ("-", "}") or stripped.startswith("-}"):
-            current = None  # end of a message
-            continue
-        match = _TAG.match(line)
-        if match is None:
-            if current is not None:
-                current.lines.append(line)
-            elif stripped == "ABNANL2A":
-                abn_framing = True
-            continue  # framing outside tags (":940:", "ABNANL2A", "940", ...)
-        current = _Tag(match.group(1), number, [line[match.end() :]])
-        if current.tag == "20" or not statements:
-            statements.append(_Statement(number))
-        statements[-1].tags.append(current)
+            match = _TAG.match(line)
+            if match is None:
+                if current is not None:
+                    current.lines.append(line)
+                elif stripped == "ABNANL2A":
+                    abn_framing = True
+                continue  # framing outside tags (":940:", "ABNANL2A", "940", ...)
+            current = _Tag(match.group(1), number, [line[match.end() :]])
+            if (current.tag == "20" or not statements or (
+                    current.tag == "25" and any(t.tag == "25" for t in statements[-1].tags))):
+                statements.append(_Statement(number))
+            statements[-1].tags.append(current)
     return statements, abn_framing
 
 
@@ -298,7 +309,7 @@ def _transaction(
         counterparty_iban=iban,
         description=description,
         bank_id=None if bank_ref.upper() in _PLACEHOLDER_REFS else bank_ref,
-        code=m["type"],
+        code=m["type"].strip(),
         is_cash=amount < 0 and looks_like_cash(name, description),
         row=tag.line,
     )

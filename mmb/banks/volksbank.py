@@ -3,8 +3,8 @@ no header, 19 comma-separated fields, dates ``DD-MM-YYYY``, signed amounts with 
 decimal point, the balance *before* each row, and the two text fields in single quotes.
 
 The quotes are not escaped inside the text (``'s-Hertogenbosch`` would break a CSV
-reader), so the line is read by position: 16 plain fields, two quoted texts, and the
-statement number.
+reader), so the line is read by position: 16 plain fields, two quoted texts (an empty one
+may be written without quotes), and the statement number.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _ROW = re.compile(
     r"(?P<date>[^,]*),(?P<own>[^,]*),(?P<counter>[^,]*),(?P<name>.*?),"
     r"[^,]*,[^,]*,[^,]*,(?P<ccy>[A-Z]{3}),(?P<before>[^,]*),(?P<txccy>[A-Z]{3}),(?P<amount>[^,]*),"
     r"(?P<journal>[^,]*),(?P<value>[^,]*),(?P<icode>[^,]*),(?P<code>[^,]*),(?P<seq>[^,]*),"
-    r"'(?P<ref>.*?)','(?P<text>.*)',(?P<statement>[^,']*)"
+    r"(?:'(?P<ref>.*?)')?,(?:'(?P<text>.*)')?,(?P<statement>[^,']*)"
 )
 _FIRST = re.compile(r"\d{2}-\d{2}-\d{4},NL\d{2}(?:ASNB|SNSB|RBRB)\d{10},")
 _CASH_CODES = {"GEA"}  # geldautomaat
@@ -63,7 +63,8 @@ def _read(source: Source) -> Parsed:
             amount_dot, m["before"], line, msg.BANK_COLUMN_BALANCE_BEFORE, "750.00"
         )
         amount = fields.amount(amount_dot, m["amount"], line, msg.BANK_COLUMN_AMOUNT, "-12.45")
-        code, description, name = m["code"].strip(), clean(m["text"]), clean(m["name"])
+        # An empty reference or text may be written without its quotes (ASN, SNS).
+        code, description, name = m["code"].strip(), clean(m["text"] or ""), clean(m["name"])
         if not name and code.upper() in _CARD_CODES:
             name = volksbank_card_merchant(description)
         seq = m["seq"].strip()
@@ -76,7 +77,7 @@ def _read(source: Source) -> Parsed:
                 balance_after=before + amount,
                 counterparty=name,
                 counterparty_iban=counter_account(m["counter"]),
-                description=description or clean(m["ref"]),
+                description=description or clean(m["ref"] or ""),
                 # "Journaaldatum and Volgnummer together form a unique transaction id."
                 bank_id=f"{journal.isoformat()}/{seq}" if seq else None,
                 code=code,
