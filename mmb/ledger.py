@@ -454,11 +454,11 @@ def _parse_row(cells: list[str], order: list[int], row_no: int, rel: str,
     problems: list[str] = []
     day = _parse_date(day_text)
     if day is None:
-        problems.append(msg.LEDGER_BAD_DATE.format(value=day_text))
+        problems.append(msg.LEDGER_BAD_DATE.format(value=_masked(day_text)))
     amount = _parse_amount(amount_text, problems, "amount")
     balance = _parse_amount(balance_text, problems, "balance") if balance_text else None
     if kind and kind not in KINDS:
-        problems.append(msg.LEDGER_BAD_KIND.format(value=kind, kinds=", ".join(KINDS)))
+        problems.append(msg.LEDGER_BAD_KIND.format(value=_masked(kind), kinds=", ".join(KINDS)))
     if kind == "other" and not note:
         problems.append(msg.LEDGER_NOTE_OTHER)
     if receipt == MISSING_RECEIPT and not note:
@@ -891,3 +891,10 @@ def merge_export(rows: list[LedgerRow], incoming: Sequence[LedgerRow], account: 
             held.append(new)
     rows.extend(added)
     return added
+
+
+def _masked(value: str) -> str:
+    """A cell echoed in a finding, with personal data in it masked (`mmb.privacy.mask`)."""
+    from mmb.privacy import mask
+
+    return mask(value)
