@@ -358,7 +358,9 @@ def _print_decided(result: object) -> None:
                                                at=fmt_time(result.at),
                                                approvals=", ".join(result.approvals)))
         if result.household_cap is not None:
-            typer.echo(msg.DECIDED_CAP.format(household=result.household,
+            from mmb.privacy import mask
+
+            typer.echo(msg.DECIDED_CAP.format(household=mask(result.household),
                                               total=euro(result.household_total),
                                               cap=euro(result.household_cap)))
         if result.budget_left is not None:
@@ -442,29 +444,52 @@ def withdraw(
 @app.command()
 def household(
     client_number: Annotated[str | None, typer.Argument(
-        help="The client's number in your own system; it is not stored or printed.")] = None,
+        help="The client's number in your own system. Better left out: typed here it stays "
+             "in your shell history; without it mmb asks for it (hidden) or reads one number "
+             "per line from standard input. It is neither stored nor printed.")] = None,
     new_secret: Annotated[bool, typer.Option(
         "--new-secret", help="Create the team's secret (once), outside the repository.")
     ] = False,
+    import_secret: Annotated[Path | None, typer.Option(
+        "--import-secret", metavar="FILE",
+        help="Take over the team's secret from a key file a colleague gave you.")] = None,
     team: TeamOption = None,
 ) -> None:
     """Print the team's pseudonymous household code for a client number (keyed HMAC)."""
     from mmb import actions
-    from mmb.folder import load_team
 
-    doc = load_team(_team_root(team))
-    name = doc.team.name if doc.team is not None else doc.root.resolve().name
-    if new_secret:
-        path = actions.create_household_secret(name)
-        typer.echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=path))
+    root = _team_root(team)
+    err = typer.get_text_stream("stderr")
+    if new_secret or import_secret is not None:
+        if new_secret and import_secret is not None:
+            raise UsageError(msg.HOUSEHOLD_NEW_OR_IMPORT)
+        if import_secret is not None:
+            made = actions.import_household_secret(root, import_secret)
+        else:
+            made = actions.create_household_secret(root)
+        if made.team_id_added:
+            err.write(msg.HOUSEHOLD_TEAM_ID_ADDED.format(team_id=made.team_id) + "\n")
+        if new_secret:
+            typer.echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=made.path))
+        else:
+            typer.echo(msg.HOUSEHOLD_SECRET_IMPORTED.format(source=import_secret, path=made.path))
         if client_number is None:
             return
-    if client_number is None:
+    ctx = actions.open_team(root)
+    numbers: list[str]
+    if client_number is not None:
         if sys.stdin.isatty():
-            client_number = str(typer.prompt(msg.ASK_CLIENT_NUMBER, hide_input=True))
-        else:
-            raise UsageError(msg.HOUSEHOLD_EMPTY)
-    typer.echo(actions.household_code(actions.household_secret(name), client_number))
+            err.write(msg.HOUSEHOLD_ARGUMENT_HISTORY + "\n")
+        numbers = [client_number]
+    elif sys.stdin.isatty():
+        numbers = [str(typer.prompt(msg.ASK_CLIENT_NUMBER, hide_input=True))]
+    else:
+        numbers = [line.strip() for line in sys.stdin.read(1024 * 1024).splitlines()
+                   if line.strip()]
+        if not numbers:
+            raise UsageError(msg.HOUSEHOLD_STDIN_EMPTY)
+    for number in numbers:
+        typer.echo(actions.household_code_for_team(ctx.team, number))
 
 
 @app.command()
@@ -512,6 +537,7 @@ class ReportFormat(StrEnum):
     json = "json"
     md = "md"
     html = "html"
+    pdf = "pdf"
 
 
 class Breakdown(StrEnum):
@@ -528,9 +554,11 @@ def report(
     year: Annotated[int | None, typer.Option("--year", help="The year (default: last year "
                                              "until March, else this year).")] = None,
     format: Annotated[ReportFormat, typer.Option(
-        "--format", "-f", help="table, csv, xlsx, json, md or html.")] = ReportFormat.table,
+        "--format", "-f", help="table, csv, xlsx, json, md, html or pdf.")
+    ] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (needed for xlsx).")] = None,
+        "--output", "-o", help="Write to this file (needed for xlsx and pdf); the name "
+        "says the format: .pdf, .xlsx, .html, .md, .csv, .json, .txt.")] = None,
     by: Annotated[Breakdown | None, typer.Option(
         "--by", help="Breakdown over many teams: district, team, category or month.")] = None,
     public: Annotated[bool, typer.Option(
@@ -541,9 +569,23 @@ def report(
     dutch_excel: Annotated[bool, typer.Option(
         "--dutch-excel", help="With csv: semicolons and decimal commas for Dutch Excel.")
     ] = False,
+    verify: Annotated[Path | None, typer.Option(
+        "--verify", metavar="REPORT.json", help="Check that the folders (default: the ones "
+        "the report was made from) still hold exactly the files this JSON report was made "
+        "from: exit 0, or 1 listing what changed.")] = None,
 ) -> None:
     """The year-end account of a team, or the figures of many teams; --public for the
     municipality's anonymised aggregate."""
+    if verify is not None:
+        from mmb.fingerprint import run_verify
+
+        given = [name for name, used in (
+            ("--year", year is not None), ("--format", format is not ReportFormat.table),
+            ("-o", output is not None), ("--by", by is not None), ("--public", public),
+            ("--threshold", threshold != 5), ("--dutch-excel", dutch_excel)) if used]
+        if given:
+            raise UsageError(msg.YE_VERIFY_OPTIONS.format(options=", ".join(given)))
+        raise typer.Exit(run_verify(verify, folders or None, sys.stdout))
     from mmb.report import run_report
 
     code = run_report(folders or ["."], year=year, fmt=format.value, output=output,
@@ -585,7 +627,13 @@ def main() -> None:
         sys.stderr.write(f"mmb: {msg.CLI_INTERRUPTED}\n")
         sys.exit(130)
     except Exception as exc:
-        sys.stderr.write(f"mmb: {msg.INTERNAL_ERROR.format(kind=type(exc).__name__)}\n")
+        from mmb.files import files_written
+
+        written = files_written()  # so that the message never says "no file was changed"
+        message = (msg.INTERNAL_ERROR_AFTER_WRITE.format(
+            kind=type(exc).__name__, files=", ".join(map(str, written)))
+            if written else msg.INTERNAL_ERROR.format(kind=type(exc).__name__))
+        sys.stderr.write(f"mmb: {message}\n")
         if os.environ.get("MMB_DEBUG"):
             raise
         sys.exit(2)

@@ -76,6 +76,9 @@ class YamlDoc:
     lines: LineMap = field(default_factory=LineMap)
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
+    #: Every plain number as written (``0612345678`` reads as the int 612345678): MMB301
+    #: scans what the file says, not what YAML made of it.
+    numbers: dict[Key, str] = field(default_factory=dict)
 
 
 class _Refused(Exception):
@@ -189,7 +192,9 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        problem = str(exc.problem or exc.context or "syntax error").strip()
+        from mmb.privacy import mask
+
+        problem = mask(str(exc.problem or exc.context or "syntax error").strip())
         hint = msg.YAML_TAB_HINT if "tab" in problem else ""
         doc.findings.append(finding("MMB001", rel, line, msg.YAML_SYNTAX.format(
             problem=problem, hint=hint)))
@@ -206,7 +211,7 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
     if node is None:
         return doc
     lines: dict[Key, int] = {(): node.start_mark.line + 1}
-    builder = _Builder(rel, lines, doc.findings)
+    builder = _Builder(rel, lines, doc.findings, doc.numbers)
     try:
         doc.data = builder.build(node, (), 0)
     except _Refused as exc:
@@ -220,12 +225,14 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
 class _Builder:
     """Turns composed nodes into dict/list/str/int/Decimal/bool/None, recording lines."""
 
-    __slots__ = ("findings", "lines", "rel", "seen")
+    __slots__ = ("findings", "lines", "numbers", "rel", "seen")
 
-    def __init__(self, rel: str, lines: dict[Key, int], findings: list[Finding]) -> None:
+    def __init__(self, rel: str, lines: dict[Key, int], findings: list[Finding],
+                 numbers: dict[Key, str]) -> None:
         self.rel = rel
         self.lines = lines
         self.findings = findings
+        self.numbers = numbers
         self.seen: set[int] = set()
 
     def build(self, node: Any, key: Key, depth: int) -> Any:
@@ -253,8 +260,10 @@ class _Builder:
                 if name == "<<" or knode.ctag.suffix == "tag:yaml.org,2002:merge":
                     raise _Refused(kline, msg.YAML_ALIAS)
                 if name in out:
+                    from mmb.privacy import mask
+
                     self.findings.append(finding("MMB002", self.rel, kline,
-                                                 msg.YAML_DUPLICATE_KEY.format(key=name)))
+                                                 msg.YAML_DUPLICATE_KEY.format(key=mask(name))))
                     continue
                 if id(vnode) in self.seen:
                     # An alias: the composer hands back the anchored node, whose mark is the
@@ -275,6 +284,8 @@ class _Builder:
                 self.lines[sub] = item.start_mark.line + 1
                 items.append(self.build(item, sub, depth + 1))
             return items
+        if tag in (_INT, _FLOAT):
+            self.numbers[key] = node.value
         return _scalar(tag, node.value, line)
 
 
@@ -316,12 +327,65 @@ def relpath(path: Path, root: Path) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A file as mmb read it: its size, modification time and a hash of its content
+    (`exists` False: there was no file). `atomic_write_bytes(..., unchanged=state)`
+    compares it with the file on disk right before the rename."""
+
+    exists: bool
+    size: int = 0
+    mtime_ns: int = 0
+    digest: str = ""
+
+    @classmethod
+    def of(cls, data: bytes, info: os.stat_result) -> FileState:
+        """The state of a file whose bytes `data` were read while `info` held (the
+        `os.fstat` of the open file, taken after the read)."""
+        return cls(True, info.st_size, info.st_mtime_ns, _digest(data))
+
+
+#: The state of a file that did not exist when mmb looked.
+ABSENT = FileState(False)
+
+
+def same_as_read(path: Path, state: FileState) -> bool:
+    """Whether `path` is still the file of `state`: absent as it was, or the same size,
+    modification time and content."""
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            info = os.fstat(handle.fileno())
+            if not state.exists or (info.st_size, info.st_mtime_ns) != (state.size,
+                                                                        state.mtime_ns):
+                return False
+            return _digest(handle.read()) == state.digest
+    except FileNotFoundError:
+        return not state.exists
+    except OSError:
+        return False
+
+
+_WRITTEN: list[Path] = []
+
+
+def files_written() -> list[Path]:
+    """The files this process has replaced or created durably (not caches), in order: so
+    that a failure after a write never says that no file was changed."""
+    return list(_WRITTEN)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
+                       unchanged: FileState | None = None, rel: str | None = None) -> None:
     """Replace `path` with `data` atomically: a temporary file in the same folder, flushed
     and fsynced, then renamed over the target, then the folder fsynced. Readers see the old
     or the new file, never a half-written one. The file's permissions are kept.
     `durable=False` skips the fsyncs, for files that may be lost in a crash (a cache):
-    still never half-written, just not sure to be on disk yet."""
+    still never half-written, just not sure to be on disk yet.
+
+    `unchanged`: the state the file had when it was read. It is compared with the file
+    on disk after the new content is on disk and right before the rename, so that an edit
+    saved meanwhile (a spreadsheet, a git pull) is never overwritten: then the temporary
+    file is removed and a `ConflictError` (naming `rel`, else the file name) is raised."""
     import stat
     import tempfile
 
@@ -337,6 +401,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
             os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
         except FileNotFoundError:
             os.chmod(tmp, 0o644)
+        if unchanged is not None and not same_as_read(path, unchanged):
+            from mmb.errors import ConflictError
+
+            raise ConflictError(msg.FILE_CHANGED.format(path=rel or path.name))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -344,6 +412,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         raise
     if not durable:
         return
+    _WRITTEN.append(path)
     try:
         dfd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:  # pragma: no cover - some filesystems refuse opening folders
@@ -433,9 +502,13 @@ class TeamLock:
 
 
 def _digest(data: bytes) -> str:
+    """The content hash `FileState` and `EditableYaml` compare (SHA-256, hex)."""
     import hashlib
 
     return hashlib.sha256(data).hexdigest()
+
+
+content_digest = _digest
 
 
 def _round_trip_yaml(text: str) -> Any:
