@@ -243,6 +243,10 @@ def case_new(
         err.write(msg.CASE_HOUSEHOLD.format(
             household=result.household, total=euro(result.household_total),
             period=result.period_text, room=euro(result.headroom)) + "\n")
+    err.write("\n" + msg.CASE_CHAT_POST_INTRO + "\n\n" + msg.CASE_CHAT_POST.format(
+        id=result.case_id, category=values["category"],
+        amount=euro(actions.parse_amount(values["amount"])),
+        purpose=" ".join(values["purpose"].split())) + "\n")
 
 
 @app.command()
@@ -269,24 +273,66 @@ def vote(
         typer.echo(msg.VOTE_WONT_COUNT.format(reason=result.reason), err=True)
 
 
+class DateOrderOption(StrEnum):
+    dmy = "dmy"
+    mdy = "mdy"
+    ymd = "ymd"
+
+
+def _chat_shown(value: str) -> str:
+    """Chat text (a sender, an excerpt) as printed: the one place all chat output goes
+    through, so that the shared neutralising of control characters, terminal escapes and
+    bidi marks applies to all of it."""
+    return value
+
+
 @votes_app.command("import")
 def votes_import(
     chat: Annotated[Path, typer.Argument(help="WhatsApp export: .txt or the iPhone .zip.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be recorded.")
                        ] = False,
+    date_order: Annotated[DateOrderOption | None, typer.Option(
+        "--date-order", help="How the export writes dates, when mmb cannot tell: dmy "
+        "(31-12-2026), mdy (12/31/26) or ymd (2026/12/31).")] = None,
+    by_context: Annotated[bool, typer.Option(
+        "--by-context", help="Also record replies without a case id when the chat leaves "
+        "exactly one case they can answer (see the README).")] = False,
     team: TeamOption = None,
 ) -> None:
     """Record the votes of a WhatsApp export that name a case id; list the rest."""
     from mmb import actions
 
-    result = actions.import_chat_votes(_team_root(team), chat, dry_run=dry_run, now=_now())
+    root = _team_root(team)
+    now = _now()
+    order = date_order.value if date_order is not None else None
+    expect: set[tuple[int, str]] | None = None
+    if not by_context and not dry_run and sys.stdin.isatty():
+        preview = actions.import_chat_votes(root, chat, dry_run=True, now=now,
+                                            date_order=order, by_context=True)  # type: ignore[arg-type]
+        taken = preview.by_context
+        if taken:
+            for v in taken:
+                typer.echo(msg.IMPORT_CONTEXT_ROW.format(
+                    id=v.case_id, member=v.member, vote=v.vote.value,
+                    at=actions.fmt_time(v.at), line=v.line, post=v.context_line))
+            if typer.confirm(msg.ASK_BY_CONTEXT.format(count=len(taken)), default=False):
+                by_context = True
+                expect = {(v.line, v.case_id) for v in taken}
+    result = actions.import_chat_votes(root, chat, dry_run=dry_run, now=now,
+                                       date_order=order,  # type: ignore[arg-type]
+                                       by_context=by_context, expect_by_context=expect)
+    typer.echo(msg.IMPORT_DATE_ORDER.format(order=result.date_order,
+                                            reason=result.date_order_reason))
     if result.recorded:
         verb = msg.IMPORT_VERB_DRY_RUN if dry_run else msg.IMPORT_VERB_RECORDED
         typer.echo(msg.IMPORT_RECORDED.format(verb=verb, count=len(result.recorded)))
         for v in result.recorded:
-            typer.echo(msg.IMPORT_RECORDED_ROW.format(id=v.case_id, member=v.member,
-                                                      vote=v.vote.value,
-                                                      at=actions.fmt_time(v.at), line=v.line))
+            row = msg.IMPORT_RECORDED_ROW.format(id=v.case_id, member=v.member,
+                                                 vote=v.vote.value,
+                                                 at=actions.fmt_time(v.at), line=v.line)
+            if v.context_line is not None:
+                row += msg.IMPORT_BY_CONTEXT.format(post=v.context_line)
+            typer.echo(row)
     if result.already:
         typer.echo(msg.IMPORT_ALREADY.format(count=result.already))
     if not result.recorded and not result.already and not result.not_recorded:
@@ -295,8 +341,10 @@ def votes_import(
         typer.echo(msg.IMPORT_NOT_RECORDED.format(count=len(result.not_recorded)))
         for n in result.not_recorded:
             typer.echo(msg.IMPORT_NOT_RECORDED_ROW.format(
-                at=actions.fmt_time(n.at), sender=n.sender, line=n.line, reason=n.reason,
-                excerpt=msg.IMPORT_EXCERPT.format(excerpt=n.excerpt) if n.excerpt else ""))
+                at=actions.fmt_time(n.at), sender=_chat_shown(n.sender), line=n.line,
+                reason=n.reason,
+                excerpt=msg.IMPORT_EXCERPT.format(excerpt=_chat_shown(n.excerpt))
+                if n.excerpt else ""))
 
 
 def _print_decided(result: object) -> None:

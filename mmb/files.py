@@ -568,13 +568,14 @@ class EditableYaml:
         except OSError:
             return False
 
-    def save(self) -> None:
-        """Write atomically, unless someone changed the file since it was read."""
+    def save(self, text: str | None = None) -> None:
+        """Write atomically, unless someone changed the file since it was read. `text`:
+        what `dump` gave (and was checked), so a big file is not dumped twice."""
         from mmb.errors import ConflictError
 
         if not self.unchanged_on_disk():
             raise ConflictError(msg.FILE_CHANGED.format(path=self.rel))
-        atomic_write_text(self.path, self.dump())
+        atomic_write_text(self.path, self.dump() if text is None else text)
 
 
 def new_yaml_text(data: Any) -> str:

@@ -59,37 +59,59 @@ class VoteCount:
         return self.members_voting(VoteValue.object)
 
 
+def member_key(member_id: str) -> str:
+    """How member ids compare: ignoring capitals and surrounding spaces (`Sanne` is
+    `sanne`). Ids in team.yaml are lowercase; case files and options may differ."""
+    return member_id.strip().casefold()
+
+
+def find_member(members: dict[str, Member], member_id: str) -> Member | None:
+    """The member `member_id` names, ignoring capitals; None for a non-member."""
+    found = members.get(member_id)
+    return found if found is not None else members.get(member_key(member_id))
+
+
+def why_not_counted(vote: Vote, case: Case, members: dict[str, Member],
+                    as_of: datetime | None) -> str | None:
+    """Why `vote` on `case` does not count as of `as_of` (None: no limit), leaving aside
+    repeats; None when it counts. Independent of the case's other votes, so checking a
+    new vote costs the same however many votes the case has."""
+    member = find_member(members, vote.member)
+    if member is None:
+        return msg.VOTE_NOT_MEMBER
+    if not member.active_on(vote.at.date()):
+        return msg.VOTE_INACTIVE.format(day=vote.at.date(), period=_period(member))
+    if member.id == member_key(case.requested_by):
+        return msg.VOTE_REQUESTER
+    if vote.at < case.opened:
+        return msg.VOTE_BEFORE_OPENED.format(opened=_t(case.opened))
+    if as_of is not None and vote.at > as_of:
+        return msg.VOTE_AFTER_DECISION.format(at=_t(as_of))
+    return None
+
+
 def count_votes(case: Case, members: dict[str, Member], as_of: datetime | None) -> VoteCount:
     """Count the votes of `case` cast no later than `as_of` (None: all).
 
     A vote counts when it comes from a team member, active on the vote's date, who is not
     the requester, cast after the case was opened and no later than `as_of`. A member's
     latest counting vote replaces their earlier ones (people change their minds); the
-    earlier ones are reported as repeats.
+    earlier ones are reported as repeats. Member ids match ignoring capitals.
     """
     result = VoteCount()
     order = sorted(range(len(case.votes)), key=lambda i: (case.votes[i].at, i))
     for i in order:
         vote = case.votes[i]
-        member = members.get(vote.member)
-        reason: str | None = None
-        if member is None:
-            reason = msg.VOTE_NOT_MEMBER
-        elif not member.active_on(vote.at.date()):
-            reason = msg.VOTE_INACTIVE.format(day=vote.at.date(), period=_period(member))
-        elif vote.member == case.requested_by:
-            reason = msg.VOTE_REQUESTER
-        elif vote.at < case.opened:
-            reason = msg.VOTE_BEFORE_OPENED.format(opened=_t(case.opened))
-        elif as_of is not None and vote.at > as_of:
-            reason = msg.VOTE_AFTER_DECISION.format(at=_t(as_of))
+        reason = why_not_counted(vote, case, members, as_of)
         if reason is not None:
             result.not_counted.append((i, vote, reason))
             continue
-        previous = result.counted.get(vote.member)
+        member = find_member(members, vote.member)
+        assert member is not None
+        previous = result.counted.get(member.id)
         if previous is not None:
             result.not_counted.append((previous[0], previous[1], msg.VOTE_REPEAT))
-        result.counted[vote.member] = (i, vote)
+        result.counted[member.id] = (i, vote)
     result.not_counted.sort(key=lambda t: t[0])
     return result
 
@@ -224,11 +246,11 @@ def check_references(doc: CaseDoc, team: Team, members: dict[str, Member]) -> li
     case = doc.case
     assert case is not None
     out: list[Finding] = []
-    if case.requested_by not in members:
+    if find_member(members, case.requested_by) is None:
         out.append(finding("MMB004", doc.rel, doc.lines.line("requested_by"),
                            msg.UNKNOWN_MEMBER.format(member=mask(case.requested_by),
                                                      known=_names(members)), case.id))
-    if case.decision is not None and case.decision.by not in members:
+    if case.decision is not None and find_member(members, case.decision.by) is None:
         out.append(finding("MMB004", doc.rel, doc.lines.line("decision", "by"),
                            msg.UNKNOWN_MEMBER.format(member=mask(case.decision.by),
                                                      known=_names(members)), case.id))

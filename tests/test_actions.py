@@ -193,9 +193,11 @@ def test_vote_before_a_recorded_decision_is_refused(make_team):
         actions.record_vote(root, "2026-001", "sanne", "object",
                             at=datetime(2026, 3, 2, 11, 0), note=None, now=NOW)
     assert folder_hash(root) == before
-    late = actions.record_vote(root, "2026-001", "sanne", "approve",
-                               at=datetime(2026, 3, 3, 11, 0), note=None, now=NOW)
-    assert not late.counts and "after the decision" in (late.reason or "")
+    # A vote after the decision cannot count: refused too (issue 13), never recorded.
+    with pytest.raises(RefusedError, match="after the decision cannot count"):
+        actions.record_vote(root, "2026-001", "sanne", "approve",
+                            at=datetime(2026, 3, 3, 11, 0), note=None, now=NOW)
+    assert folder_hash(root) == before
 
 
 @pytest.mark.parametrize("word", ["maybe", ""])
