@@ -550,14 +550,20 @@ def household_secret(team_name: str) -> bytes:
     from_env = os.environ.get("MMB_HOUSEHOLD_SECRET")
     if from_env:
         return from_env.strip().encode("utf-8")
+    from mmb.files import TeamFileError, read_regular_file
+
     path = secret_path(team_name)
-    try:
-        secret = path.read_text(encoding="utf-8").strip()
+    try:  # a regular file, bounded: a FIFO or /dev/zero there must not hang or fill memory
+        secret = read_regular_file(path, 4096).decode("utf-8").strip()
     except FileNotFoundError:
         raise UsageError(msg.HOUSEHOLD_NO_SECRET.format(path=path)) from None
-    except OSError as exc:
+    except TeamFileError as exc:
         raise InputError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(path=path,
-                                                                reason=exc.strerror)) from None
+                                                                reason=exc.reason)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise InputError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(path=path,
+                                                                reason=reason)) from None
     if len(secret) < 16:
         raise InputError(msg.HOUSEHOLD_SECRET_SHORT.format(path=path))
     return secret.encode("utf-8")

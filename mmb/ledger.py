@@ -23,13 +23,14 @@ from operator import attrgetter
 from pathlib import Path
 
 from mmb import messages as msg
+from mmb.files import MAX_DATA_BYTES, TeamFileError, read_team_file
 from mmb.findings import Finding, finding
 from mmb.money import MoneyError, money_str, parse_money
-from mmb.text import normalise_space
+from mmb.text import clip, normalise_space
 
 LEDGER_FILE = "ledger.csv"
 #: Largest ledger.csv mmb reads (a city team has a few thousand rows a year).
-MAX_LEDGER_BYTES = 200 * 1024 * 1024
+MAX_LEDGER_BYTES = MAX_DATA_BYTES
 
 #: The columns of ledger.csv, in order.
 LEDGER_COLUMNS: tuple[str, ...] = (
@@ -137,20 +138,19 @@ class Ledger:
 
 def read_ledger(root: Path, rel: str = LEDGER_FILE) -> Ledger:
     """Read `ledger.csv` of a team folder (an absent file is an empty ledger)."""
-    path = root / LEDGER_FILE
     ledger = Ledger()
-    if not path.exists():
+    try:  # the one safe way to read a team file (no link out, regular, bounded)
+        ledger.raw = read_team_file(root, LEDGER_FILE, MAX_LEDGER_BYTES)
+    except FileNotFoundError:
+        return ledger
+    except TeamFileError as exc:
+        ledger.exists = True
+        ledger.findings.append(exc.finding(rel))
+        ledger.readable = False
         return ledger
     ledger.exists = True
-    try:
-        if path.stat().st_size > MAX_LEDGER_BYTES:
-            ledger.findings.append(finding("MMB001", rel, 1, msg.LEDGER_TOO_BIG))
-            ledger.readable = False
-            return ledger
-        ledger.raw = path.read_bytes()
-    except OSError as exc:
-        ledger.findings.append(finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(
-            reason=exc.strerror or str(exc))))
+    if b"\x00" in ledger.raw:  # not text: say so, and quote none of it
+        ledger.findings.append(finding("MMB001", rel, 1, msg.FILE_BINARY))
         ledger.readable = False
         return ledger
     try:
@@ -180,9 +180,13 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
         return ledger
     missing = [c for c in LEDGER_COLUMNS if c not in header]
     unknown = [h for h in header if h not in LEDGER_COLUMNS]
-    if missing or unknown:
+    if len(missing) == len(LEDGER_COLUMNS):
+        # Not a ledger at all: say so without quoting any of it (it may be anything).
+        ledger.findings.append(finding("MMB002", rel, 1, msg.LEDGER_NOT_A_LEDGER.format(
+            expected=",".join(LEDGER_COLUMNS))))
+    elif missing or unknown:
         ledger.findings.append(finding("MMB002", rel, 1, msg.LEDGER_HEADER.format(
-            missing=", ".join(missing) or "-", unknown=", ".join(unknown) or "-",
+            missing=", ".join(missing) or "-", unknown=_names(unknown) or "-",
             expected=",".join(LEDGER_COLUMNS))))
         ledger.complete = False  # an unknown column would be dropped on rewrite
         if missing:
@@ -206,6 +210,13 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
             reason=str(exc))))
         ledger.readable = False
     return ledger
+
+
+def _names(values: Sequence[str], most: int = 5) -> str:
+    """Header cells a finding quotes: the first few, each clipped (`mmb.text.clip`)."""
+    shown = ", ".join(clip(v, 30) for v in values[:most])
+    return shown + (msg.LEDGER_MORE_NAMES.format(count=len(values) - most)
+                    if len(values) > most else "")
 
 
 _CANONICAL = list(range(len(LEDGER_COLUMNS)))
@@ -240,11 +251,11 @@ def _parse_row(cells: list[str], order: list[int], row_no: int, rel: str,
     problems: list[str] = []
     day = _parse_date(day_text)
     if day is None:
-        problems.append(msg.LEDGER_BAD_DATE.format(value=day_text))
+        problems.append(msg.LEDGER_BAD_DATE.format(value=clip(day_text)))
     amount = _parse_amount(amount_text, problems, "amount")
     balance = _parse_amount(balance_text, problems, "balance") if balance_text else None
     if kind and kind not in KINDS:
-        problems.append(msg.LEDGER_BAD_KIND.format(value=kind, kinds=", ".join(KINDS)))
+        problems.append(msg.LEDGER_BAD_KIND.format(value=clip(kind), kinds=", ".join(KINDS)))
     if kind == "other" and not note:
         problems.append(msg.LEDGER_NOTE_OTHER)
     if receipt == MISSING_RECEIPT and not note:
