@@ -26,6 +26,7 @@ from typing import Any
 from mmb import messages as msg
 from mmb.errors import InputError
 from mmb.findings import Finding, finding
+from mmb.text import clip
 
 #: Largest YAML file mmb parses. Case files are a few hundred bytes; team.yaml a few KB.
 MAX_YAML_BYTES = 1024 * 1024
@@ -220,9 +221,10 @@ class _Walker:
         self.root = root
         self.rel = rel
         self._real_root: str | None = None
+        self._folder = False  # walking to a folder (not to a file)
 
     def _out(self, shown: str) -> TeamFileError:
-        if shown == self.rel:
+        if shown == self.rel and not self._folder:
             return TeamFileError(self.rel, msg.SAFE_LINK_OUT)
         return TeamFileError(self.rel, msg.SAFE_FOLDER_LINK_OUT.format(folder=shown))
 
@@ -244,6 +246,7 @@ class _Walker:
         import stat
 
         parts = _split(self.rel)
+        self._folder = last_dir
         try:
             fds = [os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
                            | _O_CLOEXEC)]
@@ -543,12 +546,13 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
         problem = str(exc.problem or exc.context or "syntax error").strip()
         hint = msg.YAML_TAB_HINT if "tab" in problem else ""
         doc.findings.append(finding("MMB001", rel, line, msg.YAML_SYNTAX.format(
-            problem=problem, hint=hint)))
+            problem=clip(problem, 120), hint=hint)))
         doc.readable = False
         return doc
     except YAMLError as exc:
         doc.findings.append(finding("MMB001", rel, 1, msg.YAML_SYNTAX.format(
-            problem=str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error",
+            problem=clip(str(exc).strip().splitlines()[0], 120) if str(exc).strip()
+            else "syntax error",
             hint="")))
         doc.readable = False
         return doc
@@ -594,7 +598,7 @@ class _Builder:
         kind = node.id
         if kind == "mapping":
             if tag != _MAP:
-                raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+                raise _Refused(line, msg.YAML_TAG.format(tag=clip(tag, 40)))
             out: dict[str, Any] = {}
             for knode, vnode in node.value:
                 kline = knode.start_mark.line + 1
@@ -605,7 +609,7 @@ class _Builder:
                     raise _Refused(kline, msg.YAML_ALIAS)
                 if name in out:
                     self.findings.append(finding("MMB002", self.rel, kline,
-                                                 msg.YAML_DUPLICATE_KEY.format(key=name)))
+                                                 msg.YAML_DUPLICATE_KEY.format(key=clip(name, 40))))
                     continue
                 if id(vnode) in self.seen:
                     # An alias: the composer hands back the anchored node, whose mark is the
@@ -617,7 +621,7 @@ class _Builder:
             return out
         if kind == "sequence":
             if tag != _SEQ:
-                raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+                raise _Refused(line, msg.YAML_TAG.format(tag=clip(tag, 40)))
             items: list[Any] = []
             for i, item in enumerate(node.value):
                 if id(item) in self.seen:
@@ -651,7 +655,7 @@ def _scalar(tag: str, value: str, line: int) -> Any:
         if not number.is_finite() or "e" in value.lower() or "_" in value:
             return value
         return number
-    raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+    raise _Refused(line, msg.YAML_TAG.format(tag=clip(tag, 40)))
 
 
 def _human_size(size: int) -> str:

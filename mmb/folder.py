@@ -30,6 +30,7 @@ from mmb.files import (
 )
 from mmb.findings import Finding, finding
 from mmb.models import Case, Defaults, Team
+from mmb.text import clip
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -345,7 +346,7 @@ def _where(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             parts.append(f"item {part + 1}")
         else:
-            parts.append(str(part))
+            parts.append(clip(str(part), 40))  # a key from the file: the name at fault only
     return "`" + " › ".join(parts) + "`"
 
 

@@ -180,14 +180,15 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None) -> Ledg
         return ledger
     missing = [c for c in LEDGER_COLUMNS if c not in header]
     unknown = [h for h in header if h not in LEDGER_COLUMNS]
-    if len(missing) == len(LEDGER_COLUMNS):
-        # Not a ledger at all: say so without quoting any of it (it may be anything).
-        ledger.findings.append(finding("MMB002", rel, 1, msg.LEDGER_NOT_A_LEDGER.format(
-            expected=",".join(LEDGER_COLUMNS))))
-    elif missing or unknown:
-        ledger.findings.append(finding("MMB002", rel, 1, msg.LEDGER_HEADER.format(
-            missing=", ".join(missing) or "-", unknown=_names(unknown) or "-",
-            expected=",".join(LEDGER_COLUMNS))))
+    if missing or unknown:
+        if len(missing) == len(LEDGER_COLUMNS):
+            # Not a ledger at all: say so without quoting any of it (it may be anything).
+            problem = msg.LEDGER_NOT_A_LEDGER.format(expected=",".join(LEDGER_COLUMNS))
+        else:
+            problem = msg.LEDGER_HEADER.format(
+                missing=", ".join(missing) or "-", unknown=_names(unknown) or "-",
+                expected=",".join(LEDGER_COLUMNS))
+        ledger.findings.append(finding("MMB002", rel, 1, problem))
         ledger.complete = False  # an unknown column would be dropped on rewrite
         if missing:
             ledger.readable = False
