@@ -709,3 +709,15 @@ def test_team_dir_lists_without_following_and_reads_with_a_limit(
         read_team_file(team, "cases/etc/passwd", 10_000)
     with pytest.raises(TeamFileError, match="leads outside the team folder"):
         read_team_file(team, "../outside.txt", 10_000)
+
+
+def test_the_ci_workflow_mmb_init_writes_gives_a_pull_request_nothing_to_steal(
+        tmp_path: Path) -> None:
+    from mmb.scaffold import create_team_folder
+
+    create_team_folder(tmp_path / "team", "Test")
+    workflow = (tmp_path / "team" / ".github" / "workflows" / "mmb.yml").read_text()
+    assert "on: [push, pull_request]" in workflow
+    assert "pull_request_target:" not in workflow and "secrets." not in workflow
+    assert "permissions:\n  contents: read\n" in workflow
+    assert "persist-credentials: false" in workflow
