@@ -109,7 +109,9 @@ def find_defaults(team_root: Path) -> Path | None:
     """The nearest mmb.yaml above a team folder, if any."""
     for folder in team_root.resolve().parents:
         candidate = folder / DEFAULTS_FILE
-        if candidate.is_file():
+        # Any entry but a folder counts (a link to /dev/zero, a FIFO): reading it then says
+        # what is wrong, rather than the defaults being left out without a word.
+        if os.path.lexists(candidate) and not os.path.isdir(candidate):
             return candidate
     return None
 

@@ -721,3 +721,13 @@ def test_the_ci_workflow_mmb_init_writes_gives_a_pull_request_nothing_to_steal(
     assert "pull_request_target:" not in workflow and "secrets." not in workflow
     assert "permissions:\n  contents: read\n" in workflow
     assert "persist-credentials: false" in workflow
+
+
+def test_municipality_defaults_that_are_no_plain_file_are_reported_not_skipped(
+        tmp_path: Path) -> None:
+    city = tmp_path / "city"
+    make_team(city / "a")
+    os.symlink("/dev/zero", city / "mmb.yaml")
+    doc = load_team(city / "a", display_root=city)
+    assert [(f.path, f.code) for f in doc.findings] == [("mmb.yaml", "MMB001")]
+    assert "symbolic link" in doc.findings[0].message
