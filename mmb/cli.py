@@ -474,6 +474,7 @@ class ReportFormat(StrEnum):
     json = "json"
     md = "md"
     html = "html"
+    pdf = "pdf"
 
 
 class Breakdown(StrEnum):
@@ -490,9 +491,11 @@ def report(
     year: Annotated[int | None, typer.Option("--year", help="The year (default: last year "
                                              "until March, else this year).")] = None,
     format: Annotated[ReportFormat, typer.Option(
-        "--format", "-f", help="table, csv, xlsx, json, md or html.")] = ReportFormat.table,
+        "--format", "-f", help="table, csv, xlsx, json, md, html or pdf.")
+    ] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (needed for xlsx).")] = None,
+        "--output", "-o", help="Write to this file (needed for xlsx and pdf); the name "
+        "says the format: .pdf, .xlsx, .html, .md, .csv, .json, .txt.")] = None,
     by: Annotated[Breakdown | None, typer.Option(
         "--by", help="Breakdown over many teams: district, team, category or month.")] = None,
     public: Annotated[bool, typer.Option(
@@ -503,9 +506,23 @@ def report(
     dutch_excel: Annotated[bool, typer.Option(
         "--dutch-excel", help="With csv: semicolons and decimal commas for Dutch Excel.")
     ] = False,
+    verify: Annotated[Path | None, typer.Option(
+        "--verify", metavar="REPORT.json", help="Check that the folders (default: the ones "
+        "the report was made from) still hold exactly the files this JSON report was made "
+        "from: exit 0, or 1 listing what changed.")] = None,
 ) -> None:
     """The year-end account of a team, or the figures of many teams; --public for the
     municipality's anonymised aggregate."""
+    if verify is not None:
+        from mmb.fingerprint import run_verify
+
+        given = [name for name, used in (
+            ("--year", year is not None), ("--format", format is not ReportFormat.table),
+            ("-o", output is not None), ("--by", by is not None), ("--public", public),
+            ("--threshold", threshold != 5), ("--dutch-excel", dutch_excel)) if used]
+        if given:
+            raise UsageError(msg.YE_VERIFY_OPTIONS.format(options=", ".join(given)))
+        raise typer.Exit(run_verify(verify, folders or None, sys.stdout))
     from mmb.report import run_report
 
     code = run_report(folders or ["."], year=year, fmt=format.value, output=output,
@@ -550,7 +567,13 @@ def main() -> None:
         sys.stderr.write(f"mmb: {msg.CLI_INTERRUPTED}\n")
         sys.exit(130)
     except Exception as exc:
-        sys.stderr.write(f"mmb: {msg.INTERNAL_ERROR.format(kind=type(exc).__name__)}\n")
+        from mmb.files import files_written
+
+        written = files_written()  # so that the message never says "no file was changed"
+        message = (msg.INTERNAL_ERROR_AFTER_WRITE.format(
+            kind=type(exc).__name__, files=", ".join(map(str, written)))
+            if written else msg.INTERNAL_ERROR.format(kind=type(exc).__name__))
+        sys.stderr.write(f"mmb: {visible(message, newlines=True)}\n")
         if os.environ.get("MMB_DEBUG"):
             raise
         sys.exit(2)

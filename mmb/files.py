@@ -366,13 +366,22 @@ def open_team_file(root: Path, rel: str, limit: int) -> tuple[bytes, str]:
     once links are followed. Raises `TeamFileError` when it breaks a rule (a link out of
     `root`, not a regular file, over `limit` bytes) or cannot be read, and
     `FileNotFoundError` when it does not exist."""
+    data, resolved, _ = read_team_file_info(root, rel, limit)
+    return data, resolved
+
+
+def read_team_file_info(root: Path, rel: str, limit: int
+                        ) -> tuple[bytes, str, os.stat_result]:
+    """`open_team_file`, and the `os.fstat` of the file taken after the read (for
+    `FileState.of`)."""
     dir_fd, name, resolved = _Walker(root, rel).walk()
     try:
         fd = _open_file(dir_fd, name, rel)
     finally:
         os.close(dir_fd)
     try:
-        return _read_fd(fd, rel, limit), resolved
+        data = _read_fd(fd, rel, limit)
+        return data, resolved, os.fstat(fd)
     except OSError as exc:
         raise TeamFileError(rel, msg.FILE_UNREADABLE.format(
             reason=exc.strerror or type(exc).__name__)) from None
@@ -671,12 +680,73 @@ def relpath(path: Path, root: Path) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A file as mmb read it: its size, modification time and a hash of its content
+    (`exists` False: there was no file). `atomic_write_bytes(..., unchanged=state)`
+    compares it with the file on disk right before the rename."""
+
+    exists: bool
+    size: int = 0
+    mtime_ns: int = 0
+    digest: str = ""
+
+    @classmethod
+    def of(cls, data: bytes, info: os.stat_result) -> FileState:
+        """The state of a file whose bytes `data` were read while `info` held (the
+        `os.fstat` of the open file, taken after the read)."""
+        return cls(True, info.st_size, info.st_mtime_ns, _digest(data))
+
+
+#: The state of a file that did not exist when mmb looked.
+ABSENT = FileState(False)
+
+
+def same_as_read(path: Path, state: FileState) -> bool:
+    """Whether `path` is still the file of `state`: absent as it was, or the same size,
+    modification time and content."""
+    import stat
+
+    try:
+        # Never blocks and never follows a link: a FIFO or a link swapped in since the
+        # read is a change, not something to wait for or read through.
+        fd = os.open(path, _FILE_FLAGS)
+    except FileNotFoundError:
+        return not state.exists
+    except OSError:
+        return False
+    try:
+        with open(fd, "rb", buffering=0) as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or not state.exists or (
+                    info.st_size, info.st_mtime_ns) != (state.size, state.mtime_ns):
+                return False
+            return _digest(handle.read()) == state.digest
+    except OSError:
+        return False
+
+
+_WRITTEN: list[Path] = []
+
+
+def files_written() -> list[Path]:
+    """The files this process has replaced or created durably (not caches), in order: so
+    that a failure after a write never says that no file was changed."""
+    return list(_WRITTEN)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
+                       unchanged: FileState | None = None, rel: str | None = None) -> None:
     """Replace `path` with `data` atomically: a temporary file in the same folder, flushed
     and fsynced, then renamed over the target, then the folder fsynced. Readers see the old
     or the new file, never a half-written one. The file's permissions are kept.
     `durable=False` skips the fsyncs, for files that may be lost in a crash (a cache):
-    still never half-written, just not sure to be on disk yet."""
+    still never half-written, just not sure to be on disk yet.
+
+    `unchanged`: the state the file had when it was read. It is compared with the file
+    on disk after the new content is on disk and right before the rename, so that an edit
+    saved meanwhile (a spreadsheet, a git pull) is never overwritten: then the temporary
+    file is removed and a `ConflictError` (naming `rel`, else the file name) is raised."""
     import stat
     import tempfile
 
@@ -692,6 +762,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
             os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
         except FileNotFoundError:
             os.chmod(tmp, 0o644)
+        if unchanged is not None and not same_as_read(path, unchanged):
+            from mmb.errors import ConflictError
+
+            raise ConflictError(msg.FILE_CHANGED.format(path=rel or path.name))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -699,6 +773,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         raise
     if not durable:
         return
+    _WRITTEN.append(path)
     try:
         dfd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:  # pragma: no cover - some filesystems refuse opening folders
@@ -788,9 +863,13 @@ class TeamLock:
 
 
 def _digest(data: bytes) -> str:
+    """The content hash `FileState` and `EditableYaml` compare (SHA-256, hex)."""
     import hashlib
 
     return hashlib.sha256(data).hexdigest()
+
+
+content_digest = _digest
 
 
 def _round_trip_yaml(text: str) -> Any:

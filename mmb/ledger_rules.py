@@ -15,7 +15,7 @@ from pathlib import Path
 from mmb import messages as msg
 from mmb.findings import Finding, finding
 from mmb.folder import CaseDoc
-from mmb.ledger import LEDGER_FILE, MISSING_RECEIPT, LedgerRow, match_rows
+from mmb.ledger import LEDGER_FILE, MISSING_RECEIPT, Doubt, LedgerRow, match_rows
 from mmb.models import Case, Outcome, Team
 from mmb.money import euro
 
@@ -236,16 +236,33 @@ def _may_be_cash(folded: str) -> bool:
 Matches = Sequence[Sequence[int | None]]
 
 
-def match_exports(rows: Sequence[LedgerRow],
-                  exports: Sequence[ExportView]) -> list[list[int | None]]:
-    """For each export, the ledger row each of its transactions is (None: missing)."""
-    return [match_rows(rows, e.rows) for e in exports]
+def match_exports(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
+                  only_account: str | None = None,
+                  doubts: dict[int, list[Doubt]] | None = None) -> list[list[int | None]]:
+    """For each export, the ledger row each of its transactions is (None: missing).
+    `only_account`: the team's one account, if it has one (the account of a row whose
+    export is not at hand); `doubts`: filled, per export (by position), with its rows
+    that may or may not be ledger rows (`match_rows`)."""
+    account_by_source = {e.source: e.accounts[0] for e in exports if len(e.accounts) == 1}
+
+    def account_of(r: LedgerRow) -> str | None:
+        return account_by_source.get(r.source, only_account)
+
+    out: list[list[int | None]] = []
+    for n, e in enumerate(exports):
+        found: list[Doubt] = []
+        out.append(match_rows(rows, e.rows, account_of=account_of, doubts=found,
+                              account=e.accounts[0] if len(e.accounts) == 1 else None))
+        if found and doubts is not None:
+            doubts[n] = found
+    return out
 
 
 def check_cash(rows: Sequence[LedgerRow], exports: Sequence[ExportView], allow_cash: bool,
                rel: str = LEDGER_FILE, matches: Matches | None = None) -> list[Finding]:
     """MMB208: cash withdrawals (the export's own code, else the description) while the
-    team does not allow cash."""
+    team does not allow cash. A row with a note is answered: the note is the team's
+    declaration of what the cash was for (like `receipt: missing` with a note)."""
     if allow_cash:
         return []
     parties: dict[str, bool] = {}
@@ -257,24 +274,33 @@ def check_cash(rows: Sequence[LedgerRow], exports: Sequence[ExportView], allow_c
                 flagged.add(m)
     return [finding("MMB208", rel, rows[i].row, msg.L208.format(
         date=rows[i].date, amount=euro(rows[i].amount)), rows[i].case or None)
-        for i in sorted(flagged)]
+        for i in sorted(flagged) if not rows[i].note]
 
 
 def check_exports(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
-                  rel: str = LEDGER_FILE, matches: Matches | None = None) -> list[Finding]:
-    """MMB201: a transaction of an export in bank/ missing from the ledger, or a ledger row
-    whose source export is present but does not hold it."""
+                  rel: str = LEDGER_FILE, matches: Matches | None = None,
+                  doubts: dict[int, list[Doubt]] | None = None) -> list[Finding]:
+    """MMB201: a transaction of an export in bank/ missing from the ledger (or one that
+    may be a ledger row worded differently, `doubts`), or a ledger row whose source export
+    is present but does not hold it."""
     out: list[Finding] = []
     by_source: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
         by_source[r.source].append(i)
-    matches = matches if matches is not None else match_exports(rows, exports)
-    for export, found_rows in zip(exports, matches, strict=True):
+    if matches is None:
+        doubts = {} if doubts is None else doubts
+        matches = match_exports(rows, exports, doubts=doubts)
+    for n, (export, found_rows) in enumerate(zip(exports, matches, strict=True)):
+        maybe = {k: doubt for doubt in (doubts or {}).get(n, ()) for k in doubt.incoming}
         for k, m in enumerate(found_rows):
             if m is None:
                 t = export.rows[k]
-                out.append(finding("MMB201", export.source, export.lines[k],
-                                   msg.L201_MISSING.format(date=t.date, amount=euro(t.amount))))
+                doubt = maybe.get(k)
+                text = (msg.L201_MISSING.format(date=t.date, amount=euro(t.amount))
+                        if doubt is None else msg.L201_DOUBT.format(
+                            date=t.date, amount=euro(t.amount),
+                            rows=", ".join(str(rows[i].row) for i in doubt.ledger)))
+                out.append(finding("MMB201", export.source, export.lines[k], text))
         claimed = {m for m in found_rows if m is not None}
         mine = by_source.get(export.source, [])
         if all(i in claimed for i in mine):
@@ -324,13 +350,14 @@ def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRo
     cases = {d.case.id: d.case for d in docs if d.case is not None}
     today = now.date()
     out: list[Finding] = []
+    only = team.accounts[0].iban if len(team.accounts) == 1 else None
+    doubts: dict[int, list[Doubt]] = {}
     if matches is None:
-        matches = match_exports(rows, exports)
-    out += check_exports(rows, exports, matches=matches)
+        matches = match_exports(rows, exports, only, doubts)
+    out += check_exports(rows, exports, matches=matches, doubts=doubts)
     out += check_unexplained(rows)
     out += check_case_links(rows, cases)
     out += check_receipts(rows, root, team.rules.receipt_grace_days, today)
-    only = team.accounts[0].iban if len(team.accounts) == 1 else None
     out += check_balances(rows, exports, only_account=only)
     out += check_cash(rows, exports, team.rules.allow_cash, matches=matches)
     if prefix not in ("", "."):

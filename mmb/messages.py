@@ -233,7 +233,6 @@ L201_NOT_IN_SOURCE = "this row says it came from {source}, but that export does 
 # --------------------------------------------------------------------------- reconcile
 R_FOREIGN_ACCOUNT = "{source} is an export of {accounts}, which is not an account of this team (team.yaml `accounts`); remove the file or add the account"
 R_WRITE_FAILED = "cannot write {path} ({reason}); it was left as it was: free some disk space or check the folder's permissions, then run the command again"
-R_WRITER_ENDED = "the process writing it ended unexpectedly"
 R_LEDGER_BROKEN = "ledger.csv has problems that stop the import; fix them first ({problems})"
 R_CASE_PAYMENT = "payment for case {id}"
 R_NO_EXPORTS = "No bank exports in bank/. Download the team account's transactions (CSV, CAMT.053 or MT940) into bank/ and run mmb reconcile again."
@@ -416,3 +415,115 @@ L206_NOT_REGULAR = "receipt {path} is not a regular file (a pipe, socket or devi
 BANK_REFUSED = "{where}: {reason}"
 CHAT_NOT_REGULAR = "{file}: this is not a regular file (a pipe, socket or device); pass the .txt or .zip that WhatsApp exported"
 L206_REFUSED = "receipt {path} cannot be used: {reason}"
+
+# --------------------------------------------------------------------------- cash book truth (ledger.csv kept whole)
+LEDGER_EXTRA_CELL = "cell {cell} (column {letter}) holds {value!r}, but the header names only {width} columns, so mmb would lose it; move it into the right column (a remark goes under `note`) and leave column {letter} empty"
+INTERNAL_ERROR_AFTER_WRITE = ("mmb hit an internal error ({kind}) after it had written {files} "
+                              "(each written whole); nothing else was changed. Run `mmb validate` "
+                              "to check the folder, and please report this with the command you ran.")
+# Never counted twice: an export without balances whose rows may or may not be in ledger.csv.
+R_DOUBT = ("{source} cannot be imported: it has transactions that may already be in ledger.csv "
+           "under other words, and without balances in the export mmb cannot prove which are "
+           "the same, so nothing was written.{groups}\n"
+           "If {source} is a second download of a period already imported, remove it (or the "
+           "older download) from bank/. If the bank really booked these as separate "
+           "transactions, download the export again for a period that does not overlap "
+           "what ledger.csv holds, or add the missing row to ledger.csv by hand.")
+R_DOUBT_GROUP = ("\n  - {date}, {amount}, counterparty account {iban}: {export} in the export "
+                 "({theirs}), {ledger} in ledger.csv ({ours})")
+R_DOUBT_ROW = "{place} {text!r}"
+R_DOUBT_LEDGER_ROW = "ledger.csv row {row}"
+R_DOUBT_NEW_ROW = "a row added by this run"
+R_DOUBT_NO_IBAN = "(none)"
+R_DOUBT_MORE = "\n  - ... and {count} more such group(s)"
+L201_DOUBT = ("transaction of {date} ({amount}) has the date, amount and counterparty account of "
+              "ledger.csv row(s) {rows} but other words, and the export has no balances to "
+              "prove whether it is the same transaction; `mmb reconcile` refuses this export "
+              "and says what to do")
+# --------------------------------------------------------------------------- year-end account (report)
+# `mmb report`: the account's lines, why a report is not final, the period the bank data
+# cover, the sign-off block, the PDF and `mmb report --verify`.
+YE_FLOW_REFUNDS_UNLINKED = "Refunds not tied to a case"
+YE_KIND_REFUND_UNLINKED = "refund, no case"
+#: Labels added to `mmb.report.LABELS` (the JSON/CSV keys are the dict keys).
+YE_LABELS: dict[str, str] = {
+    "spent_cases": "Spent on cases, net of refunds",
+    "spent_transfers": "Transfers to other accounts, net",
+    "spent_corrections": "Corrections, net",
+    "spent_other": "Other money out, net",
+    "spent_refunds_unlinked": "Refunds not tied to a case (money in)",
+    "spent_unexplained": "Without case or kind, net",
+    "spent_total": "Everything spent",
+    "budget_total_short": "Budget incl. top-ups",
+    "section_reconciliation": "The budget and the bank agree",
+    "carried_over": "Opening balance, carried over from earlier years",
+    "expected_closing": "Expected closing balance (opening + unspent)",
+    "budget_not_received": "Budget incl. top-ups not received as deposits",
+    "bank_difference": "Bank balances that do not add up (closing - (opening + in - out))",
+    "reconciliation_difference": "Difference (expected - closing balance)",
+    "reconciled": "Budget and bank agree",
+    "ibans": "Bank account(s)",
+    "section_coverage": "Bank data: the period covered per account",
+    "iban": "Account (IBAN)",
+    "first_booking": "First booking",
+    "last_booking": "Last booking",
+    "reaches": "Bank data reach",
+    "complete": "Covers the year",
+    "section_reasons": "Why this report is not final",
+    "section_signoff": "Sign-off",
+    "prepared_by": "Prepared by",
+    "checked_by": "Checked by",
+    "signoff_date": "Date",
+    "signature": "Signature",
+    "fingerprint": "Fingerprint of the input files (sha256)",
+    "fingerprint_files": "Input files",
+    "receipt_files": "Receipt file(s)",
+    "final": "FINAL",
+    "not_final": "NOT FINAL",
+    "page": "page",
+}
+#: Why a report is not final (`status.reasons`); each says what to do.
+YE_REASON_ERRORS = "mmb validate finds {errors} error(s) that concern {year}; run `mmb validate {folders}` and correct them"
+YE_REASON_ERRORS_PUBLIC = "mmb validate finds {errors} error(s) that concern {year}; these figures may still change"
+YE_REASON_BALANCES = "the bank balances of {count} team(s) do not add up for {year} (opening balance + money in - money out is not the closing balance); a transaction is missing from ledger.csv or a balance is wrong"
+YE_REASON_NOT_RECEIVED = "{team}: the budget for {year} incl. top-ups is {budget} (team.yaml), but the deposits on the bank add up to {deposits}: {what}"
+YE_NOT_RECEIVED_LESS = "{difference} of the budget was not received; check the deposits in ledger.csv (kind: deposit) and the budget in team.yaml"
+YE_NOT_RECEIVED_MORE = "{difference} more came in than the budget; add the extra money to team.yaml as a top-up (with its date) or correct the kind of the deposit in ledger.csv"
+YE_REASON_NOT_RECEIVED_PUBLIC = "the deposits of {count} team(s) differ from their budget incl. top-ups for {year}"
+YE_REASON_NO_BALANCES = "{team}: ledger.csv gives no bank balances for {year}, so opening balance + money in - money out = closing balance cannot be checked; import an export with balances (mmb reconcile)"
+YE_REASON_NO_BALANCES_PUBLIC = "{count} team(s) have no bank balances for {year}, so their accounts cannot be checked against the bank"
+YE_REASON_NO_LEDGER = "{team} has no ledger.csv, so its money cannot be checked against the bank; run `mmb reconcile` in its folder"
+YE_REASON_NO_LEDGER_PUBLIC = "{count} team(s) have no cash book (ledger.csv)"
+YE_REASON_UNEXPLAINED = "{team}: {count} transaction(s) of {year} have neither a case nor a kind ({amount} net); fill the case or kind column in ledger.csv"
+YE_REASON_UNEXPLAINED_PUBLIC = "{count} team(s) have transactions of {year} without a case or kind"
+YE_REASON_YEAR_OPEN = "the year {year} is not over (this report was made on {today}); an account is final from 1 January {next} on, once the bank data reach 31 December {year}"
+YE_REASON_NO_ACCOUNT = "{team}: team.yaml lists no bank account, so mmb cannot tell whether the bank data cover {year}; add the team's account under accounts:"
+YE_REASON_NO_DATA = "{team}: there are no bank data for account {iban} in {year}; put its exports into bank/ and run `mmb reconcile`"
+YE_REASON_SHORT = "{team}: the bank data of account {iban} reach {reaches}, not 31 December {year}; put an export that runs to 31 December or later into bank/ and run `mmb reconcile`"
+YE_REASON_UNATTRIBUTED = "{team}: {count} row(s) of ledger.csv cannot be placed on one of the team's accounts (their export is not in bank/, or holds more than one account), so the period each account covers is not known; put each account's exports into bank/"
+YE_REASON_COVERAGE_PUBLIC = "the bank data of {count} team(s) do not reach 31 December {year}"
+YE_STATUS_NOT_FINAL = "NOT FINAL: {reason}"
+YE_STATUS_MORE = "NOT FINAL: {reason} ({more} more reason(s) listed with the report)"
+YE_COVERAGE_NONE = "no bank data"
+YE_SIGNOFF_INTRO = "Checked against the bank statements and the receipts listed in the appendix."
+YE_SIGNOFF_FINGERPRINT = "This report was made from {files} input file(s) with fingerprint {digest}; `mmb report --verify` tells whether the team folders still hold exactly these files."
+YE_UNKNOWN_SUFFIX = "cannot write a report to {path}: {suffix!r} is not a report format; name the file .pdf, .xlsx, .html, .md, .csv, .json or .txt (the table)"
+YE_SUFFIX_MISMATCH = "cannot write a {fmt} report to {path}: that name says {other}; give a file name ending in {suffix}, or leave out --format"
+YE_PDF_NEEDS_OUTPUT = "pdf is a binary file and is not written to the terminal; give a file name with -o, e.g. -o report-{year}.pdf"
+#: `mmb report --verify REPORT.json [FOLDERS]`
+YE_VERIFY_NOT_A_FILE = "cannot verify {path}: it is not a file; give the report's JSON file (mmb report --format json -o report.json)"
+YE_VERIFY_TOO_BIG = "cannot verify {path}: the file is too large to be a report"
+YE_VERIFY_UNREADABLE = "cannot verify {path}: {reason}"
+YE_VERIFY_NOT_JSON = "cannot verify {path}: it is not the JSON of an mmb report; make the report with --format json (or -o report.json) and verify that file"
+YE_VERIFY_NO_FINGERPRINT = "cannot verify {path}: the report has no fingerprint (it was made by an mmb without one); make the report again"
+YE_VERIFY_FOLDER_COUNT = "the report was made from {count} folder(s) ({folders}), but {given} were given; give the same folders in the same order, or none to use those"
+YE_VERIFY_EDITED = "{path} was edited: its list of input files does not match its own fingerprint; do not trust this report file, ask for the original"
+YE_VERIFY_SAME = "The folders hold exactly the {files} input file(s) the report was made from (fingerprint {digest})."
+YE_VERIFY_GIT = "  {team}: made from git commit {commit}"
+YE_VERIFY_CHANGED = "The folders no longer hold what the report was made from: {count} file(s) differ."
+YE_VERIFY_PUBLIC_DIFFERS = "The folders no longer hold what the report was made from: their fingerprint is {digest}, the report's {recorded} (a public report does not list its files, so mmb cannot say which changed)."
+YE_VERIFY_WORD_CHANGED = "changed"
+YE_VERIFY_WORD_ADDED = "added"
+YE_VERIFY_WORD_REMOVED = "removed"
+YE_VERIFY_OPTIONS = "--verify takes only the report's JSON file and the folders; leave out {options}"
+YE_VERIFY_NOTHING_IN_COMMON = "None of the report's files are in these folders: is this the folder the report was made from ({folders})? Give it after the report's file name."

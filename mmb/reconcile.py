@@ -5,8 +5,9 @@ written: read every export in bank/ (any failure: nothing is written), refuse ex
 accounts that are not the team's, add the transactions that are not in ledger.csv yet,
 classify the obvious rows (deposits, bank costs, transfers between own accounts, refunds and
 transfers naming a case id), link card payments to approved cases with room left where that
-is unambiguous (or the coordinator picks), propose receipts named after a case, write
-ledger.csv atomically, and report what is still open.
+is unambiguous (or the coordinator picks), propose receipts named after a case, check every
+cash-book rule, and only then write ledger.csv atomically (never over an edit saved
+meanwhile) and report what is still open.
 """
 
 from __future__ import annotations
@@ -22,26 +23,24 @@ from operator import attrgetter
 from pathlib import Path
 
 from mmb import messages as msg
-from mmb.errors import ConflictError, InputError
-from mmb.files import TeamLock, atomic_write_text, read_team_file, relpath
+from mmb.errors import InputError
+from mmb.files import TeamLock, relpath
 from mmb.findings import Finding, sort_findings
 from mmb.ledger import (
-    LEDGER_FILE,
-    MAX_LEDGER_BYTES,
+    Doubt,
     ExportSummary,
     LedgerRow,
     content_ids,
-    header_line,
-    ledger_text,
     match_rows,
     merge_export,
     new_rows,
     read_ledger,
     sort_rows,
+    write_ledger,
 )
 from mmb.ledger_rules import ExportView, check_ledger
 from mmb.models import Case, Outcome, Team
-from mmb.parallel import MIN_ROWS, Child, ChildFailed, split_in_two
+from mmb.parallel import MIN_ROWS, split_in_two
 from mmb.privacy import normalise_iban
 
 BANK_DIR = "bank"
@@ -353,11 +352,24 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         rows = list(ledger.rows)
         held: list[list[LedgerRow]] = []  # per export: the ledger row each transaction is
         tried: dict[int, tuple[str, str] | None] = {}  # new rows classified already
+        account_by_source = {x.source: x.view.accounts[0] for x in loaded
+                             if len(x.view.accounts) == 1}
+        only = team.accounts[0].iban if len(team.accounts) == 1 else None
+
+        def account_of(r: LedgerRow) -> str | None:
+            return account_by_source.get(r.source, only)
+
         for item in loaded:
             account = item.view.accounts[0] if item.view.accounts else ""
             incoming = item.view.rows
             bank_ids = [r.id or None for r in incoming]
-            matches = match_rows(rows, incoming)
+            doubts: list[Doubt] = []
+            matches = match_rows(rows, incoming, doubts=doubts, account_of=account_of,
+                                 account=account if len(item.view.accounts) == 1 else None)
+            if doubts:
+                # Nothing is written: adding them could count a transaction twice,
+                # matching them could drop one.
+                raise InputError(doubt_message(item, doubts, rows, loaded))
             ids, kinds = _prepare(incoming, account, matches, bank_ids, team, cases, own)
             # Adopt: the export's rows were made for this run (`load_export`); the
             # checks below only read their dates, amounts and texts.
@@ -373,68 +385,63 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         _link(root, team, cases, rows, result, link=link and not check,
               choose=None if check else choose, tried=tried)
         rows = sort_rows(rows)
+        for number, r in enumerate(rows, start=2):
+            r.row = number  # the spreadsheet row each has in the file as written
+        # The import above already matched every transaction of every export with its
+        # ledger row: the checks take that instead of matching all over again.
+        found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
+        result.findings = sort_findings(check_ledger(
+            team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
+            root=root, now=now, matches=found_at))
+        result.balances = _balances(rows, loaded)
+        result.spent = _spent(rows, cases, now.year)
         changed = result.added > 0 or result.classified or result.linked or result.receipts
-        finish_write: Callable[[], None] | None = None
         if changed and not check:
-            path = root / LEDGER_FILE
-            if ledger.exists and read_team_file(root, LEDGER_FILE,
-                                                MAX_LEDGER_BYTES) != ledger.raw:
-                raise ConflictError(msg.FILE_CHANGED.format(path=LEDGER_FILE))
-            finish_write = start_ledger_write(path, rows)
-        try:
-            for number, r in enumerate(rows, start=2):
-                r.row = number  # the spreadsheet row each has in the file as written
-            # The import above already matched every transaction of every export with
-            # its ledger row: the checks take that instead of matching all over again.
-            found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
-            result.findings = sort_findings(check_ledger(
-                team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
-                root=root, now=now, matches=found_at))
-            result.balances = _balances(rows, loaded)
-            result.spent = _spent(rows, cases, now.year)
-        finally:
-            if finish_write is not None:
-                finish_write()  # before the lock is let go; raises if the write failed
-        result.written = finish_write is not None
+            # The last step, once everything above has passed: a failure before it leaves
+            # ledger.csv as it was, and the write itself refuses to replace a file that
+            # changed since it was read (`write_ledger`).
+            write_ledger(root, ledger, rows)
+            result.written = True
     return result
 
 
-def write_ledger(path: Path, rows: Sequence[LedgerRow]) -> None:
-    """Write ledger.csv atomically; a failure is an `InputError` and leaves it as it was."""
-    try:
-        atomic_write_text(path, ledger_text(rows) if rows else header_line())
-    except OSError as exc:
-        raise InputError(msg.R_WRITE_FAILED.format(
-            path=LEDGER_FILE, reason=exc.strerror or str(exc))) from None
+def doubt_message(item: LoadedExport, doubts: Sequence[Doubt], rows: Sequence[LedgerRow],
+                  loaded: Sequence[LoadedExport]) -> str:
+    """Why an export is refused (`match_rows` doubts): its rows and the ledger rows they
+    may or may not be, each named by file and line."""
+    from mmb.money import euro
+
+    def ledger_place(r: LedgerRow) -> str:
+        if r.row:
+            return msg.R_DOUBT_LEDGER_ROW.format(row=r.row)
+        for other in loaded:  # added by this run from another export: name its line
+            for k, mine in enumerate(other.view.rows):
+                if mine is r:
+                    return f"{other.source}:{other.view.lines[k]}"
+        return msg.R_DOUBT_NEW_ROW  # pragma: no cover - every added row is an export's
+
+    parts = []
+    for doubt in doubts[:3]:
+        first = item.view.rows[doubt.incoming[0]]
+        parts.append(msg.R_DOUBT_GROUP.format(
+            date=first.date, amount=euro(first.amount),
+            iban=first.counterparty_iban or msg.R_DOUBT_NO_IBAN,
+            export=len(doubt.incoming), ledger=len(doubt.ledger),
+            theirs="; ".join(msg.R_DOUBT_ROW.format(
+                place=f"{item.source}:{item.view.lines[k]}",
+                text=_short(item.view.rows[k]))
+                for k in sorted(doubt.incoming, key=lambda k: item.view.lines[k])),
+            ours="; ".join(msg.R_DOUBT_ROW.format(place=ledger_place(rows[i]),
+                                                  text=_short(rows[i]))
+                           for i in doubt.ledger)))
+    if len(doubts) > 3:
+        parts.append(msg.R_DOUBT_MORE.format(count=len(doubts) - 3))
+    return msg.R_DOUBT.format(source=item.source, groups="".join(parts))
 
 
-def _write_reporting(path: Path, rows: Sequence[LedgerRow]) -> str | None:
-    """`write_ledger`, for a child process: the error message, or None."""
-    try:
-        write_ledger(path, rows)
-    except InputError as exc:
-        return exc.message
-    return None
-
-
-def start_ledger_write(path: Path, rows: Sequence[LedgerRow]) -> Callable[[], None]:
-    """Start writing ledger.csv and return the function that waits for the write to end
-    (raising its error). A big ledger is written by a forked child (`mmb.parallel`), so
-    that the parent can check the rows meanwhile; the child only reads them."""
-    if len(rows) < MIN_ROWS:
-        write_ledger(path, rows)
-        return lambda: None
-    child = Child(lambda: _write_reporting(path, rows))
-
-    def finish() -> None:
-        try:
-            error = child.result()
-        except ChildFailed:
-            error = msg.R_WRITE_FAILED.format(path=LEDGER_FILE, reason=msg.R_WRITER_ENDED)
-        if error is not None:
-            raise InputError(error)
-
-    return finish
+def _short(r: LedgerRow) -> str:
+    text = " ".join(f"{r.counterparty} {r.description}".split())
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 Prepared = tuple[tuple[list[str | None], list[int]], list[tuple[str, str] | None]]

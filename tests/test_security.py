@@ -731,3 +731,21 @@ def test_municipality_defaults_that_are_no_plain_file_are_reported_not_skipped(
     doc = load_team(city / "a", display_root=city)
     assert [(f.path, f.code) for f in doc.findings] == [("mmb.yaml", "MMB001")]
     assert "symbolic link" in doc.findings[0].message
+
+
+def test_the_report_fingerprint_never_walks_a_folder_linked_out(
+        tmp_path: Path, secret: Path) -> None:
+    from mmb.fingerprint import team_inputs
+
+    team = make_team(tmp_path / "team")
+    shutil.rmtree(team / "receipts")
+    os.symlink(secret.parent / "etc", team / "receipts")  # receipts/ -> /etc
+    paths = [path for path, _ in team_inputs(team, with_git=False).files]
+    assert "receipts" in paths  # recorded as the link it is
+    assert not any(p.startswith("receipts/") for p in paths)  # /etc's names not listed
+    (team / "receipts").unlink()
+    (team / "scans").mkdir()
+    (team / "scans" / "2026-001-bon.pdf").write_bytes(b"%PDF")
+    os.symlink("scans", team / "receipts")  # inside the team folder: walked
+    paths = [path for path, _ in team_inputs(team, with_git=False).files]
+    assert "receipts/2026-001-bon.pdf" in paths
