@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mmb import messages as msg
 from mmb.findings import Finding, finding
@@ -18,6 +19,9 @@ from mmb.folder import CaseDoc
 from mmb.ledger import LEDGER_FILE, MISSING_RECEIPT, Doubt, LedgerRow, match_rows
 from mmb.models import Case, Outcome, Team
 from mmb.money import euro
+
+if TYPE_CHECKING:
+    from mmb.banks.base import BalanceProblem, StatementBalance
 
 ZERO = Decimal(0)
 RECEIPTS_DIR = "receipts"
@@ -34,6 +38,10 @@ class ExportView:
     lines: tuple[int, ...]
     accounts: tuple[str, ...]
     cash: tuple[bool, ...]
+    #: The balances the export states, in the bank's order, and those its own
+    #: transactions contradict (MMB210).
+    balances: tuple[StatementBalance, ...] = ()
+    problems: tuple[BalanceProblem, ...] = ()
 
 
 def _approved(cases: dict[str, Case]) -> dict[str, Case]:
@@ -318,26 +326,120 @@ def check_exports(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
 
 def check_balances(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
                    rel: str = LEDGER_FILE, only_account: str | None = None) -> list[Finding]:
-    """MMB207: per account, each balance equals the previous balance plus the amount, so a
-    missing period between two exports shows. A row's account is its export's; a team with
-    a single account (`only_account`) chains every row, also those whose export is archived."""
-    account_of = {e.source: e.accounts[0] for e in exports if len(e.accounts) == 1}
+    """MMB207: per account, each balance follows from the previous balance plus the amount,
+    so a missing period between two exports shows. A row's account is its export's; a team
+    with a single account (`only_account`) chains every row, also those whose export is
+    archived.
+
+    The ledger is in date order, the bank's balances in the bank's order: a statement may
+    book a payment with an earlier date after later ones (a value date), and then its
+    balance does not follow from the row above it in the ledger. Such a row is not a gap:
+    its balance before follows from another row of the account that nothing else follows
+    from. Only a balance that follows from no row at all is reported (the first row of an
+    account starts the chain)."""
     out: list[Finding] = []
-    last: dict[str, LedgerRow] = {}
+    for mine in rows_by_account(rows, exports, only_account).values():
+        _head, gaps = chain_gaps(mine)
+        for i in gaps:
+            r, prev = mine[i], mine[i - 1]
+            assert r.balance is not None and prev.balance is not None
+            expected = prev.balance + r.amount
+            out.append(finding("MMB207", rel, r.row, msg.L207.format(
+                date=r.date, balance=euro(r.balance), expected=euro(expected),
+                prev=prev.row, gap=euro(r.balance - expected))))
+    return out
+
+
+def rows_by_account(rows: Sequence[LedgerRow], exports: Sequence[ExportView],
+                    only_account: str | None = None) -> dict[str, list[LedgerRow]]:
+    """The ledger rows with a balance, per account, in ledger order: a row's account is
+    its export's; with a single account (`only_account`) every row is that account's."""
+    account_of = {e.source: e.accounts[0] for e in exports if len(e.accounts) == 1}
+    out: dict[str, list[LedgerRow]] = defaultdict(list)
     for r in rows:
         account = account_of.get(r.source, only_account)
-        if account is None or r.balance is None:
-            continue
-        prev = last.get(account)
-        if prev is not None and prev.balance is not None:
-            expected = prev.balance + r.amount
-            if expected != r.balance:
-                gap = r.balance - expected
-                out.append(finding("MMB207", rel, r.row, msg.L207.format(
-                    date=r.date, balance=euro(r.balance), expected=euro(expected),
-                    prev=prev.row, gap=euro(gap))))
-        last[account] = r
+        if account is not None and r.balance is not None:
+            out[account].append(r)
     return out
+
+
+def chain_gaps(rows: Sequence[LedgerRow]) -> tuple[int | None, list[int]]:
+    """For the rows of one account that have a balance, in ledger order: the row that
+    starts the bank's chain of balances, and the rows whose balance before (balance minus
+    amount) follows from no other row (each row's balance can be followed once).
+
+    First each row is matched with the row above it; a row that does not follow from it
+    may follow from a row elsewhere whose balance nothing followed (the bank's order is
+    not the ledger's date order). The first row that follows from none starts the chain;
+    every later one is a gap."""
+    ends: Counter[Decimal] = Counter()
+    for r in rows:
+        assert r.balance is not None
+        ends[r.balance] += 1
+    loose: list[int] = []
+    for i, r in enumerate(rows):
+        assert r.balance is not None
+        before = r.balance - r.amount
+        prev = rows[i - 1].balance if i else None
+        if prev is not None and prev == before and ends[prev] > 0:
+            ends[prev] -= 1
+        else:
+            loose.append(i)
+    starts: list[int] = []
+    for i in loose:
+        r = rows[i]
+        assert r.balance is not None
+        before = r.balance - r.amount
+        own = 1 if r.amount == 0 else 0  # a zero amount must not follow from itself
+        if ends[before] - own > 0:
+            ends[before] -= 1
+        else:
+            starts.append(i)
+    if not starts:
+        return (0 if rows else None), []
+    return starts[0], starts[1:]
+
+
+def check_stated_balances(exports: Sequence[ExportView]) -> list[Finding]:
+    """MMB210: a balance an export states that its own transactions contradict (a
+    statement whose opening plus transactions is not its closing, one that does not open
+    where the one before it closed, a CSV row whose balance does not follow), on the
+    export's line."""
+    out: list[Finding] = []
+    for export in exports:
+        for p in export.problems:
+            where = msg.L210_IN_MEMBER.format(member=p.member) if p.member else ""
+            if p.kind == "closing":
+                text = msg.L210_CLOSING.format(
+                    where=where, closing=euro(p.stated), date=_day(p.stated_date),
+                    account=p.account, opening=euro(p.other or ZERO),
+                    opening_date=_day(p.other_date), count=p.count, computed=euro(p.computed),
+                    diff=euro(abs(p.stated - p.computed)))
+            elif p.kind == "opening":
+                text = msg.L210_OPENING.format(
+                    where=where, account=p.account, opening=euro(p.stated),
+                    date=_day(p.stated_date), closing=euro(p.computed),
+                    closing_date=_day(p.other_date))
+            elif p.kind == "row_start":
+                text = msg.L210_ROW_START.format(
+                    where=where, stated=euro(p.stated), date=_day(p.stated_date),
+                    before_date=_day(p.other_date), computed=euro(p.computed))
+            elif p.kind == "row_before":
+                text = msg.L210_ROW_BEFORE.format(
+                    where=where, before=euro(p.other or ZERO), stated=euro(p.stated),
+                    date=_day(p.stated_date), amount=euro(p.amount or ZERO),
+                    computed=euro(p.computed))
+            else:
+                text = msg.L210_ROW.format(
+                    where=where, stated=euro(p.stated), date=_day(p.stated_date),
+                    amount=euro(p.amount or ZERO), before=euro(p.other or ZERO),
+                    computed=euro(p.computed))
+            out.append(finding("MMB210", export.source, p.line or 1, text))
+    return out
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day is not None else "?"
 
 
 def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRow],
@@ -360,6 +462,7 @@ def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRo
     out += check_receipts(rows, root, team.rules.receipt_grace_days, today)
     out += check_balances(rows, exports, only_account=only)
     out += check_cash(rows, exports, team.rules.allow_cash, matches=matches)
+    out += check_stated_balances(exports)
     if prefix not in ("", "."):
         out = [f.rebase(prefix) for f in out]
     out += check_unpaid(docs, rows, team.rules.unpaid_warning_days, today)

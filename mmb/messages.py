@@ -39,7 +39,6 @@ DATETIME_BAD = "{value!r} is not a time; write it as YYYY-MM-DD HH:MM, e.g. 2026
 DATE_BAD = "{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-02"
 DATE_NOT_REAL = "{value} is not a real date in the calendar"
 VOTE_BAD = "{value!r} is not a vote; use approve, object or abstain (akkoord, tegen, onthouding)"
-IBAN_BAD = "{value!r} is not a valid IBAN (the check digits do not match); copy it from the bank"
 AMOUNT_ZERO = "the amount must be more than zero"
 TEAM_EMPTY = "team.yaml is empty; run `mmb init` for a commented example"
 TEAM_NOT_MAPPING = "team.yaml must be a mapping of fields (name:, members:, ...), not a list or text"
@@ -244,9 +243,7 @@ R_LINKED = "Linked {count} payment(s) to cases: {detail}."
 R_RECEIPTS = "Linked receipts to {count} payment(s)."
 R_PROPOSALS = "{count} payment(s) could be for more than one case; run mmb reconcile on a terminal to choose, or fill the case column:"
 R_PROPOSAL_ROW = "  row {row}: {date} {amount} {who}: {cases}"
-R_BALANCE = "Account {account}: bank balance {bank}, computed from the ledger {computed}{state}."
 R_BALANCE_OK = " (they agree)"
-R_BALANCE_DIFF = " (they differ by {diff}: see MMB207 below)"
 R_SPENT = "Spent on cases in {year} by category: {detail}."
 R_OPEN = "Still open ({count}):"
 R_OPEN_ROW = "  {code} x{count}: {hint}"
@@ -259,7 +256,8 @@ R_HINTS = {"MMB201": "ledger and exports disagree: run mmb reconcile, or check t
            "MMB206": "broken receipt references: fix the receipt column",
            "MMB207": "balances do not chain: an export for a period is probably missing from bank/",
            "MMB208": "cash withdrawals: explain them in the note",
-           "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn"}
+           "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn",
+           "MMB210": "an export's own balances do not add up: the file is incomplete or damaged, download it again"}
 R_CHOOSE = "Payment of {date} {amount} to {who}: which case? {options} (Enter to skip)"
 STATUS_SPENT = "Paid out for cases (ledger.csv): {spent}."
 STATUS_UNPAID = "Approved, not paid yet ({count}):"
@@ -415,6 +413,39 @@ L206_NOT_REGULAR = "receipt {path} is not a regular file (a pipe, socket or devi
 BANK_REFUSED = "{where}: {reason}"
 CHAT_NOT_REGULAR = "{file}: this is not a regular file (a pipe, socket or device); pass the .txt or .zip that WhatsApp exported"
 L206_REFUSED = "receipt {path} cannot be used: {reason}"
+# --------------------------------------------------------------------------- bank exports as banks write them
+# IBANs (`mmb.iban.problem`): why a value in team.yaml `accounts` is not an IBAN.
+IBAN_PROBLEMS = {
+    "account_number": "{value!r} is a bank account number, not an IBAN; team.yaml needs the account's IBAN (NL, two check digits, four letters of the bank and ten digits, e.g. NL91 ABNA 0417 1643 00): copy it from the banking app or a bank statement",
+    "country": "{value!r} is not an IBAN: an IBAN starts with the code of a country that issues IBANs and two check digits (e.g. NL91); copy it from the banking app or a bank statement",
+    "length": "{value!r} is not an IBAN: a {country} IBAN has {length} characters, this has {found}; copy it from the banking app or a bank statement",
+    "layout": "{value!r} is not an IBAN: after the check digits it does not have the layout of a {country} IBAN (for NL: four letters of the bank, then ten digits); copy it from the banking app or a bank statement",
+    "checksum": "{value!r} is not a valid IBAN: the check digits do not match, so a character is mistyped; copy it from the banking app or a bank statement",
+}
+# MMB210: a balance the export states that its own transactions contradict. {where} is
+# empty, or "in {member}, " for a statement inside a zip.
+L210_CLOSING = "{where}the export states a closing balance of {closing} on {date} for {account}; its opening balance ({opening} on {opening_date}) plus its {count} transaction(s) give {computed}, {diff} apart; the file is incomplete or damaged: download it again"
+L210_OPENING = "{where}the statement of {account} that starts here opens with {opening} on {date}, but the statement before it in this export closed with {closing} on {closing_date}; the file is incomplete or damaged (a statement is missing?): download it again"
+L210_ROW = "{where}the export states a balance of {stated} after this transaction of {date} ({amount}); the balance before it ({before}) plus the amount give {computed}; the file is incomplete or damaged: download it again"
+L210_ROW_START = "{where}the export states a balance of {stated} before this transaction of {date}, but the transaction before it ({before_date}) ends at {computed}; the file is incomplete or damaged: download it again"
+L210_ROW_BEFORE = "{where}this row states a start balance of {before} and an end balance of {stated} on {date}, but its amount is {amount} (start plus amount give {computed}); the file is incomplete or damaged: download it again"
+L210_IN_MEMBER = "in {member}, "
+# The reconcile summary: the bank's own balance beside the ledger's.
+R_BALANCE_STATED = "Account {account}: bank balance {bank} on {date} as stated in {source}; computed from the ledger {computed} (the balance {opening} before {opening_date} plus {count} transaction(s) up to {date}){state}."
+R_BALANCE_NONE = "Account {account}: no export in bank/ states a balance ({formats}), so mmb cannot compare the ledger with the bank; the ledger's {count} transaction(s) of this account add up to {total}. Compare with the balance in the banking app, or download an export that states balances (MT940, CAMT.053, or a CSV with a balance column)."
+R_BALANCE_NO_ROWS = "Account {account}: bank balance {bank} on {date} as stated in {source}; mmb cannot compute it from the ledger (ledger.csv has no row of this account with a balance, or the export holds several accounts)."
+R_BALANCE_DIFF_STATED = " (they differ by {diff}: see MMB207 and MMB210 below)"
+# A team account is a euro account: anything in another currency is refused.
+BANK_FOREIGN_CURRENCY = "{where}: {what} is in {currency}, not in euros (EUR). A team account is a euro account and mmb never books another currency as euros: check that this is an export of the team's euro account and download that one."
+BANK_CURRENCY_ACCOUNT = "the account of this export"
+BANK_CURRENCY_BALANCE = "this balance"
+BANK_CURRENCY_TRANSACTION = "this transaction"
+BANK_CURRENCY_COLUMN = "the amount column {column!r}"
+#: The {reason} of BANK_CSV_BROKEN for a quote in a field that does not start with one.
+BANK_CSV_STRAY_QUOTE = "a {quote} inside a field that is not itself between {quote} marks"
+BANK_SUB_CENT = "{where}: the amount {value} ({column}) has a part of a cent; mmb books whole cents only and never rounds an amount of the bank's. The {format_name} file looks damaged or was made by other software: download it again from the bank."
+#: The {reason} of BANK_CSV_BROKEN in a file whose lines are each wrapped in quotes.
+BANK_CSV_UNWRAPPED = "the other lines of this file are each wrapped in one pair of quotes, this one is not"
 
 # --------------------------------------------------------------------------- cash book truth (ledger.csv kept whole)
 LEDGER_EXTRA_CELL = "cell {cell} (column {letter}) holds {value!r}, but the header names only {width} columns, so mmb would lose it; move it into the right column (a remark goes under `note`) and leave column {letter} empty"

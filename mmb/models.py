@@ -186,17 +186,20 @@ class BudgetYear(_Strict):
 
 
 class Account(_Strict):
-    iban: Annotated[str, Field(min_length=15, max_length=42)]
+    iban: Annotated[str, Field(min_length=1, max_length=42)]
     name: str | None = None
 
     @field_validator("iban")
     @classmethod
     def _iban(cls, value: str) -> str:
-        from mmb.privacy import iban_valid, normalise_iban
+        from mmb import iban
 
-        if not iban_valid(value):
-            raise PydanticCustomError("iban", msg.IBAN_BAD.format(value=value))
-        return normalise_iban(value)
+        found = iban.problem(value)
+        if found is not None:
+            reason, fields = found
+            raise PydanticCustomError("iban", msg.IBAN_PROBLEMS[reason].format(value=value,
+                                                                               **fields))
+        return iban.normalise(value)
 
 
 DEFAULT_CATEGORIES = ["woonlasten", "schulden", "zorg", "vervoer", "kleding", "onderwijs",

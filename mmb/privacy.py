@@ -212,8 +212,6 @@ _IBAN_LENGTHS: Final[dict[str, int]] = {
     "YE": 30,
 }  # fmt: skip
 
-_IBAN_SHAPE: Final = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
-_NL_IBAN_SHAPE: Final = re.compile(r"NL[0-9]{2}[A-Z]{4}[0-9]{10}")
 # Per IBAN length: the whole IBAN as written, single spaces allowed between characters.
 _IBAN_BY_LENGTH: Final[dict[int, re.Pattern[str]]] = {
     length: re.compile(
@@ -235,32 +233,11 @@ def normalise_iban(value: str) -> str:
 
 
 def iban_valid(value: str) -> bool:
-    """Whether `value` is a valid IBAN (spaces and lower case allowed).
+    """Whether `value` is a valid IBAN (spaces and lower case allowed): `mmb.iban.is_valid`,
+    python-stdnum's check of the country, its layout and length, and mod 97-10."""
+    from mmb.iban import is_valid
 
-    Checks: 2 letters + 2 digits + letters/digits, 15-34 characters; for a country in
-    the IBAN registry exactly its length (NL: 18, and the NL layout of 4 letters + 10
-    digits); check digits 02-98; ISO 7064 mod 97-10 remainder 1.
-    """
-    iban = normalise_iban(value)
-    if not _IBAN_SHAPE.fullmatch(iban):
-        return False
-    expected = _IBAN_LENGTHS.get(iban[:2])
-    if expected is not None and len(iban) != expected:
-        return False
-    if iban[:2] == "NL" and not _NL_IBAN_SHAPE.fullmatch(iban):
-        return False
-    if iban[2:4] in ("00", "01", "99"):  # mod 97-10 only produces 02..98
-        return False
-    return _mod97(iban[4:] + iban[:4]) == 1
-
-
-def _mod97(value: str) -> int:
-    """Remainder of `value` read as a number, letters counting as A=10 ... Z=35."""
-    remainder = 0
-    for ch in value:
-        number = int(ch, 36)
-        remainder = (remainder * (100 if number > 9 else 10) + number) % 97
-    return remainder
+    return is_valid(value)
 
 
 def _find_ibans(text: str) -> list[PersonalData]:

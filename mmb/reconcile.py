@@ -76,7 +76,34 @@ class LoadedExport:
     source: str
     view: ExportView
     format_name: str
-    balances: tuple[tuple[str, date | None, Decimal | None], ...]
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    """The bank's balance of one account beside the ledger's, for the reconcile summary.
+
+    `stated` is the latest closing balance an export in bank/ states for the account (on
+    `stated_date`, in `stated_source`): the bank's own figure, never one mmb worked out.
+    `computed` is the ledger's: the balance before the account's first row in the bank's
+    chain of balances (`opening`, before `opening_date`) plus the amounts of every ledger
+    row of the account up to `stated_date` (`count` rows). Without a stated balance,
+    `computed` is None and `total` is the sum of the account's ledger rows."""
+
+    account: str
+    stated: Decimal | None
+    stated_date: date | None
+    stated_source: str
+    computed: Decimal | None
+    opening: Decimal | None
+    opening_date: date | None
+    count: int
+    total: Decimal
+    formats: tuple[str, ...]
+
+    @property
+    def agree(self) -> bool:
+        """The ledger gives exactly the balance the bank states."""
+        return self.stated is not None and self.computed == self.stated
 
 
 def export_files(root: Path) -> list[Path]:
@@ -151,9 +178,9 @@ def load_export(path: Path, root: Path) -> LoadedExport:
                      empty, empty, empty, empty, (t.bank_id or "" for t in txs)))
     accounts = set(map(_ACCOUNT, txs)) | {b.account for b in export.balances}
     view = ExportView(source=source, rows=rows, lines=tuple(map(_LINE, txs)),
-                      accounts=tuple(sorted(accounts)), cash=tuple(map(_CASH, txs)))
-    closing = tuple((b.account, b.closing_date, b.closing) for b in export.balances)
-    return LoadedExport(source, view, export.format_name, closing)
+                      accounts=tuple(sorted(accounts)), cash=tuple(map(_CASH, txs)),
+                      balances=export.balances, problems=export.problems)
+    return LoadedExport(source, view, export.format_name)
 
 
 def load_exports_for_validate(root: Path, team: Team | None,
@@ -178,7 +205,7 @@ def load_exports_for_validate(root: Path, team: Team | None,
             loaded = load_export(path, root)
         except BankFormatError as exc:
             line = getattr(exc, "line", None) or 1
-            problems.append(finding("MMB001", prefix_rel(rel), line, exc.message))
+            problems.append(finding(exc.code, prefix_rel(rel), line, exc.message))
             continue
         foreign = [a for a in loaded.view.accounts if a not in own]
         if foreign:
@@ -315,7 +342,7 @@ class Reconciled:
     proposals: list[tuple[LedgerRow, list[str]]] = field(default_factory=list)
     receipts: list[tuple[LedgerRow, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    balances: list[tuple[str, Decimal | None, Decimal]] = field(default_factory=list)
+    balances: list[AccountBalance] = field(default_factory=list)
     spent: dict[str, Decimal] = field(default_factory=dict)
     written: bool = False
     check: bool = False
@@ -393,7 +420,7 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         result.findings = sort_findings(check_ledger(
             team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
             root=root, now=now, matches=found_at))
-        result.balances = _balances(rows, loaded)
+        result.balances = _balances(rows, loaded, team)
         result.spent = _spent(rows, cases, now.year)
         changed = result.added > 0 or result.classified or result.linked or result.receipts
         if changed and not check:
@@ -527,25 +554,53 @@ def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
             result.receipts.append((waiting[0], waiting[0].receipt))
 
 
-def _balances(rows: Sequence[LedgerRow], loaded: Sequence[LoadedExport]
-              ) -> list[tuple[str, Decimal | None, Decimal]]:
-    """Per account: (account, last balance the bank gives, opening + sum of amounts)."""
-    account_of = {x.source: x.view.accounts[0] for x in loaded if len(x.view.accounts) == 1}
-    by_account: dict[str, list[LedgerRow]] = {account: [] for account in account_of.values()}
-    for r in rows:
-        account = account_of.get(r.source)
-        if account is not None:
-            by_account[account].append(r)
-    out: list[tuple[str, Decimal | None, Decimal]] = []
-    for account, mine in sorted(by_account.items()):
-        first = next((r for r in mine if r.balance is not None), None)
-        if first is None or first.balance is None:
+def _balances(rows: Sequence[LedgerRow], loaded: Sequence[LoadedExport], team: Team
+              ) -> list[AccountBalance]:
+    """Per account of the exports in bank/: the bank's latest stated closing balance beside
+    the ledger's opening balance plus its rows up to that day (`AccountBalance`)."""
+    from mmb.ledger_rules import chain_gaps
+
+    only = team.accounts[0].iban if len(team.accounts) == 1 else None
+    views = [x.view for x in loaded]
+    account_of = {v.source: v.accounts[0] for v in views if len(v.accounts) == 1}
+    accounts = sorted({a for v in views for a in v.accounts})
+    formats: dict[str, list[str]] = defaultdict(list)
+    latest: dict[str, tuple[date, Decimal, str]] = {}
+    for item in loaded:
+        for account in item.view.accounts:
+            if item.format_name not in formats[account]:
+                formats[account].append(item.format_name)
+        for b in item.view.balances:
+            if b.closing is None or b.closing_date is None:
+                continue
+            known = latest.get(b.account)
+            if known is None or b.closing_date >= known[0]:
+                latest[b.account] = (b.closing_date, b.closing, item.source)
+    out: list[AccountBalance] = []
+    for account in accounts:
+        mine = [r for r in rows if account_of.get(r.source, only) == account]
+        total = sum(map(_AMOUNT, mine), ZERO)
+        stated = latest.get(account)
+        if stated is None:
+            out.append(AccountBalance(account, None, None, "", None, None, None, len(mine),
+                                      total, tuple(formats[account])))
             continue
-        last = next(r.balance for r in reversed(mine) if r.balance is not None)
+        day, closing, source = stated
+        chained = [r for r in mine if r.balance is not None]
+        head, _gaps = chain_gaps(chained)
+        if head is None:
+            out.append(AccountBalance(account, closing, day, source, None, None, None, 0,
+                                      total, tuple(formats[account])))
+            continue
+        first = chained[head]
+        assert first.balance is not None
         opening = first.balance - first.amount
-        opening -= sum((r.amount for r in mine if r.date < first.date), ZERO)
-        computed = opening + sum(map(_AMOUNT, mine), ZERO)
-        out.append((account, last, computed))
+        # Rows without a balance dated before the chain starts are not in it.
+        counted = [r for r in mine if r.date <= day
+                   and not (r.balance is None and r.date < first.date)]
+        computed = opening + sum(map(_AMOUNT, counted), ZERO)
+        out.append(AccountBalance(account, closing, day, source, computed, opening,
+                                  first.date, len(counted), total, tuple(formats[account])))
     return out
 
 

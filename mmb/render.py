@@ -137,13 +137,22 @@ def reconcile_summary(result: Any, out: TextIO, colour: bool, year: int) -> None
             f"{euro(-r.amount)} → {cid}" for r, cid in result.linked)))
     if result.receipts:
         say(msg.R_RECEIPTS.format(count=len(result.receipts)))
-    for account, bank, computed in result.balances:
-        if bank is None:
-            continue
-        state = msg.R_BALANCE_OK if bank == computed else msg.R_BALANCE_DIFF.format(
-            diff=euro(bank - computed))
-        say(msg.R_BALANCE.format(account=account, bank=euro(bank), computed=euro(computed),
-                                 state=state), "" if bank == computed else "red")
+    for b in result.balances:
+        if b.stated is None:
+            say(msg.R_BALANCE_NONE.format(account=b.account, formats=", ".join(b.formats),
+                                          count=b.count, total=euro(b.total)), "yellow")
+        elif b.computed is None:
+            say(msg.R_BALANCE_NO_ROWS.format(account=b.account, bank=euro(b.stated),
+                                             date=b.stated_date, source=b.stated_source),
+                "yellow")
+        else:
+            state = msg.R_BALANCE_OK if b.agree else msg.R_BALANCE_DIFF_STATED.format(
+                diff=euro(abs(b.stated - b.computed)))
+            say(msg.R_BALANCE_STATED.format(
+                account=b.account, bank=euro(b.stated), date=b.stated_date,
+                source=b.stated_source, computed=euro(b.computed), opening=euro(b.opening),
+                opening_date=b.opening_date, count=b.count, state=state),
+                "" if b.agree else "red")
     if result.spent:
         say(msg.R_SPENT.format(year=year, detail=", ".join(
             f"{cat} {euro(amount)}" for cat, amount in result.spent.items())))

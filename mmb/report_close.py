@@ -87,7 +87,8 @@ def _stated_and_owners(root: Path, ibans: Sequence[str]) -> tuple[dict[str, date
             continue
         if len(accounts) == 1:
             owners[loaded.source] = accounts[0]
-        for account, closing_date, _ in loaded.balances:
+        for balance in loaded.view.balances:
+            account, closing_date = balance.account, balance.closing_date
             if closing_date is not None and account in own and (
                     account not in stated or closing_date > stated[account]):
                 stated[account] = closing_date

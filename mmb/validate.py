@@ -84,6 +84,10 @@ def check_cash_book(team: TeamDoc, now: datetime, ledger: Ledger | None = None) 
     if team.team is not None and ledger.readable:
         found += check_ledger(team=team.team, docs=team.cases, rows=ledger.rows,
                               exports=views, root=team.root, now=now, prefix=prefix)
+    else:  # the exports' own balances are checked whatever the state of the ledger
+        from mmb.ledger_rules import check_stated_balances
+
+        found += [f.rebase(prefix) for f in check_stated_balances(views)]
     return found
 
 
