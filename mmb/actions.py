@@ -21,8 +21,20 @@ from mmb.errors import InputError, RefusedError, UsageError
 from mmb.files import EditableYaml, LineMap, TeamLock, YamlDoc, create_file, new_yaml_text
 from mmb.findings import Finding
 from mmb.folder import CASES_DIR, CaseDoc, TeamDoc, load_team
-from mmb.models import Case, Decision, Member, Outcome, Team, Vote, VoteValue, parse_vote
+from mmb.models import (
+    DEFAULT_HOUSEHOLD_PATTERN,
+    Case,
+    Decision,
+    Member,
+    Outcome,
+    Team,
+    Vote,
+    VoteValue,
+    household_regex,
+    parse_vote,
+)
 from mmb.money import MoneyError, euro, parse_money
+from mmb.privacy import mask
 from mmb.rules import (
     ZERO,
     Approval,
@@ -95,7 +107,7 @@ class TeamContext:
         found = self.members.get(member_id)
         if found is None:
             raise UsageError(msg.OPTION_UNKNOWN_MEMBER.format(
-                option=option, member=member_id, known=", ".join(self.members)))
+                option=option, member=mask(member_id), known=", ".join(self.members)))
         return found
 
 
@@ -114,10 +126,12 @@ def open_team(root: Path) -> TeamContext:
                        members={m.id: m for m in doc.team.members})
 
 
-def _refuse_personal_data(texts: dict[str, str | None]) -> None:
+def _refuse_personal_data(texts: dict[str, str | None], reasons: Sequence[str] = ()) -> None:
+    """Refuse (listing every reason) when a text holds personal data or `reasons` is not
+    empty."""
     from mmb.privacy import KIND_LABELS, find_personal_data
 
-    reasons = []
+    reasons = list(reasons)
     for name, text in texts.items():
         for hit in find_personal_data(text or ""):
             reasons.append(msg.REFUSE_PERSONAL_DATA.format(
@@ -171,14 +185,20 @@ def new_case(root: Path, *, household: str, category: str, amount: Decimal, by: 
             raise UsageError(msg.OPTION_INACTIVE_MEMBER.format(member=by, day=opened.date()))
         if category not in ctx.team.categories:
             raise UsageError(msg.OPTION_UNKNOWN_CATEGORY.format(
-                category=category, known=", ".join(ctx.team.categories)))
+                category=mask(category), known=", ".join(ctx.team.categories)))
         if opened > now:
             raise UsageError(msg.OPTION_IN_FUTURE.format(option="--opened"))
         household = household.strip()
         if not household:
             raise UsageError(msg.OPTION_EMPTY.format(option="--household"))
+        household_form = []
+        if not household_regex(ctx.team.household_pattern).fullmatch(household):
+            household_form.append(msg.REFUSE_HOUSEHOLD.format(
+                code=mask(household),
+                pattern=ctx.team.household_pattern or DEFAULT_HOUSEHOLD_PATTERN))
         _refuse_personal_data({"purpose": purpose, "household": household,
-                               **{f"alternative {i + 1}": a for i, a in enumerate(alternatives)}})
+                               **{f"alternative {i + 1}": a for i, a in enumerate(alternatives)}},
+                              household_form)
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         case_id = next_case_id(root, opened.year)
@@ -385,7 +405,7 @@ def _numbers(ctx: TeamContext, proposed: CaseDoc, after: list[Approval], when: d
     cap = ctx.team.rules.household_cap
     if cap is not None:
         total, _ = household_total(ctx.team, others, case.household, when)
-        lines.append(msg.NUMBERS_CAP.format(household=case.household, total=euro(total),
+        lines.append(msg.NUMBERS_CAP.format(household=mask(case.household), total=euro(total),
                                             cap=euro(cap), room=euro(cap - total)))
     available = budget_available(ctx.team, when.year, when.date())
     if available is not None:
@@ -534,51 +554,168 @@ def household_code(secret: bytes, client_number: str, length: int = 6) -> str:
     return "H-" + "".join(chars)
 
 
-def secret_path(team_name: str) -> Path:
-    """Where the team's household secret lives: the user's config folder, never the repo."""
+# Where the secrets live: the user's config folder, never the repository. A team's
+# secret is found by the team's identity, `team_id` in team.yaml: a random id written once
+# (by `mmb init` or the first `mmb household --new-secret`/`--import-secret`) that every
+# clone of the repository shares, that does not change when the team is renamed or the
+# folder moves, and that two teams with the same name do not share. (Earlier versions
+# used the team's name, so two "Buurtteam Noord" shared one secret.)
+_MIN_SECRET = 16
+_MAX_SECRET_BYTES = 4096
+
+
+def secrets_folder() -> Path:
     import os
 
     base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "mmb" / "household-secrets"
+
+
+def secret_path(team_id: str) -> Path:
+    """Where the household secret of the team with `team_id` lives."""
+    return secrets_folder() / f"{team_id}.key"
+
+
+def legacy_secret_path(team_name: str) -> Path:
+    """Where versions before issue 14 kept a team's secret: by the team's name."""
     slug = re.sub(r"[^a-z0-9]+", "-", team_name.lower()).strip("-") or "team"
-    return base / "mmb" / "household-secrets" / f"{slug}.key"
+    return secrets_folder() / f"{slug}.key"
 
 
-def household_secret(team_name: str) -> bytes:
-    """The secret from `MMB_HOUSEHOLD_SECRET`, else from `secret_path(team_name)`."""
+def _read_secret(path: Path, check_mode: bool = True) -> str:
+    """The secret in `path`: a regular file, not readable by group or others (when
+    `check_mode`), at least 16 characters."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise InputError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(
+            path=path, reason=exc.strerror)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(msg.HOUSEHOLD_SECRET_NOT_FILE.format(path=path))
+        if check_mode and info.st_mode & 0o077:
+            raise InputError(msg.HOUSEHOLD_SECRET_OPEN.format(
+                path=path, mode=oct(stat.S_IMODE(info.st_mode))[2:]))
+        raw = os.read(fd, _MAX_SECRET_BYTES)
+    finally:
+        os.close(fd)
+    try:
+        secret = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise InputError(msg.HOUSEHOLD_SECRET_SHORT.format(path=path)) from None
+    if len(secret) < _MIN_SECRET:
+        raise InputError(msg.HOUSEHOLD_SECRET_SHORT.format(path=path))
+    return secret
+
+
+def household_secret(team: Team) -> bytes:
+    """The team's secret: `MMB_HOUSEHOLD_SECRET` (at least 16 characters), else the file
+    `secret_path(team.team_id)` (a regular file readable only by its owner)."""
     import os
 
     from_env = os.environ.get("MMB_HOUSEHOLD_SECRET")
-    if from_env:
+    if from_env is not None and from_env.strip():
+        if len(from_env.strip()) < _MIN_SECRET:
+            raise UsageError(msg.HOUSEHOLD_ENV_SHORT.format(length=len(from_env.strip())))
         return from_env.strip().encode("utf-8")
-    from mmb.files import TeamFileError, read_regular_file
-
-    path = secret_path(team_name)
-    try:  # a regular file, bounded: a FIFO or /dev/zero there must not hang or fill memory
-        secret = read_regular_file(path, 4096).decode("utf-8").strip()
+    if team.team_id is None:
+        old = legacy_secret_path(team.name)
+        if old.exists():
+            raise UsageError(msg.HOUSEHOLD_NO_TEAM_ID_OLD.format(old=old))
+        raise UsageError(msg.HOUSEHOLD_NO_TEAM_ID)
+    path = secret_path(team.team_id)
+    try:
+        return _read_secret(path).encode("utf-8")
     except FileNotFoundError:
-        raise UsageError(msg.HOUSEHOLD_NO_SECRET.format(path=path)) from None
-    except TeamFileError as exc:
-        raise InputError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(path=path,
-                                                                reason=exc.reason)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise InputError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(path=path,
-                                                                reason=reason)) from None
-    if len(secret) < 16:
-        raise InputError(msg.HOUSEHOLD_SECRET_SHORT.format(path=path))
-    return secret.encode("utf-8")
+        raise UsageError(msg.HOUSEHOLD_NO_SECRET_FOR_ID.format(
+            team_id=team.team_id, path=path)) from None
 
 
-def create_household_secret(team_name: str) -> Path:
-    """Create a random secret readable only by the user; refuse to replace one."""
-    import os
+def household_code_for_team(team: Team, client_number: str) -> str:
+    """`household_code` with the team's secret, checked against the team's pattern."""
+    code = household_code(household_secret(team), client_number)
+    if not household_regex(team.household_pattern).fullmatch(code):
+        raise InputError(msg.HOUSEHOLD_CODE_OUTSIDE_PATTERN.format(
+            code=code, pattern=team.household_pattern))
+    return code
+
+
+@dataclass(frozen=True)
+class SecretMade:
+    path: Path
+    team_id: str
+    team_id_added: bool
+
+
+def _ensure_team_id(root: Path) -> tuple[str, bool]:
+    """The team's id from team.yaml, written there first when it has none. Call under
+    the team lock."""
     import secrets
 
-    path = secret_path(team_name)
-    if path.exists():
-        raise UsageError(msg.HOUSEHOLD_SECRET_EXISTS.format(path=path))
+    ctx = open_team(root)
+    if ctx.team.team_id is not None:
+        return ctx.team.team_id, False
+    team_id = secrets.token_hex(16)
+    edit = EditableYaml(root / "team.yaml", "team.yaml")
+    keys = list(edit.data.keys())
+    edit.data.insert(keys.index("name") + 1 if "name" in keys else 0, "team_id", team_id)
+    edit.save()
+    return team_id, True
+
+
+def _write_secret(path: Path, secret: str) -> None:
+    """Create `path` (mode 600, in a folder of mode 700); refuse to replace a file."""
+    import os
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
-    return path
+        handle.write(secret + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def create_household_secret(root: Path) -> SecretMade:
+    """A new random secret for the team in `root` (adding its `team_id` to team.yaml if
+    it has none); refuses to replace one that exists."""
+    import secrets
+
+    with TeamLock(root):
+        team_id = open_team(root).team.team_id
+        if team_id is not None and secret_path(team_id).exists():
+            raise UsageError(msg.HOUSEHOLD_SECRET_EXISTS.format(path=secret_path(team_id)))
+        team_id, added = _ensure_team_id(root)
+        path = secret_path(team_id)
+        _write_secret(path, secrets.token_hex(32))
+    return SecretMade(path, team_id, added)
+
+
+def import_household_secret(root: Path, source: Path) -> SecretMade:
+    """Copy a secret a colleague handed over (or the one an earlier version kept by the
+    team's name) to this team's place, readable only by the user."""
+    with TeamLock(root):
+        try:
+            secret = _read_secret(source, check_mode=False)
+        except FileNotFoundError:
+            raise UsageError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(
+                path=source, reason="no such file")) from None
+        team_id = open_team(root).team.team_id
+        if team_id is not None and secret_path(team_id).exists():
+            try:
+                same = _read_secret(secret_path(team_id)) == secret
+            except FileNotFoundError:  # pragma: no cover - removed in between
+                same = False
+            if not same:
+                raise UsageError(msg.HOUSEHOLD_IMPORT_DIFFERS.format(
+                    path=secret_path(team_id)))
+            return SecretMade(secret_path(team_id), team_id, False)
+        team_id, added = _ensure_team_id(root)
+        path = secret_path(team_id)
+        _write_secret(path, secret)
+    return SecretMade(path, team_id, added)

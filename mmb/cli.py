@@ -318,7 +318,9 @@ def _print_decided(result: object) -> None:
                                                at=fmt_time(result.at),
                                                approvals=", ".join(result.approvals)))
         if result.household_cap is not None:
-            _echo(msg.DECIDED_CAP.format(household=result.household,
+            from mmb.privacy import mask
+
+            _echo(msg.DECIDED_CAP.format(household=mask(result.household),
                                               total=euro(result.household_total),
                                               cap=euro(result.household_cap)))
         if result.budget_left is not None:
@@ -402,29 +404,51 @@ def withdraw(
 @app.command()
 def household(
     client_number: Annotated[str | None, typer.Argument(
-        help="The client's number in your own system; it is not stored or printed.")] = None,
+        help="The client's number in your own system. Better left out: typed here it stays "
+             "in your shell history; without it mmb asks for it (hidden) or reads one number "
+             "per line from standard input. It is neither stored nor printed.")] = None,
     new_secret: Annotated[bool, typer.Option(
         "--new-secret", help="Create the team's secret (once), outside the repository.")
     ] = False,
+    import_secret: Annotated[Path | None, typer.Option(
+        "--import-secret", metavar="FILE",
+        help="Take over the team's secret from a key file a colleague gave you.")] = None,
     team: TeamOption = None,
 ) -> None:
     """Print the team's pseudonymous household code for a client number (keyed HMAC)."""
     from mmb import actions
-    from mmb.folder import load_team
 
-    doc = load_team(_team_root(team))
-    name = doc.team.name if doc.team is not None else doc.root.resolve().name
-    if new_secret:
-        path = actions.create_household_secret(name)
-        _echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=path))
+    root = _team_root(team)
+    if new_secret or import_secret is not None:
+        if new_secret and import_secret is not None:
+            raise UsageError(msg.HOUSEHOLD_NEW_OR_IMPORT)
+        if import_secret is not None:
+            made = actions.import_household_secret(root, import_secret)
+        else:
+            made = actions.create_household_secret(root)
+        if made.team_id_added:
+            _echo(msg.HOUSEHOLD_TEAM_ID_ADDED.format(team_id=made.team_id), err=True)
+        if new_secret:
+            _echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=made.path))
+        else:
+            _echo(msg.HOUSEHOLD_SECRET_IMPORTED.format(source=import_secret, path=made.path))
         if client_number is None:
             return
-    if client_number is None:
+    ctx = actions.open_team(root)
+    numbers: list[str]
+    if client_number is not None:
         if sys.stdin.isatty():
-            client_number = str(typer.prompt(msg.ASK_CLIENT_NUMBER, hide_input=True))
-        else:
-            raise UsageError(msg.HOUSEHOLD_EMPTY)
-    _echo(actions.household_code(actions.household_secret(name), client_number))
+            _echo(msg.HOUSEHOLD_ARGUMENT_HISTORY, err=True)
+        numbers = [client_number]
+    elif sys.stdin.isatty():
+        numbers = [str(typer.prompt(msg.ASK_CLIENT_NUMBER, hide_input=True))]
+    else:
+        numbers = [line.strip() for line in sys.stdin.read(1024 * 1024).splitlines()
+                   if line.strip()]
+        if not numbers:
+            raise UsageError(msg.HOUSEHOLD_STDIN_EMPTY)
+    for number in numbers:
+        _echo(actions.household_code_for_team(ctx.team, number))
 
 
 @app.command()

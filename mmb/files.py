@@ -79,6 +79,9 @@ class YamlDoc:
     lines: LineMap = field(default_factory=LineMap)
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
+    #: Every plain number as written (``0612345678`` reads as the int 612345678): MMB301
+    #: scans what the file says, not what YAML made of it.
+    numbers: dict[Key, str] = field(default_factory=dict)
 
 
 class _Refused(Exception):
@@ -552,7 +555,9 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        problem = str(exc.problem or exc.context or "syntax error").strip()
+        from mmb.privacy import mask
+
+        problem = mask(str(exc.problem or exc.context or "syntax error").strip())
         hint = msg.YAML_TAB_HINT if "tab" in problem else ""
         doc.findings.append(finding("MMB001", rel, line, msg.YAML_SYNTAX.format(
             problem=clip(problem, 120), hint=hint)))
@@ -570,7 +575,7 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
     if node is None:
         return doc
     lines: dict[Key, int] = {(): node.start_mark.line + 1}
-    builder = _Builder(rel, lines, doc.findings)
+    builder = _Builder(rel, lines, doc.findings, doc.numbers)
     try:
         doc.data = builder.build(node, (), 0)
     except _Refused as exc:
@@ -584,12 +589,14 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
 class _Builder:
     """Turns composed nodes into dict/list/str/int/Decimal/bool/None, recording lines."""
 
-    __slots__ = ("findings", "lines", "rel", "seen")
+    __slots__ = ("findings", "lines", "numbers", "rel", "seen")
 
-    def __init__(self, rel: str, lines: dict[Key, int], findings: list[Finding]) -> None:
+    def __init__(self, rel: str, lines: dict[Key, int], findings: list[Finding],
+                 numbers: dict[Key, str]) -> None:
         self.rel = rel
         self.lines = lines
         self.findings = findings
+        self.numbers = numbers
         self.seen: set[int] = set()
 
     def build(self, node: Any, key: Key, depth: int) -> Any:
@@ -617,8 +624,11 @@ class _Builder:
                 if name == "<<" or knode.ctag.suffix == "tag:yaml.org,2002:merge":
                     raise _Refused(kline, msg.YAML_ALIAS)
                 if name in out:
+                    from mmb.privacy import mask
+
+                    key_shown = clip(mask(name), 40)
                     self.findings.append(finding("MMB002", self.rel, kline,
-                                                 msg.YAML_DUPLICATE_KEY.format(key=clip(name, 40))))
+                                                 msg.YAML_DUPLICATE_KEY.format(key=key_shown)))
                     continue
                 if id(vnode) in self.seen:
                     # An alias: the composer hands back the anchored node, whose mark is the
@@ -639,6 +649,8 @@ class _Builder:
                 self.lines[sub] = item.start_mark.line + 1
                 items.append(self.build(item, sub, depth + 1))
             return items
+        if tag in (_INT, _FLOAT):
+            self.numbers[key] = node.value
         return _scalar(tag, node.value, line)
 
 

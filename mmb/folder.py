@@ -191,8 +191,10 @@ def _team_model(doc: YamlDoc, defaults: dict[str, Any], out: list[Finding]) -> T
     if model is not None:
         for i, m in enumerate(model.members):
             if m.since and m.until and m.until < m.since and "members" in data:
+                from mmb.privacy import mask
+
                 out.append(finding("MMB002", doc.rel, doc.lines.line("members", i, "until"),
-                                   msg.MEMBER_UNTIL_BEFORE_SINCE.format(id=m.id)))
+                                   msg.MEMBER_UNTIL_BEFORE_SINCE.format(id=mask(m.id))))
     return model
 
 
@@ -213,8 +215,10 @@ def _team_duplicates(data: dict[str, Any], doc: YamlDoc) -> list[Finding]:
             if value is None or isinstance(value, (dict, list)):
                 continue
             if str(value) in seen:
+                from mmb.privacy import mask
+
                 problems.append(finding("MMB002", doc.rel, doc.lines.line(key, i),
-                                        template.format(**{placeholder: value})))
+                                        template.format(**{placeholder: mask(value)})))
             seen.add(str(value))
     return problems
 
@@ -284,7 +288,8 @@ def validate_model(
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     problems = [
-        finding("MMB002", rel, doc.lines.line(*e["loc"]), describe_error(e, model))
+        finding("MMB002", rel, doc.lines.line(*e["loc"]),
+                describe_error(e, model, doc.numbers.get(tuple(e["loc"]))))
         for e in errors
         if not _from_defaults(e["loc"], skipped)
     ]
@@ -315,8 +320,19 @@ def _drop(data: Any, locs: list[Sequence[Any]]) -> Any:
     return out
 
 
-def describe_error(error: Any, model: type[BaseModel]) -> str:
-    """A pydantic error in plain words, naming the field."""
+def describe_error(error: Any, model: type[BaseModel], written: str | None = None) -> str:
+    """A pydantic error in plain words, naming the field; a value from the file that
+    looks like personal data is shown masked (`mmb.privacy.mask`). `written` is a
+    number's text as in the file (``0612345678``, which YAML read as 612345678)."""
+    from mmb.privacy import mask
+
+    text = _describe_error(error, model)
+    if written is not None and mask(written) != written:
+        text = text.replace(str(error.get("input")), mask(written))
+    return mask(text)
+
+
+def _describe_error(error: Any, model: type[BaseModel]) -> str:
     loc = tuple(error["loc"])
     where = _where(loc)
     kind = error["type"]

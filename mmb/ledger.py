@@ -305,8 +305,8 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None, *,
 
 
 def _names(values: Sequence[str], most: int = 5) -> str:
-    """Header cells a finding quotes: the first few, each clipped (`mmb.text.clip`)."""
-    shown = ", ".join(clip(v, 30) for v in values[:most])
+    """Header cells a finding quotes: the first few, each masked and clipped."""
+    shown = ", ".join(clip(_masked(v), 30) for v in values[:most])
     return shown + (msg.LEDGER_MORE_NAMES.format(count=len(values) - most)
                     if len(values) > most else "")
 
@@ -469,11 +469,12 @@ def _parse_row(cells: list[str], order: list[int], row_no: int, rel: str,
     problems: list[str] = []
     day = _parse_date(day_text)
     if day is None:
-        problems.append(msg.LEDGER_BAD_DATE.format(value=clip(day_text)))
+        problems.append(msg.LEDGER_BAD_DATE.format(value=clip(_masked(day_text))))
     amount = _parse_amount(amount_text, problems, "amount")
     balance = _parse_amount(balance_text, problems, "balance") if balance_text else None
     if kind and kind not in KINDS:
-        problems.append(msg.LEDGER_BAD_KIND.format(value=clip(kind), kinds=", ".join(KINDS)))
+        problems.append(msg.LEDGER_BAD_KIND.format(value=clip(_masked(kind)),
+                                                   kinds=", ".join(KINDS)))
     if kind == "other" and not note:
         problems.append(msg.LEDGER_NOTE_OTHER)
     if receipt == MISSING_RECEIPT and not note:
@@ -906,3 +907,10 @@ def merge_export(rows: list[LedgerRow], incoming: Sequence[LedgerRow], account: 
             held.append(new)
     rows.extend(added)
     return added
+
+
+def _masked(value: str) -> str:
+    """A cell echoed in a finding, with personal data in it masked (`mmb.privacy.mask`)."""
+    from mmb.privacy import mask
+
+    return mask(value)

@@ -19,6 +19,7 @@ from mmb.folder import CaseDoc
 from mmb.ledger import LEDGER_FILE, MISSING_RECEIPT, Doubt, LedgerRow, match_rows
 from mmb.models import Case, Outcome, Team
 from mmb.money import euro
+from mmb.privacy import mask
 
 if TYPE_CHECKING:
     from mmb.banks.base import BalanceProblem, StatementBalance
@@ -84,7 +85,7 @@ def check_case_links(rows: Sequence[LedgerRow], cases: dict[str, Case],
     for r in sorted((r for r in rows if r.case), key=lambda r: (r.date, r.row)):
         case = cases.get(r.case)
         if case is None:
-            out.append(finding("MMB004", rel, r.row, msg.L_UNKNOWN_CASE.format(id=r.case),
+            out.append(finding("MMB004", rel, r.row, msg.L_UNKNOWN_CASE.format(id=mask(r.case)),
                                r.case))
             continue
         if r.kind not in ("", "refund"):
