@@ -476,7 +476,13 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 def _load_bytes(path: Path) -> tuple[bytes, str, list[str]]:
     try:
-        with path.open("rb") as fh:
+        # Opened without blocking and checked to be a regular file before reading: a FIFO
+        # (or a device) given as the chat must be refused, not waited for.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError(msg.CHAT_NOT_REGULAR.format(file=path))
             size = _regular_size(fh)
             head = fh.read(4)
             if head in _ZIP_MAGIC:

@@ -48,6 +48,15 @@ def _colour(stream: object) -> bool:
     return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
 
+def _echo(text: str, err: bool = False) -> None:
+    """Print a line of output. Text from the files (names, chat messages, bank texts) can
+    hold escape sequences and bidi controls: every line is shown `visible` (mmb's own
+    line breaks kept), so nothing in the data can act on the terminal or the CI log."""
+    from mmb.text import visible
+
+    typer.echo(visible(text, newlines=True), err=err)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mmb {__version__}")
@@ -88,11 +97,11 @@ def validate(
     use_cache = not no_cache and not os.environ.get("MMB_NO_CACHE")
     result = validate_folders(folders or ["."], _now(), use_cache=use_cache)
     if format is OutputFormat.json:
-        typer.echo(render.findings_json(result))
+        _echo(render.findings_json(result))
     elif format is OutputFormat.github:
         for line in render.findings_github(result.findings):
-            typer.echo(line)
-        typer.echo(render.summary_line(result))
+            _echo(line)
+        _echo(render.summary_line(result))
     else:
         render.findings_text(result, sys.stdout, _colour(sys.stdout))
     raise typer.Exit(1 if result.failed(strict) else 0)
@@ -110,8 +119,8 @@ def init(
 
     created = create_team_folder(folder, name)
     for path in created:
-        typer.echo(f"  {path}")
-    typer.echo(msg.INIT_DONE.format(folder=folder))
+        _echo(f"  {path}")
+    _echo(msg.INIT_DONE.format(folder=folder))
 
 
 class SchemaKind(StrEnum):
@@ -140,13 +149,13 @@ def schema(
         for k in kinds:
             target = output_dir / f"{'mmb' if k is SchemaKind.defaults else k.value}.schema.json"
             atomic_write_text(target, json.dumps(json_schema(k.value), indent=2) + "\n")
-            typer.echo(msg.SCHEMA_WRITTEN.format(path=target))
+            _echo(msg.SCHEMA_WRITTEN.format(path=target))
         return
     if kind is None:
         payload = {k.value: json_schema(k.value) for k in SchemaKind}
-        typer.echo(json.dumps(payload, indent=2))
+        _echo(json.dumps(payload, indent=2))
     else:
-        typer.echo(json.dumps(json_schema(kind.value), indent=2))
+        _echo(json.dumps(json_schema(kind.value), indent=2))
 
 
 @app.command()
@@ -230,23 +239,22 @@ def case_new(
         purpose=values["purpose"],
         opened=actions.minute(actions.parse_time(opened, "--opened") if opened else now),
         alternatives=alternative or [], now=now)
-    typer.echo(result.case_id)
+    _echo(result.case_id)
     from mmb.money import euro
 
-    err = typer.get_text_stream("stderr")
-    err.write(msg.CASE_CREATED.format(id=result.case_id, path=result.path) + "\n")
+    _echo(msg.CASE_CREATED.format(id=result.case_id, path=result.path), err=True)
     if result.headroom is None:
-        err.write(msg.CASE_HOUSEHOLD_NO_CAP.format(
+        _echo(msg.CASE_HOUSEHOLD_NO_CAP.format(
             household=result.household, total=euro(result.household_total),
-            period=result.period_text) + "\n")
+            period=result.period_text), err=True)
     else:
-        err.write(msg.CASE_HOUSEHOLD.format(
+        _echo(msg.CASE_HOUSEHOLD.format(
             household=result.household, total=euro(result.household_total),
-            period=result.period_text, room=euro(result.headroom)) + "\n")
-    err.write("\n" + msg.CASE_CHAT_POST_INTRO + "\n\n" + msg.CASE_CHAT_POST.format(
+            period=result.period_text, room=euro(result.headroom)), err=True)
+    _echo("\n" + msg.CASE_CHAT_POST_INTRO + "\n\n" + msg.CASE_CHAT_POST.format(
         id=result.case_id, category=values["category"],
         amount=euro(actions.parse_amount(values["amount"])),
-        purpose=" ".join(values["purpose"].split())) + "\n")
+        purpose=" ".join(values["purpose"].split())), err=True)
 
 
 @app.command()
@@ -266,24 +274,17 @@ def vote(
     result = actions.record_vote(_team_root(team), case, member, value,
                                  at=actions.parse_time(at, "--at") if at else None,
                                  note=note, now=now)
-    typer.echo(msg.VOTE_RECORDED.format(member=result.member, vote=result.vote.value,
+    _echo(msg.VOTE_RECORDED.format(member=result.member, vote=result.vote.value,
                                         id=result.case_id, at=actions.fmt_time(result.at),
                                         approvals=result.approvals, quorum=result.quorum))
     if not result.counts:
-        typer.echo(msg.VOTE_WONT_COUNT.format(reason=result.reason), err=True)
+        _echo(msg.VOTE_WONT_COUNT.format(reason=result.reason), err=True)
 
 
 class DateOrderOption(StrEnum):
     dmy = "dmy"
     mdy = "mdy"
     ymd = "ymd"
-
-
-def _chat_shown(value: str) -> str:
-    """Chat text (a sender, an excerpt) as printed: the one place all chat output goes
-    through, so that the shared neutralising of control characters, terminal escapes and
-    bidi marks applies to all of it."""
-    return value
 
 
 @votes_app.command("import")
@@ -312,7 +313,7 @@ def votes_import(
         taken = preview.by_context
         if taken:
             for v in taken:
-                typer.echo(msg.IMPORT_CONTEXT_ROW.format(
+                _echo(msg.IMPORT_CONTEXT_ROW.format(
                     id=v.case_id, member=v.member, vote=v.vote.value,
                     at=actions.fmt_time(v.at), line=v.line, post=v.context_line))
             if typer.confirm(msg.ASK_BY_CONTEXT.format(count=len(taken)), default=False):
@@ -321,30 +322,28 @@ def votes_import(
     result = actions.import_chat_votes(root, chat, dry_run=dry_run, now=now,
                                        date_order=order,  # type: ignore[arg-type]
                                        by_context=by_context, expect_by_context=expect)
-    typer.echo(msg.IMPORT_DATE_ORDER.format(order=result.date_order,
+    _echo(msg.IMPORT_DATE_ORDER.format(order=result.date_order,
                                             reason=result.date_order_reason))
     if result.recorded:
         verb = msg.IMPORT_VERB_DRY_RUN if dry_run else msg.IMPORT_VERB_RECORDED
-        typer.echo(msg.IMPORT_RECORDED.format(verb=verb, count=len(result.recorded)))
+        _echo(msg.IMPORT_RECORDED.format(verb=verb, count=len(result.recorded)))
         for v in result.recorded:
             row = msg.IMPORT_RECORDED_ROW.format(id=v.case_id, member=v.member,
                                                  vote=v.vote.value,
                                                  at=actions.fmt_time(v.at), line=v.line)
             if v.context_line is not None:
                 row += msg.IMPORT_BY_CONTEXT.format(post=v.context_line)
-            typer.echo(row)
+            _echo(row)
     if result.already:
-        typer.echo(msg.IMPORT_ALREADY.format(count=result.already))
+        _echo(msg.IMPORT_ALREADY.format(count=result.already))
     if not result.recorded and not result.already and not result.not_recorded:
-        typer.echo(msg.IMPORT_NOTHING)
+        _echo(msg.IMPORT_NOTHING)
     if result.not_recorded:
-        typer.echo(msg.IMPORT_NOT_RECORDED.format(count=len(result.not_recorded)))
+        _echo(msg.IMPORT_NOT_RECORDED.format(count=len(result.not_recorded)))
         for n in result.not_recorded:
-            typer.echo(msg.IMPORT_NOT_RECORDED_ROW.format(
-                at=actions.fmt_time(n.at), sender=_chat_shown(n.sender), line=n.line,
-                reason=n.reason,
-                excerpt=msg.IMPORT_EXCERPT.format(excerpt=_chat_shown(n.excerpt))
-                if n.excerpt else ""))
+            _echo(msg.IMPORT_NOT_RECORDED_ROW.format(
+                at=actions.fmt_time(n.at), sender=n.sender, line=n.line, reason=n.reason,
+                excerpt=msg.IMPORT_EXCERPT.format(excerpt=n.excerpt) if n.excerpt else ""))
 
 
 def _print_decided(result: object) -> None:
@@ -354,20 +353,20 @@ def _print_decided(result: object) -> None:
 
     assert isinstance(result, Decided)
     if result.outcome is Outcome.approved and result.amount is not None:
-        typer.echo(msg.DECIDED_APPROVED.format(id=result.case_id, amount=euro(result.amount),
+        _echo(msg.DECIDED_APPROVED.format(id=result.case_id, amount=euro(result.amount),
                                                at=fmt_time(result.at),
                                                approvals=", ".join(result.approvals)))
         if result.household_cap is not None:
             from mmb.privacy import mask
 
-            typer.echo(msg.DECIDED_CAP.format(household=mask(result.household),
+            _echo(msg.DECIDED_CAP.format(household=mask(result.household),
                                               total=euro(result.household_total),
                                               cap=euro(result.household_cap)))
         if result.budget_left is not None:
-            typer.echo(msg.DECIDED_BUDGET.format(year=result.year,
+            _echo(msg.DECIDED_BUDGET.format(year=result.year,
                                                  left=euro(result.budget_left)))
     else:
-        typer.echo(msg.DECIDED_OTHER.format(id=result.case_id, outcome=result.outcome.value,
+        _echo(msg.DECIDED_OTHER.format(id=result.case_id, outcome=result.outcome.value,
                                             at=fmt_time(result.at)))
 
 
@@ -459,7 +458,6 @@ def household(
     from mmb import actions
 
     root = _team_root(team)
-    err = typer.get_text_stream("stderr")
     if new_secret or import_secret is not None:
         if new_secret and import_secret is not None:
             raise UsageError(msg.HOUSEHOLD_NEW_OR_IMPORT)
@@ -468,18 +466,18 @@ def household(
         else:
             made = actions.create_household_secret(root)
         if made.team_id_added:
-            err.write(msg.HOUSEHOLD_TEAM_ID_ADDED.format(team_id=made.team_id) + "\n")
+            _echo(msg.HOUSEHOLD_TEAM_ID_ADDED.format(team_id=made.team_id), err=True)
         if new_secret:
-            typer.echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=made.path))
+            _echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=made.path))
         else:
-            typer.echo(msg.HOUSEHOLD_SECRET_IMPORTED.format(source=import_secret, path=made.path))
+            _echo(msg.HOUSEHOLD_SECRET_IMPORTED.format(source=import_secret, path=made.path))
         if client_number is None:
             return
     ctx = actions.open_team(root)
     numbers: list[str]
     if client_number is not None:
         if sys.stdin.isatty():
-            err.write(msg.HOUSEHOLD_ARGUMENT_HISTORY + "\n")
+            _echo(msg.HOUSEHOLD_ARGUMENT_HISTORY, err=True)
         numbers = [client_number]
     elif sys.stdin.isatty():
         numbers = [str(typer.prompt(msg.ASK_CLIENT_NUMBER, hide_input=True))]
@@ -489,7 +487,7 @@ def household(
         if not numbers:
             raise UsageError(msg.HOUSEHOLD_STDIN_EMPTY)
     for number in numbers:
-        typer.echo(actions.household_code_for_team(ctx.team, number))
+        _echo(actions.household_code_for_team(ctx.team, number))
 
 
 @app.command()
@@ -522,9 +520,11 @@ def _choose_case(row: object, options: list[str]) -> str | None:
 
     assert isinstance(row, LedgerRow)
     numbered = ", ".join(f"{i}) {cid}" for i, cid in enumerate(options, start=1))
-    answer = str(typer.prompt(msg.R_CHOOSE.format(
+    from mmb.text import visible
+
+    answer = str(typer.prompt(visible(msg.R_CHOOSE.format(
         date=row.date, amount=euro(row.amount), who=row.counterparty or row.description[:30],
-        options=numbered), default="", show_default=False)).strip()
+        options=numbered)), default="", show_default=False)).strip()
     if answer.isdigit() and 1 <= int(answer) <= len(options):
         return options[int(answer) - 1]
     return answer if answer in options else None
@@ -618,10 +618,13 @@ def render_top_help(width: int = 80) -> str:
 
 def main() -> None:
     """Run the app, turning failures into one plain line (see `mmb.entry`)."""
+    from mmb.text import visible
+
     try:
         app()
     except MmbError as exc:
-        sys.stderr.write(f"mmb: {exc.message}\n")
+        # The message may quote a value or a file name from the files: shown `visible`.
+        sys.stderr.write(f"mmb: {visible(exc.message, newlines=True)}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write(f"mmb: {msg.CLI_INTERRUPTED}\n")
@@ -633,7 +636,7 @@ def main() -> None:
         message = (msg.INTERNAL_ERROR_AFTER_WRITE.format(
             kind=type(exc).__name__, files=", ".join(map(str, written)))
             if written else msg.INTERNAL_ERROR.format(kind=type(exc).__name__))
-        sys.stderr.write(f"mmb: {message}\n")
+        sys.stderr.write(f"mmb: {visible(message, newlines=True)}\n")
         if os.environ.get("MMB_DEBUG"):
             raise
         sys.exit(2)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import Any, TextIO
 
 from mmb import messages as msg
 from mmb.errors import InputError, UsageError
+from mmb.text import visible
 
 #: The folders of a team whose every file is an input, and its single input files.
 INPUT_DIRS = ("cases", "bank", "receipts")
@@ -165,6 +165,26 @@ def _walk(folder: Path | str, rel: str) -> Iterable[tuple[str, str]]:
             yield entry.path, path
 
 
+def _input_dir(root: Path, name: str) -> Iterable[tuple[str, str]]:
+    """`_walk` of one input folder. A folder that is itself a symbolic link is recorded as
+    the link it is, and walked only where mmb reads it: inside the team folder
+    (`mmb.files.resolve_team_path`). One leading out (to / or /etc) is never walked:
+    that would hash the machine's files and list their names in the report."""
+    top = os.path.join(root, name)
+    if not os.path.islink(top):
+        yield from _walk(top, name)
+        return
+    from mmb.files import TeamFileError, resolve_team_path
+
+    yield top, name
+    try:
+        resolved, mode = resolve_team_path(root, name)
+    except (TeamFileError, OSError):
+        return
+    if stat.S_ISDIR(mode):
+        yield from _walk(os.path.join(root, resolved), name)
+
+
 def team_inputs(root: Path, *, with_git: bool = True) -> TeamInputs:
     """The input files of one team folder: (path relative to the team folder, digest),
     and the git commit and tree when the folder is a clean checkout."""
@@ -177,7 +197,7 @@ def team_inputs(root: Path, *, with_git: bool = True) -> TeamInputs:
         candidates.append((str(defaults), os.path.relpath(defaults, root.resolve()).replace(
             os.sep, "/")))
     for name in INPUT_DIRS:
-        candidates.extend(_walk(os.path.join(root, name), name))
+        candidates.extend(_input_dir(root, name))
     git_format = _git_format(root) if with_git else None
     files: list[tuple[str, str]] = []
     blobs: dict[str, str | None] = {}
@@ -425,6 +445,8 @@ def run_verify(report_path: Path, folders: Sequence[str] | None, stdout: TextIO)
                         (msg.YE_VERIFY_WORD_ADDED, changes.added),
                         (msg.YE_VERIFY_WORD_REMOVED, changes.removed)):
         for p in paths:
+            # A file name from the folder: shown `visible` (the one function every
+            # output uses), so it cannot move the cursor or reverse the listing.
             print(f"  {word}: {visible(p)}", file=stdout)
     if recorded and now and not ({(i, p) for i, p, _ in recorded} & {(i, p) for i, p, _ in now}):
         print(msg.YE_VERIFY_NOTHING_IN_COMMON.format(folders=" ".join(recorded_folders)),
@@ -432,10 +454,3 @@ def run_verify(report_path: Path, folders: Sequence[str] | None, stdout: TextIO)
     return 1
 
 
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """A file name as it can be shown on a terminal: control and direction characters as
-    escapes, so a name cannot move the cursor or reverse the text of the listing."""
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

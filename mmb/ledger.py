@@ -16,7 +16,6 @@ import codecs
 import csv
 import hashlib
 import io
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -27,14 +26,21 @@ from operator import attrgetter
 from pathlib import Path
 
 from mmb import messages as msg
-from mmb.files import ABSENT, FileState, content_digest
+from mmb.files import (
+    ABSENT,
+    MAX_DATA_BYTES,
+    FileState,
+    TeamFileError,
+    content_digest,
+    read_team_file_info,
+)
 from mmb.findings import Finding, finding
 from mmb.money import MoneyError, money_str, parse_money
-from mmb.text import normalise_space
+from mmb.text import clip, normalise_space
 
 LEDGER_FILE = "ledger.csv"
 #: Largest ledger.csv mmb reads (a city team has a few thousand rows a year).
-MAX_LEDGER_BYTES = 200 * 1024 * 1024
+MAX_LEDGER_BYTES = MAX_DATA_BYTES
 
 #: The columns of ledger.csv, in order.
 LEDGER_COLUMNS: tuple[str, ...] = (
@@ -196,25 +202,22 @@ class Ledger:
 
 def read_ledger(root: Path, rel: str = LEDGER_FILE) -> Ledger:
     """Read `ledger.csv` of a team folder (an absent file is an empty ledger)."""
-    path = root / LEDGER_FILE
     ledger = Ledger()
-    if not path.exists():
+    try:  # the one safe way to read a team file (no link out, regular, bounded)
+        ledger.raw, _, info = read_team_file_info(root, LEDGER_FILE, MAX_LEDGER_BYTES)
+    except FileNotFoundError:
+        return ledger
+    except TeamFileError as exc:
+        ledger.exists = True
+        ledger.findings.append(exc.finding(rel))
+        ledger.readable = False
         return ledger
     ledger.exists = True
-    try:
-        with open(path, "rb", buffering=0) as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_LEDGER_BYTES:
-                ledger.findings.append(finding("MMB001", rel, 1, msg.LEDGER_TOO_BIG))
-                ledger.readable = False
-                return ledger
-            ledger.raw = handle.read()
-            # Taken after the read, from the file read: a save meanwhile shows when the
-            # file is written back (`Ledger.state`).
-            info = os.fstat(handle.fileno())
-            ledger.size, ledger.mtime_ns = info.st_size, info.st_mtime_ns
-    except OSError as exc:
-        ledger.findings.append(finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(
-            reason=exc.strerror or str(exc))))
+    # Taken after the read, from the file read: a save meanwhile shows when the file is
+    # written back (`Ledger.state`).
+    ledger.size, ledger.mtime_ns = info.st_size, info.st_mtime_ns
+    if b"\x00" in ledger.raw:  # not text: say so, and quote none of it
+        ledger.findings.append(finding("MMB001", rel, 1, msg.FILE_BINARY))
         ledger.readable = False
         return ledger
     ledger_bom = ledger.raw.startswith(codecs.BOM_UTF8)
@@ -255,9 +258,14 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None, *,
     missing = [c for c in LEDGER_COLUMNS if c not in header]
     unknown = [h for h in header[:width] if h not in LEDGER_COLUMNS]
     if missing or unknown:
-        ledger.findings.append(finding("MMB002", rel, 1, msg.LEDGER_HEADER.format(
-            missing=", ".join(missing) or "-", unknown=", ".join(unknown) or "-",
-            expected=",".join(LEDGER_COLUMNS))))
+        if len(missing) == len(LEDGER_COLUMNS):
+            # Not a ledger at all: say so without quoting any of it (it may be anything).
+            problem = msg.LEDGER_NOT_A_LEDGER.format(expected=",".join(LEDGER_COLUMNS))
+        else:
+            problem = msg.LEDGER_HEADER.format(
+                missing=", ".join(missing) or "-", unknown=_names(unknown) or "-",
+                expected=",".join(LEDGER_COLUMNS))
+        ledger.findings.append(finding("MMB002", rel, 1, problem))
         ledger.complete = False  # an unknown column would be dropped on rewrite
         if missing:
             ledger.readable = False
@@ -294,6 +302,13 @@ def parse_ledger_text(text: str, rel: str, ledger: Ledger | None = None, *,
     ledger.dialect = _dialect(header_text, header_cells, sample, delimiter, order, bom,
                               lines[-1])
     return ledger
+
+
+def _names(values: Sequence[str], most: int = 5) -> str:
+    """Header cells a finding quotes: the first few, each masked and clipped."""
+    shown = ", ".join(clip(_masked(v), 30) for v in values[:most])
+    return shown + (msg.LEDGER_MORE_NAMES.format(count=len(values) - most)
+                    if len(values) > most else "")
 
 
 def _lines(text: str) -> list[str]:
@@ -454,11 +469,12 @@ def _parse_row(cells: list[str], order: list[int], row_no: int, rel: str,
     problems: list[str] = []
     day = _parse_date(day_text)
     if day is None:
-        problems.append(msg.LEDGER_BAD_DATE.format(value=_masked(day_text)))
+        problems.append(msg.LEDGER_BAD_DATE.format(value=clip(_masked(day_text))))
     amount = _parse_amount(amount_text, problems, "amount")
     balance = _parse_amount(balance_text, problems, "balance") if balance_text else None
     if kind and kind not in KINDS:
-        problems.append(msg.LEDGER_BAD_KIND.format(value=_masked(kind), kinds=", ".join(KINDS)))
+        problems.append(msg.LEDGER_BAD_KIND.format(value=clip(_masked(kind)),
+                                                   kinds=", ".join(KINDS)))
     if kind == "other" and not note:
         problems.append(msg.LEDGER_NOTE_OTHER)
     if receipt == MISSING_RECEIPT and not note:

@@ -116,7 +116,6 @@ def check_receipts(rows: Sequence[LedgerRow], root: Path, rules_grace: int, toda
     """MMB205 (payment without receipt: warning within the grace period, error after) and
     MMB206 (receipt absent, outside receipts/ also via a link, or shared between cases)."""
     out: list[Finding] = []
-    receipts_root = (root / RECEIPTS_DIR).resolve()
     plain_files = _plain_receipt_files(root)
     used_by: dict[str, tuple[str, int]] = {}
     for r in rows:
@@ -132,7 +131,7 @@ def check_receipts(rows: Sequence[LedgerRow], root: Path, rules_grace: int, toda
                     left=rules_grace - age), r.case, severity="warning"))
         for name in r.receipts() if r.receipt else ():
             problem = (None if name in plain_files
-                       else _receipt_problem(name, root, receipts_root))
+                       else _receipt_problem(name, root))
             if problem:
                 out.append(finding("MMB206", rel, r.row, problem.format(path=name),
                                    r.case or None))
@@ -150,42 +149,56 @@ def check_receipts(rows: Sequence[LedgerRow], root: Path, rules_grace: int, toda
 def _plain_receipt_files(root: Path) -> set[str]:
     """Every regular file under receipts/ reached without a symbolic link, as
     `receipts/...` paths: these need no further check (one folder walk instead of a path
-    resolution per receipt). Links and anything else go through `_receipt_problem`."""
+    resolution per receipt). Links and anything else go through `_receipt_problem`. The
+    folders are opened safely (`mmb.files.TeamDir`): a receipts/ that is itself a link
+    out of the team folder holds no receipt."""
+    from mmb.files import TeamDir, TeamFileError
+
     found: set[str] = set()
-    stack = [(root / RECEIPTS_DIR, RECEIPTS_DIR)]
+    stack = [RECEIPTS_DIR]
     while stack:
-        folder, rel = stack.pop()
+        rel = stack.pop()
         try:
-            entries = list(os.scandir(folder))
-        except OSError:
+            with TeamDir(root, rel) as folder:
+                if folder.resolved != rel:
+                    continue  # reached through a link: each receipt is checked on its own
+                entries = folder.entries()
+        except TeamFileError:
             continue
-        for entry in entries:
-            if entry.is_symlink():
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), f"{rel}/{entry.name}"))
-            elif entry.is_file(follow_symlinks=False):
-                found.add(f"{rel}/{entry.name}")
+        for name, kind in entries:
+            if kind == "dir":
+                stack.append(f"{rel}/{name}")
+            elif kind == "file":
+                found.add(f"{rel}/{name}")
     return found
 
 
-def _receipt_problem(name: str, root: Path, receipts_root: Path) -> str | None:
+def _receipt_problem(name: str, root: Path) -> str | None:
+    """Why the receipt `name` is not a usable file inside receipts/, or None. Resolved
+    the safe way (`mmb.files.resolve_team_path`): links are followed only inside the team
+    folder, so a receipts/ (or a folder in it) linked to /etc makes no file there valid."""
+    import stat
+
+    from mmb.files import TeamFileError, resolve_team_path
+
     if name == MISSING_RECEIPT:
         return None
-    if os.path.isabs(name) or "\\" in name:
+    if os.path.isabs(name) or "\\" in name or "\x00" in name:
         return msg.L206_OUTSIDE
     parts = Path(name).parts
     if not parts or parts[0] != RECEIPTS_DIR or ".." in parts:
         return msg.L206_OUTSIDE
-    target = root / name
     try:
-        resolved = target.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError, OSError):
+        resolved, mode = resolve_team_path(root, name)
+    except FileNotFoundError:
         return msg.L206_ABSENT
-    if receipts_root != resolved and receipts_root not in resolved.parents:
+    except TeamFileError as exc:  # a link out, or a folder on the way that is one
+        return msg.L206_REFUSED.replace("{reason}", exc.reason.replace("{", "{{").replace(
+            "}", "}}"))
+    if not resolved.startswith(RECEIPTS_DIR + "/"):
         return msg.L206_LINK_OUT
-    if not resolved.is_file():
-        return msg.L206_ABSENT
+    if not stat.S_ISREG(mode):
+        return msg.L206_ABSENT if stat.S_ISDIR(mode) else msg.L206_NOT_REGULAR
     return None
 
 

@@ -217,14 +217,16 @@ IMPORT_NOTHING = "No votes found that name a case id."
 HOUSEHOLD_SECRET_CREATED = "Created the household secret in {path}. Share it only with colleagues who make household codes; never put it in git."
 
 # --------------------------------------------------------------------------- ledger.csv
-LEDGER_TOO_BIG = "ledger.csv is larger than 200 MB; is this the right file?"
 LEDGER_NOT_UTF8 = "ledger.csv is not UTF-8 text; save it as 'CSV UTF-8' in your spreadsheet"
 LEDGER_NO_HEADER = "ledger.csv has no header row; the first row must name the columns"
 LEDGER_HEADER = "ledger.csv header: missing columns {missing}; unknown columns {unknown} (expected: {expected})"
+LEDGER_NOT_A_LEDGER = "ledger.csv does not look like mmb's cash book: its first row names none of the columns (expected: {expected}); put the team's ledger.csv here"
+#: After the first few unknown columns LEDGER_HEADER lists.
+LEDGER_MORE_NAMES = " and {count} more"
 LEDGER_CSV_ERROR = "ledger.csv cannot be read as CSV here ({reason}); check for an unclosed quote"
 LEDGER_SHORT_ROW = "this row has {count} cells, the header has {expected}; fill the empty cells or remove the row"
-LEDGER_BAD_DATE = "date {value!r} is not a date; write YYYY-MM-DD"
-LEDGER_BAD_KIND = "kind {value!r} is not known; use one of: {kinds}, or leave it empty for a case payment"
+LEDGER_BAD_DATE = "date '{value}' is not a date; write YYYY-MM-DD"
+LEDGER_BAD_KIND = "kind '{value}' is not known; use one of: {kinds}, or leave it empty for a case payment"
 LEDGER_NOTE_OTHER = "kind `other` needs a note saying what the money was for"
 LEDGER_NOTE_MISSING = "receipt `missing` needs a note saying why there is no receipt"
 L_UNKNOWN_PARTY = "unknown party"
@@ -456,6 +458,31 @@ ASK_BY_CONTEXT = "Record these {count} vote(s) without a case id, by context?"
 # so it is in Dutch, and it spells the vote the way `mmb votes import` reads it best.
 CASE_CHAT_POST_INTRO = "Paste this into the team chat:"
 CASE_CHAT_POST = "Casus {id} ({category}, {amount}): {purpose}\nStem met: akkoord {id} / tegen {id} / onthouding {id}"
+# --------------------------------------------------------------------------- safe reading and output
+# A team file that breaks a rule of safe reading (`mmb.files.TeamFileError`): the MMB001
+# finding's message is the {reason}; a command that must read the file stops with
+# SAFE_CANNOT_USE. They name the rule, never the file's content.
+SAFE_CANNOT_USE = "{path}: {reason}"
+SAFE_LINK_OUT = "this is a symbolic link to a place outside the team folder, which mmb does not follow; replace the link with the file itself"
+SAFE_FOLDER_LINK_OUT = "{folder} is a symbolic link to a place outside the team folder, which mmb does not follow; replace the link with the folder itself"
+SAFE_OUTSIDE = "this path leads outside the team folder; mmb reads only files inside it"
+SAFE_LINK_LOOP = "too many symbolic links on this path (a loop?); replace the links with the files themselves"
+SAFE_LINK_REFUSED = "this is a symbolic link, which mmb does not follow here; give the file itself"
+SAFE_SWAPPED = "the file was replaced by a symbolic link while mmb was reading it; nothing was read: check the folder and run the command again"
+SAFE_NOT_FOLDER = "{folder} is not a folder; mmb expects a folder there: rename or remove the file"
+SAFE_NOT_REGULAR = "this is {kind}, not a regular file; mmb reads only plain files: replace it with the file itself"
+SAFE_KIND_FIFO = "a named pipe (FIFO)"
+SAFE_KIND_SOCKET = "a socket"
+SAFE_KIND_DEVICE = "a device"
+SAFE_KIND_FOLDER = "a folder"
+SAFE_KIND_OTHER = "a special file"
+#: The {size} of FILE_TOO_BIG when the file grew past the limit while being read.
+SAFE_SIZE_OVER = "more than {size}"
+L206_NOT_REGULAR = "receipt {path} is not a regular file (a pipe, socket or device); put the scan or photo itself under receipts/"
+#: A bank export that breaks a rule of safe reading (its {reason} is one of the above).
+BANK_REFUSED = "{where}: {reason}"
+CHAT_NOT_REGULAR = "{file}: this is not a regular file (a pipe, socket or device); pass the .txt or .zip that WhatsApp exported"
+L206_REFUSED = "receipt {path} cannot be used: {reason}"
 # --------------------------------------------------------------------------- bank exports as banks write them
 # IBANs (`mmb.iban.problem`): why a value in team.yaml `accounts` is not an IBAN.
 IBAN_PROBLEMS = {

@@ -107,13 +107,44 @@ class AccountBalance:
 
 
 def export_files(root: Path) -> list[Path]:
-    """Every file under bank/ except hidden files, in name order."""
-    folder = root / BANK_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not any(part.startswith(".")
-                                             for part in p.relative_to(folder).parts))
+    """Every file under bank/ except hidden files, in name order. Walked safely (see
+    `team_files`): a bank/ that is a link out of the team folder raises `TeamFileError`;
+    a link or special file in it is listed, for the reader to refuse with its reason."""
+    return [root / rel for rel in team_files(root, BANK_DIR)]
+
+
+def team_files(root: Path, rel: str) -> list[str]:
+    """The paths (inside the team folder) of every entry below its folder `rel` that is
+    not a folder, hidden ones left out, in name order; [] when `rel` does not exist.
+    Folders are entered only when they are real folders, never through a link, and
+    nothing is opened but folders: a FIFO is listed, not read. Raises `TeamFileError`
+    when `rel` itself breaks a rule (a link out of the team folder, not a folder)."""
+    from mmb.files import TeamDir, TeamFileError, resolve_team_path
+
+    found: list[str] = []
+    stack = [rel]
+    while stack:
+        here = stack.pop()
+        with TeamDir(root, here) as folder:
+            entries = folder.entries()
+        for name, kind in entries:
+            if name.startswith("."):
+                continue
+            path = f"{here}/{name}"
+            if kind == "dir":
+                stack.append(path)
+                continue
+            if kind == "link":
+                try:
+                    _, mode = resolve_team_path(root, path)
+                except (TeamFileError, FileNotFoundError):
+                    mode = 0  # listed: reading it says what is wrong
+                import stat
+
+                if stat.S_ISDIR(mode):
+                    continue  # a link to a folder is not followed
+            found.append(path)
+    return sorted(found)
 
 
 _DATE, _AMOUNT, _BALANCE = attrgetter("booking_date"), attrgetter("amount"), attrgetter(
@@ -125,10 +156,19 @@ _ACCOUNT, _LINE, _CASH = attrgetter("account"), attrgetter("row"), attrgetter("i
 
 def load_export(path: Path, root: Path) -> LoadedExport:
     """Read one export (raises `BankFormatError`) as ledger rows tagged with its source."""
-    from mmb.banks import read_export
+    from mmb.banks import MAX_FILE_BYTES, export_refused, read_export_data
+    from mmb.banks.base import Source
+    from mmb.files import TeamFileError, read_team_file
 
-    export = read_export(path)
     source = relpath(path, root)
+    try:  # the one safe way to read a team file (no link out, regular, bounded)
+        data = read_team_file(root, source, MAX_FILE_BYTES)
+    except TeamFileError as exc:
+        raise export_refused(Source(path, b""), exc) from None
+    except FileNotFoundError:
+        raise Source(path, b"").error(msg.BANK_CANNOT_OPEN,
+                                      reason="No such file or directory") from None
+    export = read_export_data(data, path)
     # Column by column (`map` loops in C): this runs for every transaction of an export
     # that may hold 100,000.
     txs = export.transactions
@@ -152,8 +192,14 @@ def load_exports_for_validate(root: Path, team: Team | None,
 
     views: list[ExportView] = []
     problems: list[Finding] = []
+    from mmb.files import TeamFileError
+
     own = {a.iban for a in team.accounts} if team is not None else set()
-    for path in export_files(root):
+    try:
+        paths = export_files(root)
+    except TeamFileError as exc:
+        return views, [exc.finding(prefix_rel(exc.rel))]
+    for path in paths:
         rel = relpath(path, root)
         try:
             loaded = load_export(path, root)
@@ -253,18 +299,34 @@ def unambiguous(row: LedgerRow, candidates: list[str], room: dict[str, Decimal])
 
 
 def receipt_files(root: Path) -> dict[str, list[str]]:
-    """Receipt files under receipts/ whose name starts with a case id, by case id."""
+    """Receipt files under receipts/ whose name starts with a case id, by case id. A
+    receipts/ that leads out of the team folder holds none."""
+    from mmb.files import TeamFileError
+
     found: dict[str, list[str]] = defaultdict(list)
-    folder = root / "receipts"
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        m = re.match(r"^(\d{4}-\d{3,4})(?!\d)", path.name)
-        if m:
-            found[m.group(1)].append(relpath(path, root))
+    try:
+        paths = team_files(root, "receipts")
+    except TeamFileError:
+        return found  # `validate` reports the receipts it makes unusable (MMB206)
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        m = re.match(r"^(\d{4}-\d{3,4})(?!\d)", name)
+        if m and _plain_receipt(root, path):
+            found[m.group(1)].append(path)
     return found
+
+
+def _plain_receipt(root: Path, path: str) -> bool:
+    """A regular file inside receipts/ (a link there is followed, never out of it)."""
+    import stat
+
+    from mmb.files import TeamFileError, resolve_team_path
+
+    try:
+        resolved, mode = resolve_team_path(root, path)
+    except (TeamFileError, FileNotFoundError):
+        return False
+    return resolved.startswith("receipts/") and stat.S_ISREG(mode)
 
 
 # --------------------------------------------------------------------------- reconcile

@@ -67,12 +67,17 @@ def _stated_and_owners(root: Path, ibans: Sequence[str]) -> tuple[dict[str, date
     holds another account, is skipped: `mmb validate` reports it (MMB001, MMB201), and
     its error makes the report not final."""
     from mmb.banks import BankFormatError
+    from mmb.files import TeamFileError
     from mmb.reconcile import export_files, load_export
 
     own = set(ibans)
     stated: dict[str, date] = {}
     owners: dict[str, str] = {}
-    for path in export_files(root):
+    try:
+        paths = export_files(root)
+    except TeamFileError:  # bank/ leads out of the team folder: validate reports it
+        paths = []
+    for path in paths:
         try:
             loaded = load_export(path, root)
         except BankFormatError:

@@ -32,6 +32,7 @@ from mmb.report_render import (
     summary_sections,
 )
 from mmb.report_sdc import Cell
+from mmb.text import visible
 
 OUTCOME_COLOURS = {"approved": "#2e7d32", "rejected": "#c62828", "solved_otherwise": "#00838f",
                    "withdrawn": "#757575", "pending": "#f9a825"}
@@ -105,7 +106,9 @@ table.signoff td.line.short { width: 14%; }
 
 
 def esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Text from the files for the page: shown `visible` (no control or bidi character
+    acts in the browser), then HTML-escaped."""
+    return html.escape(visible(text), quote=True)
 
 
 def _num(cell: Cell) -> float | None:

@@ -36,6 +36,7 @@ from mmb.report_render import (
     summary_sections,
 )
 from mmb.report_sdc import Cell
+from mmb.text import visible
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
@@ -50,16 +51,12 @@ OUTCOME_COLOURS = {"approved": "#2e7d32", "rejected": "#c62828", "solved_otherwi
 SPENT_COLOUR = "#2f6f9f"
 COSTS_COLOUR = "#9aa5b1"
 UNSPENT_COLOUR = "#a5d6a7"
-#: C0/C1 controls and the Unicode direction controls: shown as escapes, never obeyed.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                        "\u2066-\u2069]")
-
-
 def pdf_text(text: str) -> str:
-    """Free text as ReportLab paragraph markup: escaped, controls made visible, line
-    breaks kept."""
-    shown = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return escape(shown).replace("\r\n", "<br/>").replace("\n", "<br/>").replace("\t", " ")
+    """Free text as ReportLab paragraph markup: controls, escapes and direction controls
+    shown as escapes, never obeyed (`mmb.text.visible`, the one function every output
+    uses), markup escaped, line breaks kept."""
+    shown = visible(text.replace("\r\n", "\n"), newlines=True)
+    return escape(shown).replace("\n", "<br/>").replace("\t", " ")
 
 
 def _fonts() -> None:
@@ -182,6 +179,7 @@ def _clip(text: str, width: float, size: float) -> str:
     """`text`, cut with an ellipsis to fit `width` points (chart labels only)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    text = visible(text)  # a category's name comes from the files
     if stringWidth(text, FONT, size) <= width:
         return text
     while text and stringWidth(text + "…", FONT, size) > width:

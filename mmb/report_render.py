@@ -43,6 +43,7 @@ from mmb.report import (
     status_line,
 )
 from mmb.report_sdc import DOMINANCE, Cell
+from mmb.text import json_safe, visible
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -226,7 +227,8 @@ def to_json(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+    # Controls and bidi marks in free text stay JSON escapes, never raw bytes.
+    return json_safe(json.dumps(to_json(report), ensure_ascii=False, indent=2)) + "\n"
 
 
 # ============================================================================ csv
@@ -295,7 +297,8 @@ def _reconciliation_cells(a: Account) -> list[tuple[str, Cell]]:
 
 def render_csv(report: Report, *, dutch_excel: bool = False) -> str:
     """The figures as one tidy table: year, dimension, group, measure, value, status.
-    Numbers are numbers (`-3.45`, Dutch Excel: `-3,45`); text is formula-safe."""
+    Numbers are numbers (`-3.45`, Dutch Excel: `-3,45`); text is formula-safe and shown
+    `visible`."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if dutch_excel else ",",
                         lineterminator="\r\n" if dutch_excel else "\n")
@@ -303,7 +306,8 @@ def render_csv(report: Report, *, dutch_excel: bool = False) -> str:
     year = str(report.meta.year)
     for dim, group, measure, cell in tidy_rows(report):
         if isinstance(cell, str):  # the status rows: words, not numbers
-            writer.writerow([year, dim, csv_safe(group), measure, csv_safe(cell), ""])
+            writer.writerow([year, dim, csv_safe(visible(group)), measure,
+                             csv_safe(visible(cell)), ""])
             continue
         if isinstance(cell, Cell):
             value = machine(cell)
@@ -313,7 +317,7 @@ def render_csv(report: Report, *, dutch_excel: bool = False) -> str:
         text = "" if value is None else str(value)
         if dutch_excel:
             text = text.replace(".", ",")
-        writer.writerow([year, dim, csv_safe(group), measure, text, status])
+        writer.writerow([year, dim, csv_safe(visible(group)), measure, text, status])
     return ("\ufeff" if dutch_excel else "") + out.getvalue()
 
 
@@ -327,7 +331,7 @@ def md_cell(text: str) -> str:
     """Text for a Markdown table cell: no markup, no HTML, no cell break, one line."""
     import html
 
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
@@ -598,10 +602,15 @@ def render_table(report: Report, out: TextIO, *, colour: bool, width: int | None
     from rich import box
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
+    from rich.text import Text as RichText
+
+    def Text(text: str, style: str = "") -> RichText:
+        """Rich's `Text`, with the text shown `visible` (data can carry escapes)."""
+        return RichText(visible(text), style=style)
 
     console = Console(file=out, no_color=not colour, force_terminal=colour, highlight=False,
-                      emoji=False, width=width or (None if colour else 120))
+                      emoji=False, width=width or (None if colour else 120),
+                      color_system="auto" if colour else None)
     meta = report.meta
     console.print(Text(meta.title, style="bold"))
     console.print(Text(generated_line(report)))
@@ -671,7 +680,7 @@ def xlsx_text(ws: Worksheet, row: int, col: int, text: str) -> Any:
     """Write free text that Excel will show as text, never run as a formula: control
     characters removed (they are not allowed in the file), the cell typed as a string, and
     Excel's quote prefix set where the text starts like a formula."""
-    clean = _ILLEGAL_XML.sub("", text)[:32767]
+    clean = _ILLEGAL_XML.sub("", visible(text, newlines=True))[:32767]
     cell = ws.cell(row=row, column=col)
     if not clean:
         return cell  # an empty cell, not an empty string

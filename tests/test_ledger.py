@@ -504,6 +504,6 @@ def test_reconcile_summary_colours_only_on_a_terminal_and_prints_no_control_char
     reconcile_summary(result, plain, False, 2026)
     reconcile_summary(result, coloured, True, 2026)
     assert "\x1b" not in plain.getvalue() and "\x07" not in plain.getvalue()
-    assert "  ledger.csv:3: error MMB202 money out (?[2JShop?)" in plain.getvalue()
+    assert "  ledger.csv:3: error MMB202 money out (\\x1b[2JShop\\x07)" in plain.getvalue()
     assert "\x1b[33m" in coloured.getvalue() and "\x07" not in coloured.getvalue()
     assert "\x1b[2J" not in coloured.getvalue()

@@ -36,6 +36,8 @@ from mmb.banks.base import (
 if TYPE_CHECKING:
     import zipfile
 
+    from mmb.files import TeamFileError
+
 __all__ = [
     "KNOWN_FORMATS",
     "MAX_FILE_BYTES",
@@ -51,7 +53,7 @@ __all__ = [
     "read_export_data",
 ]
 
-MAX_FILE_BYTES = 200 * 1024 * 1024  # a year of a team account is well under 1 MB
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a year of a team account is well under 1 MB
 MAX_ZIP_BYTES = 200 * 1024 * 1024  # all members together, unpacked
 MAX_ZIP_MEMBERS = 2000  # ABN AMRO: one XML per day, 18 months back at most
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -89,17 +91,24 @@ def read_export(path: Path) -> BankExport:
     """
     path = Path(path)
     where = Source(path, b"")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise where.error(
-                msg.BANK_TOO_LARGE, size_mb=size // 2**20, limit_mb=MAX_FILE_BYTES // 2**20
-            )
-        data = path.read_bytes()
+    from mmb.files import TeamFileError, read_regular_file
+
+    try:  # a regular file only (a FIFO is refused, not waited for), never over the limit
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except TeamFileError as exc:
+        raise export_refused(where, exc) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise where.error(msg.BANK_CANNOT_OPEN, reason=reason) from None
     return read_export_data(data, path)
+
+
+def export_refused(where: Source, exc: TeamFileError) -> BankFormatError:
+    """The `BankFormatError` for an export that breaks a rule of safe reading."""
+    if exc.size is not None and exc.limit is not None:
+        return where.error(msg.BANK_TOO_LARGE, size_mb=exc.size // 2**20,
+                           limit_mb=exc.limit // 2**20)
+    return where.error(msg.BANK_REFUSED, reason=exc.reason)
 
 
 def read_export_data(data: bytes, path: Path) -> BankExport:

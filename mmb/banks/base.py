@@ -167,15 +167,25 @@ class Source:
     def error(self, template: str, line: int | None = None, **fields: object) -> BankFormatError:
         """A `BankFormatError` from one of the ``BANK_*`` templates of `mmb.messages`
         (`finding_code`, when given, is the rule code `validate` reports it under)."""
+        from mmb.text import shorten
+
         code = str(fields.pop("finding_code", "MMB001"))
+        # Values quoted from the file are shortened (and every output shows them visibly,
+        # `mmb.text.visible`): a message names the value at fault, never a whole file.
+        quoted = {k: shorten(v, 80 if k == "reason" else 40) if isinstance(v, str)
+                  and k in _QUOTED else v for k, v in fields.items()}
         return BankFormatError(
-            template.format(where=self.where(line), **fields),
+            template.format(where=self.where(line), **quoted),
             path=self.path,
             line=line,
             member=self.member,
             code=code,
         )
 
+
+#: The fields of the BANK_* messages that quote the file (a cell, a line, a member name,
+#: a parser's reason).
+_QUOTED = frozenset(("value", "name", "reason", "column"))
 
 Parsed = tuple[list[BankTransaction], list[StatementBalance]]
 
