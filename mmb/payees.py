@@ -107,6 +107,8 @@ class PayeeFile:
 
     rel: str
     exists: bool = False
+    #: False when the file cannot be read, or is no list of payees: then nothing is known
+    #: of its payees (and no case is told its payee is missing).
     readable: bool = True
     payees: dict[str, Payee] = field(default_factory=dict)
     #: Every id the file names, valid payee or not (a case naming a payee whose entry has
@@ -142,6 +144,7 @@ def load_payees(root: Path, team: Team | None, rel: str = PAYEES_FILE) -> PayeeF
         return result
     if not isinstance(data, list):
         result.findings.append(finding("MMB002", rel, 1, msg.PAYEES_NOT_LIST))
+        result.readable = False
         return result
     for position, item in enumerate(data):
         _read_payee(result, position, item, team)

@@ -211,7 +211,7 @@ def check_payments(doc: TeamDoc, now: datetime, ledger: Ledger | None = None) ->
         case = c.case
         assert case is not None
         lines = c.lines
-        if case.payee is not None and case.payee not in payees.named:
+        if case.payee is not None and case.payee not in payees.named and payees.readable:
             out.append(finding("MMB004", c.rel, lines.line("payee"), (
                 msg.PAYEE_UNKNOWN if payees.exists else msg.PAYEE_NO_FILE).format(
                     payee=case.payee, known=", ".join(sorted(payees.named)) or msg.NOBODY),
@@ -232,7 +232,7 @@ def check_payments(doc: TeamDoc, now: datetime, ledger: Ledger | None = None) ->
                                    msg.PAY_RECORD_NOT_CASE.format(e2e=p.end_to_end_id,
                                                                   id=case.id), case.id))
             seen.add(p.end_to_end_id)
-            if p.payee is not None and p.payee not in payees.named:
+            if p.payee is not None and p.payee not in payees.named and payees.readable:
                 out.append(finding("MMB004", c.rel, lines.line("payments", i, "payee"),
                                    msg.PAY_RECORD_PAYEE_UNKNOWN.format(payee=p.payee),
                                    case.id))

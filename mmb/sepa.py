@@ -9,8 +9,10 @@
   Easter Monday, 1 May, 25 and 26 December), the days SEPA credit transfers are executed;
   the calendar is the `holidays` library's ECB calendar.
 * `batch_xml`: the file, made by sepaxml, given mmb's own message id, creation time and
-  payment-information id (so that the same batch made again is the same file), the debtor
-  agent written "NOTPROVIDED" as banks want when no BIC is given, checked against the
+  payment-information id (so that the same batch made again is the same file), batch
+  booking off (each transfer its own line in the bank export, so that each can be linked
+  to its case), the debtor agent written "NOTPROVIDED" as banks want when no BIC is
+  given, checked against the
   official XSD (shipped with sepaxml, read with xmlschema) and read back: every amount,
   end-to-end id, IBAN and text must be the batch's, and the control sums must add up.
 
@@ -191,6 +193,9 @@ def _settle(raw: bytes, batch: Batch) -> bytes:
     header.find(q("CreDtTm")).text = batch.created.strftime("%Y-%m-%dT%H:%M:%S")
     for number, info in enumerate(root.iter(f"{{{ns}}}PmtInf"), start=1):
         info.find(q("PmtInfId")).text = f"{batch.message_id}-{number}"
+        # Each transfer booked on its own: a batch booked as one sum ("verzamelbetaling")
+        # would be one row in the bank export, which cannot be linked to several cases.
+        info.find(q("BtchBookg")).text = "false"
         agent = info.find(q("DbtrAgt/FinInstnId"))
         if agent is not None and len(agent) == 0:
             other = ET.SubElement(agent, f"{{{ns}}}Othr")
