@@ -189,8 +189,12 @@ def _check_output(root: Path, output: Path) -> None:
         raise UsageError(msg.PAY_OUTPUT_IN_DATA.format(path=output, folder=inside.parts[0]))
 
 
-def _plan(state: _State, cdoc: CaseDoc, amount: Decimal | None) -> Planned | str:
-    """The transfer for one case, or why there is none."""
+def _plan(state: _State, cdoc: CaseDoc, amount: Decimal | None, *,
+          named: bool = True) -> Planned | str:
+    """The transfer for one case, or why there is none. `named`: the coordinator named
+    the case; else (every eligible case) a case paid or ordered in part is left out: the
+    rest may not be owed (the invoice was lower, the supplier refunded), so paying it takes
+    the coordinator naming the case."""
     from mmb.payments import left_to_pay
     from mmb.sepa import sepa_text
 
@@ -218,6 +222,9 @@ def _plan(state: _State, cdoc: CaseDoc, amount: Decimal | None) -> Planned | str
     if left.left <= 0:
         return msg.PAY_NOTHING_LEFT.format(approved=euro(left.approved), paid=euro(left.paid),
                                            ordered=euro(left.ordered))
+    if not named and (left.paid or left.ordered):
+        return msg.PAY_PARTLY_PAID.format(left=euro(left.left), paid=euro(left.paid),
+                                          ordered=euro(left.ordered), id=case.id)
     wanted = left.left if amount is None else amount
     if wanted > left.left:
         return msg.PAY_OVER_LEFT.format(amount=euro(wanted), left=euro(left.left),
@@ -273,7 +280,7 @@ def pay(root: Path, case_ids: Sequence[str], *, output: Path, execution_date: da
                 raise RefusedError(msg.REFUSED.format(reasons="\n  - ".join(refused)))
         else:
             for cdoc in state.cases:
-                plan = _plan(state, cdoc, None)
+                plan = _plan(state, cdoc, None, named=False)
                 if isinstance(plan, Planned):
                     planned.append((cdoc, plan))
                 elif _worth_saying(state, cdoc):
@@ -418,7 +425,7 @@ def pay_again(root: Path, batch_id: str, *, output: Path, execution_date: date |
     file refuses the second as a duplicate). Nothing is ordered or recorded."""
     from mmb.payees import iban_digest
     from mmb.payments import order_states
-    from mmb.sepa import VERSIONS
+    from mmb.sepa import VERSIONS, sepa_text
 
     schema = VERSIONS[version]
     _check_output(root, output)
@@ -447,7 +454,8 @@ def pay_again(root: Path, batch_id: str, *, output: Path, execution_date: date |
         planned: list[Planned] = []
         for case, p in found:
             payee = state.payees.payees.get(p.payee or "")
-            if payee is None or p.remittance is None:
+            if payee is None or p.remittance is None or sepa_text(p.remittance) != (
+                    p.remittance, []):
                 problems.append(msg.PAY_REFUSED_CASE.format(id=case.id, reason=(
                     msg.PAY_AGAIN_INCOMPLETE.format(e2e=p.end_to_end_id))))
             elif p.iban_sha256 is not None and p.iban_sha256 != iban_digest(payee.iban):

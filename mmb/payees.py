@@ -199,10 +199,12 @@ def payee_problems(payee: Payee, team: Team | None) -> list[tuple[tuple[str, ...
         out.append((("iban",), msg.PAYEE_NOT_SEPA.format(id=payee.id, country=country)))
     if team is not None and payee.iban in {a.iban for a in team.accounts}:
         out.append((("iban",), msg.PAYEE_OWN_ACCOUNT.format(id=payee.id)))
-    bad = sepa_text(payee.name)[1]
+    written, bad = sepa_text(payee.name)
     if bad:
         out.append((("name",), msg.PAYEE_NAME_CHARACTERS.format(
             id=payee.id, characters=shown_characters(bad))))
+    elif len(written) > 70:
+        out.append((("name",), msg.PAYEE_NAME_LONG.format(id=payee.id, name=written)))
     verified = payee.iban_verified
     if verified is not None and team is not None:
         from mmb.rules import find_member

@@ -238,6 +238,10 @@ def test_partial_amount_and_the_next_end_to_end_id(tmp_path):
         pay(root, ["2026-014"], output=tmp_path / "b.xml", execution_date=None,
             amount=Decimal("50.01"), now=NOW)
     assert snapshot(root) == before and not (tmp_path / "b.xml").exists()
+    # Paid in part: the rest may not be owed, so it is paid only when the case is named.
+    with pytest.raises(RefusedError, match=r"paid or ordered in part already .* € 50,00 left"):
+        pay(root, [], output=tmp_path / "b.xml", execution_date=None, now=NOW)
+    assert snapshot(root) == before
     pay(root, ["2026-014"], output=tmp_path / "b.xml", execution_date=None, now=NOW)
     _, txs = transfers_of((tmp_path / "b.xml").read_bytes())
     assert [(t["e2e"], t["amount"]) for t in txs] == [("2026-014-2", "50.00")]
@@ -676,6 +680,14 @@ def test_sepa_text():
     assert sepa_text("Straße  Ørsted – ‘t Hof") == ("Strasse Orsted - 't Hof", [])
     assert sepa_text("Smit & Zonen 😀 北京") == ("Smit Zonen", ["&", "😀", "北", "京"])
     assert sepa_text("a\u202eb") == ("ab", ["\u202e"])
+
+
+def test_payee_name_too_long_once_transliterated(tmp_path):
+    payees = PAYEES.replace("name: Eigen Haard", "name: " + "Straße " * 10)  # 70 -> 80 characters
+    root = make_folder(tmp_path / "t", {}, payees=payees)
+    found, _ = validate_team(root, NOW, use_cache=False)
+    assert [(f.code, f.line) for f in found] == [("MMB002", 12)]
+    assert "longer than the 70 characters" in found[0].message
 
 
 def test_reports_never_show_payees(tmp_path):
