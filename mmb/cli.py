@@ -487,16 +487,31 @@ def report(
         "--by", help="Breakdown over many teams: district, team, category or month.")] = None,
     public: Annotated[bool, typer.Option(
         "--public", help="Anonymised aggregate: no case ids, codes, names or free text; "
-        "small cells suppressed.")] = False,
+        "noisy figures, small ones hidden (needs the key: --new-key).")] = False,
     threshold: Annotated[int, typer.Option(
         "--threshold", help="With --public: counts below this are suppressed.")] = 5,
     dutch_excel: Annotated[bool, typer.Option(
         "--dutch-excel", help="With csv: semicolons and decimal commas for Dutch Excel.")
     ] = False,
+    new_key: Annotated[bool, typer.Option(
+        "--new-key", help="Make the municipality's key for --public (once) in the folder "
+        "given, and stop.")] = False,
 ) -> None:
     """The year-end account of a team, or the figures of many teams; --public for the
     municipality's anonymised aggregate."""
     from mmb.report import run_report
+
+    if new_key:
+        from mmb.report_key import create_key
+
+        if folders is not None and len(folders) > 1:
+            raise UsageError(msg.REPORT_KEY_ONE_FOLDER)
+        if public or output is not None or by is not None or year is not None:
+            raise UsageError(msg.REPORT_KEY_WITH_OPTIONS)
+        folder = Path(folders[0] if folders else ".")
+        path = create_key(folder)
+        typer.echo(msg.REPORT_KEY_CREATED.format(path=path, folder=folder))
+        raise typer.Exit(0)
 
     code = run_report(folders or ["."], year=year, fmt=format.value, output=output,
                       by=by.value if by else None, public=public, threshold=threshold,
