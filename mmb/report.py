@@ -1145,6 +1145,28 @@ def _scopes(report: Report, facts: Facts, identity: dict[int, str]
     return rows
 
 
+def _release(facts: Facts, identity: dict[int, str]) -> bytes:
+    """A fingerprint of everything the public figures are made from (`Keys.release`): the
+    same facts give the same bytes (whatever the breakdown or format), any change other
+    bytes. Teams by identity, so the order they are found in does not matter."""
+    import hashlib
+
+    def team(i: int) -> str:
+        return identity[i]
+
+    parts = sorted(repr((team(c.team), c.case_id, c.household, c.category, c.outcome,
+                         c.month, c.opened, c.decided, str(c.approved), c.followup, c.regret))
+                   for c in facts.cases)
+    parts += sorted(repr((team(r.team), r.row, r.day, str(r.amount), r.flow, r.case,
+                          r.category, r.household, r.receipt)) for r in facts.rows)
+    parts += sorted(repr((team(u.team), u.case_id, u.household)) for u in facts.unpaid)
+    parts += sorted(repr((team(t.index), t.district, t.decision_hours)) for t in facts.teams)
+    digest = hashlib.sha256(str(facts.year).encode("ascii"))
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\n")
+    return digest.digest()
+
+
 def _cells(row: Row) -> list[Cell]:
     return [c for name, c in row.cells.items() if name != "unspent"]
 
@@ -1154,7 +1176,8 @@ def _protect(report: Report, threshold: int, facts: Facts, key: bytes) -> Protec
     (`mmb.report_sdc`), figures derived from published ones, the rest left out."""
     identity = {t.index: t.identity or t.folder or t.name for t in facts.teams}
     total = report.total
-    log = protect(_scopes(report, facts, identity), Keys(key, identity), threshold)
+    keys = Keys(key, identity, _release(facts, identity))
+    log = protect(_scopes(report, facts, identity), keys, threshold)
     # Derived figures come from published ones, so that public sums do not undo the noise.
     for row in [total.row, *(r for rows in report.breakdowns.values() for r in rows)]:
         cells = row.cells

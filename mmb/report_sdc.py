@@ -11,28 +11,33 @@ households. The design (the README's "The public report" gives the threat model)
 2. **Cell keys.** A cell's key is the sum (modulo 2**64) of its households' record keys: the
    same households give the same key in every report, whatever folder, breakdown, format or
    table the cell appears in, and any other set of households an unrelated key.
-3. **Counts.** The published count is `max(0, x + e)`, where the noise `e` (-5 to +5, mostly
-   -1 to +1) is drawn from a fixed table by the cell key *and the value*: the same cell gives
-   the same figure in every report; the same households with another value (a correction)
-   get fresh noise, so differences between reports are noisy too.
+3. **Counts.** The published count is `max(0, x + e + r)`:
+   - `e` (-4..+4, `COUNT_WEIGHTS`) follows from the cell key and the value: the same
+     households and value get the same `e` in every report ever made, so no number of
+     reports averages it away;
+   - `r` (-6..+6, `RELEASE_WEIGHTS`) follows from the cell key, the value and the
+     *release*: a fingerprint of all the facts the report is made from. The same folder
+     with the same data gives the same report (by any `--by`, in any format); after any
+     change every figure gets a fresh `r`, so a reader comparing two reports cannot tell
+     the figures that changed from those that did not.
 4. **Small cells.** A count is shown only when its published count is at least `threshold`
    and so is the published number of households behind it (the same function, so the
    households figure of the same households agrees); a published 0 is shown as 0 (it may
-   be a small count). A true zero is hidden too, with probability `ZERO_HIDDEN` decided by
-   the key and what the cell counts, so a hidden figure does not say "not zero".
+   be a small count). A true zero is hidden too, with probability `ZERO_HIDDEN` by the
+   release, so a hidden figure does not say "not zero".
 5. **Amounts.** An amount is shown when its number of households would be (rule 4, so the
    amount and the households figure of the same households show or hide together). The
-   published amount is the amount plus noise of up to `AMOUNT_NOISE` times the largest
-   household's share of it (bell-shaped, from the amount key and the value), in cents.
+   published amount is the amount plus two noises like `e` and `r`, each up to
+   `AMOUNT_NOISE` times the largest household's share of it (bell-shaped), in cents.
 6. **Derived figures** (unspent = budget - spent - costs, the average grant) are computed
    from published figures by the caller, so public relations cannot undo the noise. Tables
    need not add up.
 
-What an attacker who knows this design, the noise table and every public output can learn:
-for every count only that it lies within +-5 of what is published (0 to threshold + 4 when
-hidden), for every amount within the noise bound; an exact value only if several figures
-all drew their most extreme noise in the unlucky direction (a chance of about 1 in 300
-million for two figures, `COUNT_WEIGHTS`). tests/test_public_attacks.py runs the attacks.
+What a reader who knows this design, the noise tables and every public output can learn:
+for every count only that it lies within `COUNT_NOISE` of what is published (0 to
+threshold - 1 + `COUNT_NOISE` when hidden), for every amount within the noise bound; an
+exact value only if several figures all drew their most extreme noise in the unlucky
+direction. tests/test_public_attacks.py runs the attacks of issue 14.
 """
 
 from __future__ import annotations
@@ -52,14 +57,20 @@ Unit = Literal["count", "euro", "hours"]
 Hidden = Literal["", "small", "zero", "derived", "policy"]
 HouseholdKey = tuple[int, str]
 
-#: Noise of a count: weights of -5..+5 (out of 2**20, symmetric): a discrete Gaussian with
-#: standard deviation 1.2, cut at 5. 33 % of counts are published as they are, 80 % within
-#: one, 99.7 % within three; +-5 has a chance of 59 in 2**20 (1 in 17 800) each.
-COUNT_WEIGHTS: Mapping[int, int] = {0: 348600, 1: 246339, 2: 86925, 3: 15317, 4: 1348, 5: 59}
-COUNT_NOISE = max(COUNT_WEIGHTS)
-#: A true zero is hidden with this chance (out of 1), decided by the key and what it counts.
+#: The lasting noise of a count (`e`): weights of -4..+4 out of 2**30, a discrete Gaussian
+#: with standard deviation 1, cut at 4 (+-4: 1 in 7 500 each).
+COUNT_WEIGHTS: Mapping[int, int] = {0: 428362288, 1: 259814861, 2: 57972532, 3: 4758675,
+                                    4: 143700}
+#: The release noise of a count (`r`): the same Gaussian, cut at 6 (+-6: 1 in 150 million).
+RELEASE_WEIGHTS: Mapping[int, int] = {0: 428361008, 1: 259814086, 2: 57972359, 3: 4758661,
+                                      4: 143699, 5: 1596, 6: 7}
+#: The most a published count differs from the true one (before it is cut at 0). Together
+#: the two noises have a standard deviation of 1.4: 61 % of counts are off by at most 1,
+#: 97 % by at most 3 (about as exact as rounding to multiples of 5).
+COUNT_NOISE = max(COUNT_WEIGHTS) + max(RELEASE_WEIGHTS)
+#: A true zero is hidden with this chance (out of 1), decided by the release.
 ZERO_HIDDEN = Decimal("0.10")
-#: Noise of an amount: at most this share of the largest household's part of the amount.
+#: Each noise of an amount: at most this share of the largest household's part of it.
 AMOUNT_NOISE = Decimal("0.30")
 
 _BITS = 64
@@ -118,11 +129,13 @@ class Keys:
     """The record keys of the households, from the municipality's report key and the
     teams' identities (`identities[team index]`)."""
 
-    def __init__(self, secret: bytes, identities: Mapping[int, str]) -> None:
+    def __init__(self, secret: bytes, identities: Mapping[int, str], release: bytes) -> None:
         if len(secret) < 16:
             raise ValueError("the report key is too short")
         self._secret = secret
         self._identities = identities
+        #: the release, keyed: a reader who guesses the facts cannot compute it
+        self.release = hmac.new(secret, b"mmb-release/1\0" + release, hashlib.sha256).digest()
         self._cache: dict[HouseholdKey, tuple[int, int]] = {}
 
     def record(self, household: HouseholdKey) -> tuple[int, int]:
@@ -147,55 +160,71 @@ class Keys:
         return count % _MOD, amount % _MOD
 
     def zero(self, scope: Scope, family: str) -> int:
-        """A 64-bit number for a true zero of `family` in `scope` (it has no households)."""
-        message = b"\0".join((b"mmb-zero/1", family.encode("utf-8"), scope.part.encode("utf-8"),
+        """A 64-bit number for a true zero of `family` in `scope` (it has no households)
+        in this release."""
+        message = b"\0".join((b"mmb-zero/1", self.release, family.encode("utf-8"),
+                              scope.part.encode("utf-8"),
                               *(t.encode("utf-8") for t in sorted(scope.teams))))
         digest = hmac.new(self._secret, message, hashlib.sha256).digest()
         return int.from_bytes(digest[:8], "big")
 
 
-def _draw(key: int, label: bytes, value: int) -> int:
-    """A 64-bit number that follows from a cell key and the value: the same pair always
-    gives the same number, any other pair an unrelated one."""
-    data = key.to_bytes(8, "big") + label + value.to_bytes(16, "big", signed=True)
+def _draw(key: int, label: bytes, value: int, release: bytes = b"") -> int:
+    """A 64-bit number that follows from a cell key, the value and (for the release noise)
+    the release: the same always gives the same number, anything else an unrelated one."""
+    data = key.to_bytes(8, "big") + label + value.to_bytes(16, "big", signed=True) + release
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
-def _cumulative() -> list[tuple[int, int]]:
-    """(upper bound out of 2**20, noise) for -5..+5 in order."""
+def _cumulative(weights: Mapping[int, int]) -> list[tuple[int, int]]:
+    """(upper bound out of 2**30, noise) for -max..+max in order."""
     out: list[tuple[int, int]] = []
     running = 0
-    for e in range(-COUNT_NOISE, COUNT_NOISE + 1):
-        running += COUNT_WEIGHTS[abs(e)]
+    top = max(weights)
+    for e in range(-top, top + 1):
+        running += weights[abs(e)]
         out.append((running, e))
-    assert running == 1 << 20
+    assert running == 1 << 30
     return out
 
 
-_CUMULATIVE = _cumulative()
+_LASTING = _cumulative(COUNT_WEIGHTS)
+_RELEASE = _cumulative(RELEASE_WEIGHTS)
 
 
-def count_noise(key: int, value: int) -> int:
-    """The noise of a count of `value` in a cell with key `key`: -5..+5 by `COUNT_WEIGHTS`."""
-    u = _draw(key, b"count", value) >> (_BITS - 20)
-    for bound, e in _CUMULATIVE:
+def _pick(table: list[tuple[int, int]], u: int) -> int:
+    u >>= _BITS - 30
+    for bound, e in table:
         if u < bound:
             return e
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def published_count(key: int, value: int) -> int:
+def count_noise(key: int, value: int, release: bytes) -> int:
+    """The noise of a count of `value` in a cell with key `key` in a release: the lasting
+    part (`COUNT_WEIGHTS`) plus the release part (`RELEASE_WEIGHTS`)."""
+    return (_pick(_LASTING, _draw(key, b"count", value))
+            + _pick(_RELEASE, _draw(key, b"count-release", value, release)))
+
+
+def published_count(key: int, value: int, release: bytes) -> int:
     """The count as a public report publishes it (before hiding): never below zero."""
-    return max(0, value + count_noise(key, value))
+    return max(0, value + count_noise(key, value, release))
 
 
-def amount_noise(key: int, value: Decimal, largest: Decimal) -> Decimal:
-    """The noise of an amount: up to `AMOUNT_NOISE` x `largest` (the largest household's
-    share), bell-shaped (the mean of four uniform numbers), in cents."""
-    u = _draw(key, b"euro", int((value / _CENT).to_integral_value()))
+def _bell(u: int) -> Decimal:
+    """-1..1, bell-shaped: the mean of four uniform numbers from the bits of `u`."""
     parts = [(u >> (16 * i)) & 0xFFFF for i in range(4)]
-    centred = Decimal(sum(parts) - 2 * 0xFFFF) / Decimal(2 * 0xFFFF)  # -1 .. 1
-    return (AMOUNT_NOISE * largest * centred).quantize(_CENT, ROUND_HALF_EVEN)
+    return Decimal(sum(parts) - 2 * 0xFFFF) / Decimal(2 * 0xFFFF)
+
+
+def amount_noise(key: int, value: Decimal, largest: Decimal, release: bytes) -> Decimal:
+    """The noise of an amount: a lasting and a release part, each up to `AMOUNT_NOISE` x
+    `largest` (the largest household's share), in cents."""
+    cents = int((value / _CENT).to_integral_value())
+    both = _bell(_draw(key, b"euro", cents)) + _bell(_draw(key, b"euro-release", cents,
+                                                           release))
+    return (AMOUNT_NOISE * largest * both).quantize(_CENT, ROUND_HALF_EVEN)
 
 
 def _zero_hidden(keys: Keys, scope: Scope, family: str) -> bool:
@@ -229,7 +258,8 @@ def protect(rows: Iterable[tuple[Scope, Iterable[Cell]]], keys: Keys,
                     log.hidden += 1
                 continue
             count_key, amount_key = keys.cell(households)
-            shown_households = published_count(count_key, len(households))
+            release = keys.release
+            shown_households = published_count(count_key, len(households), release)
             log.perturbed += 1
             if cell.unit == "euro":
                 assert isinstance(cell.value, Decimal)
@@ -237,10 +267,11 @@ def protect(rows: Iterable[tuple[Scope, Iterable[Cell]]], keys: Keys,
                     cell.value = Decimal("0.00")
                     continue
                 largest = max(abs(v) for v in cell.households.values())
-                cell.value = cell.value + amount_noise(amount_key, cell.value, largest)
+                cell.value = cell.value + amount_noise(amount_key, cell.value, largest,
+                                                       release)
             else:
                 value = int(cell.value)
-                cell.value = published_count(count_key, value)
+                cell.value = published_count(count_key, value, release)
                 if cell.value == 0:
                     continue
             if shown_households < threshold or (cell.unit == "count"
