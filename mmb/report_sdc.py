@@ -65,8 +65,9 @@ COUNT_WEIGHTS: Mapping[int, int] = {0: 428362288, 1: 259814861, 2: 57972532, 3: 
 RELEASE_WEIGHTS: Mapping[int, int] = {0: 428361008, 1: 259814086, 2: 57972359, 3: 4758661,
                                       4: 143699, 5: 1596, 6: 7}
 #: The most a published count differs from the true one (before it is cut at 0). Together
-#: the two noises have a standard deviation of 1.4: 61 % of counts are off by at most 1,
-#: 97 % by at most 3 (about as exact as rounding to multiples of 5).
+#: the two noises have a standard deviation of 1.4: 28 % of counts are published exactly,
+#: 72 % within 1, 93 % within 2, 99 % within 3 (about as exact as rounding to multiples of
+#: 5, whose error has a standard deviation of 1.4 too).
 COUNT_NOISE = max(COUNT_WEIGHTS) + max(RELEASE_WEIGHTS)
 #: A true zero is hidden with this chance (out of 1), decided by the release.
 ZERO_HIDDEN = Decimal("0.10")
