@@ -489,7 +489,7 @@ def report(
         "--public", help="Anonymised aggregate: no case ids, codes, names or free text; "
         "noisy figures, small ones hidden (needs the key: --new-key).")] = False,
     threshold: Annotated[int, typer.Option(
-        "--threshold", help="With --public: counts below this are suppressed.")] = 5,
+        "--threshold", help="With --public: figures of fewer (noisy) households are hidden.")] = 5,
     dutch_excel: Annotated[bool, typer.Option(
         "--dutch-excel", help="With csv: semicolons and decimal commas for Dutch Excel.")
     ] = False,
