@@ -14,15 +14,27 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mmb import messages as msg
 from mmb.errors import InputError, RefusedError, UsageError
 from mmb.files import EditableYaml, LineMap, TeamLock, YamlDoc, create_file, new_yaml_text
 from mmb.findings import Finding
 from mmb.folder import CASES_DIR, CaseDoc, TeamDoc, load_team
-from mmb.models import Case, Decision, Member, Outcome, Team, Vote, VoteValue, parse_vote
+from mmb.models import (
+    DEFAULT_HOUSEHOLD_PATTERN,
+    Case,
+    Decision,
+    Member,
+    Outcome,
+    Team,
+    Vote,
+    VoteValue,
+    household_regex,
+    parse_vote,
+)
 from mmb.money import MoneyError, euro, parse_money
+from mmb.privacy import mask
 from mmb.rules import (
     ZERO,
     Approval,
@@ -34,8 +46,14 @@ from mmb.rules import (
     check_household_cap,
     check_votes,
     count_votes,
+    find_member,
     household_total,
+    member_key,
+    why_not_counted,
 )
+
+if TYPE_CHECKING:
+    from mmb.chat import ChatExport, DateOrder
 
 _FILE_ID = re.compile(r"^(\d{4})-(\d{3,4})\.ya?ml$")
 
@@ -92,11 +110,26 @@ class TeamContext:
         raise UsageError(msg.CASE_NOT_FOUND.format(id=wanted))
 
     def member(self, member_id: str, option: str) -> Member:
-        found = self.members.get(member_id)
+        """The member `member_id` names (capitals ignored); unknown: `UsageError` with
+        the closest id ("did you mean `joost`?")."""
+        found = find_member(self.members, member_id)
         if found is None:
-            raise UsageError(msg.OPTION_UNKNOWN_MEMBER.format(
-                option=option, member=member_id, known=", ".join(self.members)))
+            raise UsageError(unknown_member_message(self.members, member_id, option))
         return found
+
+
+def unknown_member_message(members: dict[str, Member], member_id: str,
+                           option: str | None) -> str:
+    """`member_id` is not a member: the message, with the closest id when there is one;
+    `option` names where it was given (None: the MEMBER argument of `mmb vote`)."""
+    import difflib
+
+    close = difflib.get_close_matches(member_key(member_id), list(members), n=1, cutoff=0.6)
+    known = ", ".join(members)
+    text = msg.UNKNOWN_MEMBER_CLOSE if close else msg.UNKNOWN_MEMBER_PLAIN
+    said = text.format(member=mask(member_id), suggestion=close[0] if close else "",
+                       known=known)
+    return said if option is None else msg.OPTION_PREFIX.format(option=option, text=said)
 
 
 def _first_problems(findings: Sequence[Finding]) -> str:
@@ -114,10 +147,12 @@ def open_team(root: Path) -> TeamContext:
                        members={m.id: m for m in doc.team.members})
 
 
-def _refuse_personal_data(texts: dict[str, str | None]) -> None:
+def _refuse_personal_data(texts: dict[str, str | None], reasons: Sequence[str] = ()) -> None:
+    """Refuse (listing every reason) when a text holds personal data or `reasons` is not
+    empty."""
     from mmb.privacy import KIND_LABELS, find_personal_data
 
-    reasons = []
+    reasons = list(reasons)
     for name, text in texts.items():
         for hit in find_personal_data(text or ""):
             reasons.append(msg.REFUSE_PERSONAL_DATA.format(
@@ -167,18 +202,25 @@ def new_case(root: Path, *, household: str, category: str, amount: Decimal, by: 
     with TeamLock(root):
         ctx = open_team(root)
         member = ctx.member(by, "--by")
+        by = member.id  # as team.yaml spells it
         if not member.active_on(opened.date()):
             raise UsageError(msg.OPTION_INACTIVE_MEMBER.format(member=by, day=opened.date()))
         if category not in ctx.team.categories:
             raise UsageError(msg.OPTION_UNKNOWN_CATEGORY.format(
-                category=category, known=", ".join(ctx.team.categories)))
+                category=mask(category), known=", ".join(ctx.team.categories)))
         if opened > now:
             raise UsageError(msg.OPTION_IN_FUTURE.format(option="--opened"))
         household = household.strip()
         if not household:
             raise UsageError(msg.OPTION_EMPTY.format(option="--household"))
+        household_form = []
+        if not household_regex(ctx.team.household_pattern).fullmatch(household):
+            household_form.append(msg.REFUSE_HOUSEHOLD.format(
+                code=mask(household),
+                pattern=ctx.team.household_pattern or DEFAULT_HOUSEHOLD_PATTERN))
         _refuse_personal_data({"purpose": purpose, "household": household,
-                               **{f"alternative {i + 1}": a for i, a in enumerate(alternatives)}})
+                               **{f"alternative {i + 1}": a for i, a in enumerate(alternatives)}},
+                              household_form)
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         case_id = next_case_id(root, opened.year)
@@ -226,10 +268,45 @@ class VoteRecorded:
     quorum: int
 
 
+@dataclass(frozen=True)
+class VoteCheck:
+    """What `check_new_vote` says about a vote before it is recorded."""
+
+    member: str | None
+    """The member's id as team.yaml spells it; None for a non-member."""
+    refusal: str | None
+    """Why the vote must not be recorded at all (a non-member, a decided case, the future)."""
+    warning: str | None
+    """Why the vote would not count (MMB102: the requester, an inactive member, before the
+    case was opened); `mmb vote` records it with this warning, the chat import lists it."""
+
+
+def check_new_vote(case: Case, members: dict[str, Member], member_id: str, when: datetime,
+                   now: datetime, *, option: str | None = None) -> VoteCheck:
+    """The one check of a new vote, for `mmb vote` and `mmb votes import` alike.
+
+    Refused: a member id not in team.yaml (with the closest one), a vote on a case that is
+    already decided (before the decision it would change the recorded outcome, after it
+    it cannot count), and a vote dated after `now`. A vote is never re-timed.
+    """
+    member = find_member(members, member_id)
+    if member is None:
+        return VoteCheck(None, unknown_member_message(members, member_id, option), None)
+    if when > now:
+        return VoteCheck(member.id, msg.VOTE_IN_FUTURE.format(at=fmt_time(when)), None)
+    decision = case.decision
+    if decision is not None:
+        text = msg.VOTE_BEFORE_DECISION if when <= decision.at else msg.VOTE_AFTER_DECIDED
+        return VoteCheck(member.id, text.format(id=case.id, outcome=decision.outcome.value,
+                                                at=fmt_time(decision.at)), None)
+    vote = Vote(member=member.id, vote=VoteValue.approve, at=when)
+    return VoteCheck(member.id, None, why_not_counted(vote, case, members, None))
+
+
 def record_vote(root: Path, case_id: str, member: str, vote: str, *, at: datetime | None,
                 note: str | None, now: datetime) -> VoteRecorded:
-    """Append a vote to a case. A vote that will not count is recorded with a warning;
-    a vote dated at or before a recorded decision is refused (it would rewrite history)."""
+    """Append a vote to a case (see `check_new_vote` for what is refused). A vote that
+    will not count is recorded with a warning."""
     try:
         value = parse_vote(vote)
     except ValueError:
@@ -243,17 +320,17 @@ def record_vote(root: Path, case_id: str, member: str, vote: str, *, at: datetim
         cdoc = ctx.case(case_id)
         case = cdoc.case
         assert case is not None
-        if case.decision is not None and when <= case.decision.at:
-            raise RefusedError(msg.REFUSED.format(reasons=msg.VOTE_BEFORE_DECISION.format(
-                id=case.id, outcome=case.decision.outcome.value, at=fmt_time(case.decision.at))))
+        checked = check_new_vote(case, ctx.members, member, when, now)
+        if checked.member is None:
+            raise UsageError(checked.refusal or "")
+        if checked.refusal is not None:
+            raise RefusedError(msg.REFUSED.format(reasons=checked.refusal))
+        member = checked.member
         new_vote = Vote(member=member, vote=value, at=when, note=note)
         updated = case.model_copy(update={"votes": [*case.votes, new_vote]})
-        as_of = case.decision.at if case.decision is not None else None
-        tally = count_votes(updated, ctx.members, as_of)
-        index = len(updated.votes) - 1
-        reason = next((r for i, _v, r in tally.not_counted if i == index), None)
-        _write_vote(ctx, cdoc, member, value, when, note)
-    return VoteRecorded(case.id, member, value, when, reason is None, reason,
+        tally = count_votes(updated, ctx.members, None)
+        _write_vote(ctx, cdoc, updated, [new_vote])
+    return VoteRecorded(case.id, member, value, when, checked.warning is None, checked.warning,
                         len(tally.approvals), ctx.team.rules.quorum)
 
 
@@ -269,11 +346,43 @@ def _vote_map(member: str, value: VoteValue, when: datetime, note: str | None) -
     return entry
 
 
-def _write_vote(ctx: TeamContext, cdoc: CaseDoc, member: str, value: VoteValue,
-                when: datetime, note: str | None) -> None:
+def _write_vote(ctx: TeamContext, cdoc: CaseDoc, expected: Case, votes: Sequence[Vote]) -> None:
+    edit, text = _votes_edit(ctx, cdoc, expected, votes)
+    edit.save(text)
+
+
+def _votes_edit(ctx: TeamContext, cdoc: CaseDoc, expected: Case,
+                votes: Sequence[Vote]) -> tuple[EditableYaml, str]:
+    """The case file opened for editing with `votes` appended, and its new text, checked:
+    it must read back as `expected` and stay within mmb's read limit, else nothing is
+    written."""
     edit = EditableYaml(ctx.root / cdoc.rel, cdoc.rel)
-    _append_votes(edit, [_vote_map(member, value, when, note)])
-    edit.save()
+    _append_votes(edit, [_vote_map(v.member, v.vote, v.at, v.note) for v in votes])
+    return edit, check_written(edit, expected)
+
+
+def check_written(edit: EditableYaml, expected: Case) -> str:
+    """Check what will be written: the edited text must fit mmb's read limit and read
+    back as exactly `expected` (the case as checked, plus the change). A file changed on
+    disk since it was checked reads back differently: `ConflictError`, nothing written."""
+    from mmb.errors import ConflictError
+    from mmb.files import MAX_YAML_BYTES, parse_yaml
+
+    text = edit.dump()
+    size = len(text.encode("utf-8"))
+    if size > MAX_YAML_BYTES:
+        raise RefusedError(msg.REFUSED.format(reasons=msg.CASE_FILE_TOO_BIG.format(
+            path=edit.rel, size=size, limit=MAX_YAML_BYTES)))
+    doc = parse_yaml(text, edit.rel)
+    written: Case | None = None
+    if not doc.findings:
+        try:
+            written = Case.model_validate(doc.data)
+        except ValueError:
+            written = None
+    if written != expected:
+        raise ConflictError(msg.FILE_CHANGED.format(path=edit.rel))
+    return text
 
 
 def _append_votes(edit: EditableYaml, entries: Sequence[Any]) -> None:
@@ -327,7 +436,7 @@ def _decide(root: Path, case_id: str, outcome: Outcome, *, by: str, amount: Deci
     _refuse_personal_data({"note": note, "solved-by": solved_by})
     with TeamLock(root):
         ctx = open_team(root)
-        ctx.member(by, "--by")
+        by = ctx.member(by, "--by").id  # as team.yaml spells it
         cdoc = ctx.case(case_id)
         case = cdoc.case
         assert case is not None
@@ -347,7 +456,7 @@ def _decide(root: Path, case_id: str, outcome: Outcome, *, by: str, amount: Deci
         if problems:
             raise RefusedError(msg.REFUSED.format(reasons="\n  - ".join(problems))
                                + "\n" + _numbers(ctx, proposed, after, when))
-        _write_decision(ctx, cdoc, decision)
+        _write_decision(ctx, cdoc, decision, proposed.case)  # type: ignore[arg-type]
     tally = count_votes(proposed.case, ctx.members, when)  # type: ignore[arg-type]
     total, _ = household_total(ctx.team, after, case.household, when)
     available = budget_available(ctx.team, when.year, when.date())
@@ -385,7 +494,7 @@ def _numbers(ctx: TeamContext, proposed: CaseDoc, after: list[Approval], when: d
     cap = ctx.team.rules.household_cap
     if cap is not None:
         total, _ = household_total(ctx.team, others, case.household, when)
-        lines.append(msg.NUMBERS_CAP.format(household=case.household, total=euro(total),
+        lines.append(msg.NUMBERS_CAP.format(household=mask(case.household), total=euro(total),
                                             cap=euro(cap), room=euro(cap - total)))
     available = budget_available(ctx.team, when.year, when.date())
     if available is not None:
@@ -395,7 +504,8 @@ def _numbers(ctx: TeamContext, proposed: CaseDoc, after: list[Approval], when: d
     return "\n".join(lines)
 
 
-def _write_decision(ctx: TeamContext, cdoc: CaseDoc, decision: Decision) -> None:
+def _write_decision(ctx: TeamContext, cdoc: CaseDoc, decision: Decision,
+                    expected: Case) -> None:
     from ruamel.yaml.comments import CommentedMap
 
     edit = EditableYaml(ctx.root / cdoc.rel, cdoc.rel)
@@ -410,7 +520,7 @@ def _write_decision(ctx: TeamContext, cdoc: CaseDoc, decision: Decision) -> None
     if decision.note:
         entry["note"] = decision.note
     _insert_before(edit.data, "decision", entry, ("followup",))
-    edit.save()
+    edit.save(check_written(edit, expected))
 
 
 # --------------------------------------------------------------------------- chat import
@@ -422,6 +532,9 @@ class ImportedVote:
     vote: VoteValue
     at: datetime
     line: int
+    note: str | None = None
+    context_line: int | None = None
+    """By context: the chat line of the case's post; None when the message named the case."""
 
 
 @dataclass(frozen=True)
@@ -439,75 +552,197 @@ class ChatImport:
     already: int = 0
     not_recorded: list[NotRecorded] = field(default_factory=list)
     dry_run: bool = False
+    date_order: str = ""
+    """How the export's dates were read, e.g. "day first (05-03-2026 = 2026-03-05)"."""
+    date_order_reason: str = ""
+    """Why that reading (the evidence, or --date-order)."""
+
+    @property
+    def by_context(self) -> list[ImportedVote]:
+        return [v for v in self.recorded if v.context_line is not None]
 
 
-def import_chat_votes(root: Path, chat: Path, *, dry_run: bool, now: datetime) -> ChatImport:
-    """Record the votes of a WhatsApp export that name a case id (see `mmb.chat`).
+def import_chat_votes(root: Path, chat: Path, *, dry_run: bool, now: datetime,
+                      date_order: DateOrder | None = None, by_context: bool = False,
+                      expect_by_context: set[tuple[int, str]] | None = None) -> ChatImport:
+    """Record the votes of a WhatsApp export (see `mmb.chat` for what is a vote).
 
-    A vote already in the case (same member, time and value) is not added again, so
-    importing the same export twice adds nothing. Votes that would not count (the
-    requester's own, a non-member's, one after the decision) are listed, not recorded.
-    Only the vote, its time and a note naming the export are stored, never chat text.
+    The export's dates are read in the order its own evidence leaves (`mmb.chat.
+    parse_export`); when that leaves more than one, the reading under which every vote
+    falls between its case's opening and its decision (or now) wins if only one does;
+    else `date_order` must say, or nothing is recorded (`DateOrderUndecided`, exit 1).
+
+    Every vote passes `check_new_vote`, as `mmb vote` does; votes it refuses or that would
+    not count are listed, not recorded. A vote already in the case (same member, time and
+    value) is not added again, so importing the same export twice adds nothing. Replies
+    without a case id are recorded by context only with `by_context` (see
+    `mmb.chat.ByContext`); `expect_by_context` (line, case id) makes the import refuse
+    when they differ from what the coordinator was shown. Stored per vote: member, vote,
+    time and a note naming the export and line (with a condition, "mits ...", before it).
     """
-    from mmb.chat import extract_votes, member_resolver, read_chat
+    from mmb.chat import ByContext, decide_order, read_export
 
-    messages = read_chat(chat)
+    export = read_export(chat, today=now.date())
     result = ChatImport(dry_run=dry_run)
     with TeamLock(root):
         ctx = open_team(root)
-        resolver = member_resolver([(m.id, m.name, m.chat_names) for m in ctx.team.members])
-        votes, unattributed = extract_votes(messages, resolver)
+        by_stem = {Path(c.rel).stem: c for c in ctx.doc.cases}
+        resolver_input = [(m.id, m.name, m.chat_names) for m in ctx.team.members]
+        order, reason = _chat_date_order(export, date_order, by_stem, resolver_input, now)
+        result.date_order = _order_text(export, order)
+        result.date_order_reason = reason
+        decide_order(export, order)  # refuses an order under which a date does not exist
+        messages = export.messages(order)
+
+        def open_at(case_id: str, moment: datetime) -> bool | None:
+            cdoc = by_stem.get(case_id)
+            if cdoc is None or cdoc.case is None:
+                return None
+            decision = cdoc.case.decision
+            return decision is None or decision.at > moment
+
+        from mmb.chat import extract_votes, member_resolver
+
+        votes, unattributed = extract_votes(
+            messages, member_resolver(resolver_input),
+            context=ByContext(hours=ctx.team.rules.decision_hours, open_at=open_at))
         result.not_recorded.extend(NotRecorded(u.at, u.sender, u.line, u.reason, u.excerpt)
                                    for u in unattributed)
-        by_stem = {Path(c.rel).stem: c for c in ctx.doc.cases}
+        seen: dict[str, set[tuple[str, datetime, str]]] = {}
         pending: dict[str, list[ImportedVote]] = {}
         for v in votes:
             when = minute(v.at)
+
+            def skip(why: str, v: Any = v) -> None:
+                result.not_recorded.append(NotRecorded(v.at, v.sender, v.line, why))
+
+            if v.context_line is not None and not by_context:
+                skip(msg.CHAT_BY_CONTEXT_OFF.format(id=v.case_id, post=v.context_line))
+                continue
             cdoc = by_stem.get(v.case_id)
             if cdoc is None or cdoc.case is None:
-                why = msg.CHAT_UNKNOWN_CASE if cdoc is None else msg.CHAT_CASE_BROKEN
-                result.not_recorded.append(NotRecorded(v.at, v.sender, v.line,
-                                                       why.format(id=v.case_id)))
+                skip((msg.CHAT_UNKNOWN_CASE if cdoc is None else msg.CHAT_CASE_BROKEN)
+                     .format(id=v.case_id))
                 continue
             case = cdoc.case
-            if any(x.member == v.member and x.at == when and x.vote.value == v.vote
-                   for x in case.votes):
+            known = seen.get(v.case_id)
+            if known is None:
+                known = seen[v.case_id] = {(member_key(x.member), x.at, x.vote.value)
+                                           for x in case.votes}
+            key = (member_key(v.member), when, v.vote)
+            if key in known:
                 result.already += 1
                 continue
-            queued = pending.setdefault(v.case_id, [])
-            candidate = Vote(member=v.member, vote=VoteValue(v.vote), at=when)
-            earlier = [Vote(member=q.member, vote=q.vote, at=q.at) for q in queued]
-            trial = case.model_copy(update={"votes": [*case.votes, *earlier, candidate]})
-            as_of = case.decision.at if case.decision is not None else None
-            tally = count_votes(trial, ctx.members, as_of)
-            index = len(trial.votes) - 1
-            reason = next((r for i, _x, r in tally.not_counted if i == index), None)
-            if reason is not None:
-                result.not_recorded.append(NotRecorded(v.at, v.sender, v.line, reason))
+            checked = check_new_vote(case, ctx.members, v.member, when, now)
+            why_not = checked.refusal or checked.warning
+            if why_not is not None:
+                skip(why_not)
                 continue
-            queued.append(ImportedVote(v.case_id, v.member, VoteValue(v.vote), when, v.line))
+            note = _chat_note(chat.name, v.line, v.note, v.context_line)
+            if note is None:
+                skip(msg.CHAT_CONDITION_PERSONAL)
+                continue
+            known.add(key)
+            pending.setdefault(v.case_id, []).append(ImportedVote(
+                v.case_id, checked.member or v.member, VoteValue(v.vote), when, v.line, note,
+                v.context_line))
         for case_id in sorted(pending):
             result.recorded.extend(pending[case_id])
-        if not dry_run and result.recorded:
-            edits = []
-            for case_id, items in sorted(pending.items()):
-                if not items:
-                    continue
-                cdoc = by_stem[case_id]
-                edit = EditableYaml(root / cdoc.rel, cdoc.rel)
-                note = msg.CHAT_VOTE_NOTE.format(source=chat.name)
-                _append_votes(edit, [_vote_map(i.member, i.vote, i.at, note) for i in items])
-                edits.append(edit)
-            # Check every file first, then write: a conflict leaves all files untouched.
-            for edit in edits:
+        if expect_by_context is not None:
+            taken = {(v.line, v.case_id) for v in result.by_context}
+            if taken != expect_by_context:
+                from mmb.errors import ConflictError
+
+                raise ConflictError(msg.CHAT_BY_CONTEXT_CHANGED)
+        # Every file is edited and checked first (what it will hold, its size), then all
+        # are written: a refusal or conflict leaves every file untouched.
+        edits = []
+        for case_id, items in sorted(pending.items()):
+            target = by_stem[case_id]
+            assert target.case is not None
+            new = [Vote(member=i.member, vote=i.vote, at=i.at, note=i.note) for i in items]
+            expected = target.case.model_copy(update={"votes": [*target.case.votes, *new]})
+            edits.append(_votes_edit(ctx, target, expected, new))
+        if not dry_run:
+            for edit, _ in edits:
                 if not edit.unchanged_on_disk():
                     from mmb.errors import ConflictError
 
                     raise ConflictError(msg.FILE_CHANGED.format(path=edit.rel))
-            for edit in edits:
-                edit.save()
+            for edit, text in edits:
+                edit.save(text)
     result.not_recorded.sort(key=lambda n: (n.at, n.line))
     return result
+
+
+def _chat_note(source: str, line: int, condition: str | None,
+               context_line: int | None) -> str | None:
+    """The note of an imported vote: the condition (if any), how it was attributed and
+    where it came from; None when the condition holds personal data."""
+    from mmb.privacy import find_personal_data
+
+    where = msg.CHAT_VOTE_NOTE_LINE.format(source=source, line=line)
+    if context_line is not None:
+        where = msg.CHAT_VOTE_NOTE_CONTEXT.format(where=where, post=context_line)
+    if condition is None:
+        return where
+    if find_personal_data(condition):
+        return None
+    return msg.CHAT_VOTE_NOTE_CONDITION.format(condition=condition, where=where)
+
+
+def _order_text(export: ChatExport, order: DateOrder) -> str:
+    from mmb.chat import order_example
+
+    return order_example(export, order)
+
+
+def _chat_date_order(export: ChatExport, date_order: DateOrder | None,
+                     by_stem: dict[str, CaseDoc],
+                     resolver_input: list[tuple[str, str | None, list[str]]],
+                     now: datetime) -> tuple[DateOrder, str]:
+    """The date order to read `export` in, and why; see `import_chat_votes`."""
+    from mmb.chat import DateOrderUndecided, extract_votes, member_resolver, undecided_message
+
+    if date_order is not None:
+        note = export.excluded.get(date_order)
+        reason = msg.CHAT_ORDER_GIVEN if note is None else msg.CHAT_ORDER_GIVEN_DESPITE.format(
+            note=note)
+        return date_order, reason
+    if export.order is not None:
+        why = "; ".join(export.excluded.values())
+        return export.order, why or msg.CHAT_ORDER_ONLY.format(shape=export.shape_text())
+    fitting: list[DateOrder] = []
+    misfits: dict[DateOrder, str] = {}
+    resolve = member_resolver(resolver_input)
+    for order in export.orders:
+        votes, _ = extract_votes(export.messages(order), resolve)
+        checked = 0
+        for v in votes:
+            found = by_stem.get(v.case_id)
+            if found is None or found.case is None:
+                continue
+            case = found.case
+            until = case.decision.at if case.decision is not None else now
+            checked += 1
+            if not case.opened <= minute(v.at) <= until:
+                misfits[order] = msg.CHAT_ORDER_CASE_MISFIT.format(
+                    order=msg.CHAT_ORDER_LABELS[order], line=v.line, member=v.member,
+                    id=case.id, at=fmt_time(v.at), opened=fmt_time(case.opened),
+                    until=fmt_time(until))
+                break
+        if checked and order not in misfits:
+            fitting.append(order)
+    if len(fitting) == 1:
+        chosen = fitting[0]
+        others = "; ".join([*export.excluded.values(),
+                            *(misfits[o] for o in export.orders if o in misfits)])
+        return chosen, msg.CHAT_ORDER_BY_CASES.format(order=msg.CHAT_ORDER_LABELS[chosen],
+                                                      other=others)
+    extra = [msg.CHAT_ORDER_CASES_BOTH.format(
+        orders=" and ".join(msg.CHAT_ORDER_LABELS[o] for o in fitting))] if fitting else []
+    extra += [misfits[o] for o in export.orders if o in misfits]
+    raise DateOrderUndecided(undecided_message(export, extra))
 
 
 # --------------------------------------------------------------------------- households
@@ -534,45 +769,168 @@ def household_code(secret: bytes, client_number: str, length: int = 6) -> str:
     return "H-" + "".join(chars)
 
 
-def secret_path(team_name: str) -> Path:
-    """Where the team's household secret lives: the user's config folder, never the repo."""
+# Where the secrets live: the user's config folder, never the repository. A team's
+# secret is found by the team's identity, `team_id` in team.yaml: a random id written once
+# (by `mmb init` or the first `mmb household --new-secret`/`--import-secret`) that every
+# clone of the repository shares, that does not change when the team is renamed or the
+# folder moves, and that two teams with the same name do not share. (Earlier versions
+# used the team's name, so two "Buurtteam Noord" shared one secret.)
+_MIN_SECRET = 16
+_MAX_SECRET_BYTES = 4096
+
+
+def secrets_folder() -> Path:
     import os
 
     base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "mmb" / "household-secrets"
+
+
+def secret_path(team_id: str) -> Path:
+    """Where the household secret of the team with `team_id` lives."""
+    return secrets_folder() / f"{team_id}.key"
+
+
+def legacy_secret_path(team_name: str) -> Path:
+    """Where versions before issue 14 kept a team's secret: by the team's name."""
     slug = re.sub(r"[^a-z0-9]+", "-", team_name.lower()).strip("-") or "team"
-    return base / "mmb" / "household-secrets" / f"{slug}.key"
+    return secrets_folder() / f"{slug}.key"
 
 
-def household_secret(team_name: str) -> bytes:
-    """The secret from `MMB_HOUSEHOLD_SECRET`, else from `secret_path(team_name)`."""
+def _read_secret(path: Path, check_mode: bool = True) -> str:
+    """The secret in `path`: a regular file, not readable by group or others (when
+    `check_mode`), at least 16 characters."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise InputError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(
+            path=path, reason=exc.strerror)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(msg.HOUSEHOLD_SECRET_NOT_FILE.format(path=path))
+        if check_mode and info.st_mode & 0o077:
+            raise InputError(msg.HOUSEHOLD_SECRET_OPEN.format(
+                path=path, mode=oct(stat.S_IMODE(info.st_mode))[2:]))
+        raw = os.read(fd, _MAX_SECRET_BYTES)
+    finally:
+        os.close(fd)
+    try:
+        secret = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise InputError(msg.HOUSEHOLD_SECRET_SHORT.format(path=path)) from None
+    if len(secret) < _MIN_SECRET:
+        raise InputError(msg.HOUSEHOLD_SECRET_SHORT.format(path=path))
+    return secret
+
+
+def household_secret(team: Team) -> bytes:
+    """The team's secret: `MMB_HOUSEHOLD_SECRET` (at least 16 characters), else the file
+    `secret_path(team.team_id)` (a regular file readable only by its owner)."""
     import os
 
     from_env = os.environ.get("MMB_HOUSEHOLD_SECRET")
-    if from_env:
+    if from_env is not None and from_env.strip():
+        if len(from_env.strip()) < _MIN_SECRET:
+            raise UsageError(msg.HOUSEHOLD_ENV_SHORT.format(length=len(from_env.strip())))
         return from_env.strip().encode("utf-8")
-    path = secret_path(team_name)
+    if team.team_id is None:
+        old = legacy_secret_path(team.name)
+        if old.exists():
+            raise UsageError(msg.HOUSEHOLD_NO_TEAM_ID_OLD.format(old=old))
+        raise UsageError(msg.HOUSEHOLD_NO_TEAM_ID)
+    path = secret_path(team.team_id)
     try:
-        secret = path.read_text(encoding="utf-8").strip()
+        return _read_secret(path).encode("utf-8")
     except FileNotFoundError:
-        raise UsageError(msg.HOUSEHOLD_NO_SECRET.format(path=path)) from None
-    except OSError as exc:
-        raise InputError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(path=path,
-                                                                reason=exc.strerror)) from None
-    if len(secret) < 16:
-        raise InputError(msg.HOUSEHOLD_SECRET_SHORT.format(path=path))
-    return secret.encode("utf-8")
+        raise UsageError(msg.HOUSEHOLD_NO_SECRET_FOR_ID.format(
+            team_id=team.team_id, path=path)) from None
 
 
-def create_household_secret(team_name: str) -> Path:
-    """Create a random secret readable only by the user; refuse to replace one."""
-    import os
+def household_code_for_team(team: Team, client_number: str) -> str:
+    """`household_code` with the team's secret, checked against the team's pattern."""
+    code = household_code(household_secret(team), client_number)
+    if not household_regex(team.household_pattern).fullmatch(code):
+        raise InputError(msg.HOUSEHOLD_CODE_OUTSIDE_PATTERN.format(
+            code=code, pattern=team.household_pattern))
+    return code
+
+
+@dataclass(frozen=True)
+class SecretMade:
+    path: Path
+    team_id: str
+    team_id_added: bool
+
+
+def _ensure_team_id(root: Path) -> tuple[str, bool]:
+    """The team's id from team.yaml, written there first when it has none. Call under
+    the team lock."""
     import secrets
 
-    path = secret_path(team_name)
-    if path.exists():
-        raise UsageError(msg.HOUSEHOLD_SECRET_EXISTS.format(path=path))
+    ctx = open_team(root)
+    if ctx.team.team_id is not None:
+        return ctx.team.team_id, False
+    team_id = secrets.token_hex(16)
+    edit = EditableYaml(root / "team.yaml", "team.yaml")
+    keys = list(edit.data.keys())
+    edit.data.insert(keys.index("name") + 1 if "name" in keys else 0, "team_id", team_id)
+    edit.save()
+    return team_id, True
+
+
+def _write_secret(path: Path, secret: str) -> None:
+    """Create `path` (mode 600, in a folder of mode 700); refuse to replace a file."""
+    import os
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
-    return path
+        handle.write(secret + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def create_household_secret(root: Path) -> SecretMade:
+    """A new random secret for the team in `root` (adding its `team_id` to team.yaml if
+    it has none); refuses to replace one that exists."""
+    import secrets
+
+    with TeamLock(root):
+        team_id = open_team(root).team.team_id
+        if team_id is not None and secret_path(team_id).exists():
+            raise UsageError(msg.HOUSEHOLD_SECRET_EXISTS.format(path=secret_path(team_id)))
+        team_id, added = _ensure_team_id(root)
+        path = secret_path(team_id)
+        _write_secret(path, secrets.token_hex(32))
+    return SecretMade(path, team_id, added)
+
+
+def import_household_secret(root: Path, source: Path) -> SecretMade:
+    """Copy a secret a colleague handed over (or the one an earlier version kept by the
+    team's name) to this team's place, readable only by the user."""
+    with TeamLock(root):
+        try:
+            secret = _read_secret(source, check_mode=False)
+        except FileNotFoundError:
+            raise UsageError(msg.HOUSEHOLD_SECRET_UNREADABLE.format(
+                path=source, reason="no such file")) from None
+        team_id = open_team(root).team.team_id
+        if team_id is not None and secret_path(team_id).exists():
+            try:
+                same = _read_secret(secret_path(team_id)) == secret
+            except FileNotFoundError:  # pragma: no cover - removed in between
+                same = False
+            if not same:
+                raise UsageError(msg.HOUSEHOLD_IMPORT_DIFFERS.format(
+                    path=secret_path(team_id)))
+            return SecretMade(secret_path(team_id), team_id, False)
+        team_id, added = _ensure_team_id(root)
+        path = secret_path(team_id)
+        _write_secret(path, secret)
+    return SecretMade(path, team_id, added)

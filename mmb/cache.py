@@ -31,6 +31,8 @@ from mmb.findings import Finding
 
 _SCHEMA = 2
 _RACY_SECONDS = 2.0
+#: Largest cache file read (a team's findings; a first import can make 100,000).
+MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 
 def cache_dir() -> Path:
@@ -78,14 +80,38 @@ def _walk(folder: str, rel: str, into: dict[str, list[int]], *, files: bool = Tr
             into[name] = [-1, -1]
 
 
+def _folder(root: Path, sub: str, into: dict[str, list[int]]) -> str | None:
+    """The folder to walk for `sub`, or None. A folder that is a link is walked only when
+    it stays inside the team folder (`mmb.files`); one that leads out is not walked at all
+    (it could lead to / or /proc), just its link recorded: `validate` reports it."""
+    path = root / sub
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    import stat
+
+    if not stat.S_ISLNK(info.st_mode):
+        return str(path)
+    from mmb.files import TeamFileError, resolve_team_path
+
+    into[f"{sub}@"] = [info.st_size, info.st_mtime_ns]
+    try:
+        resolved, mode = resolve_team_path(root, sub)
+    except (TeamFileError, OSError):
+        return None
+    return str(root / resolved) if stat.S_ISDIR(mode) else None
+
+
 def fingerprint(root: Path) -> dict[str, list[int]]:
     """Size and modification time of everything a team's findings depend on."""
     prints: dict[str, list[int]] = {}
     for name in ("team.yaml", "ledger.csv"):
         prints[name] = _stat(root / name)
-    for sub in ("cases", "bank"):
-        _walk(str(root / sub), sub, prints)
-    _walk(str(root / "receipts"), "receipts", prints, files=False)
+    for sub in ("cases", "bank", "receipts"):
+        walk = _folder(root, sub, prints)
+        if walk is not None:
+            _walk(walk, sub, prints, files=sub != "receipts")
     # Every place an mmb.yaml could be found above the team (one may appear later).
     for folder in root.resolve().parents:
         candidate = folder / "mmb.yaml"
@@ -95,9 +121,11 @@ def fingerprint(root: Path) -> dict[str, list[int]]:
 
 def load(root: Path, now: datetime) -> tuple[list[Finding], int] | None:
     """The cached findings and case count of a team, or None when they may be stale."""
-    try:
-        raw = json.loads(_cache_file(root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    from mmb.files import TeamFileError, read_regular_file
+
+    try:  # bounded and a regular file, like every file mmb reads
+        raw = json.loads(read_regular_file(_cache_file(root), MAX_CACHE_BYTES, follow=False))
+    except (OSError, ValueError, TeamFileError):
         return None
     try:
         if raw.get("schema") != _SCHEMA or raw.get("mmb") != __version__:

@@ -48,6 +48,15 @@ def _colour(stream: object) -> bool:
     return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
 
+def _echo(text: str, err: bool = False) -> None:
+    """Print a line of output. Text from the files (names, chat messages, bank texts) can
+    hold escape sequences and bidi controls: every line is shown `visible` (mmb's own
+    line breaks kept), so nothing in the data can act on the terminal or the CI log."""
+    from mmb.text import visible
+
+    typer.echo(visible(text, newlines=True), err=err)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mmb {__version__}")
@@ -88,11 +97,11 @@ def validate(
     use_cache = not no_cache and not os.environ.get("MMB_NO_CACHE")
     result = validate_folders(folders or ["."], _now(), use_cache=use_cache)
     if format is OutputFormat.json:
-        typer.echo(render.findings_json(result))
+        _echo(render.findings_json(result))
     elif format is OutputFormat.github:
         for line in render.findings_github(result.findings):
-            typer.echo(line)
-        typer.echo(render.summary_line(result))
+            _echo(line)
+        _echo(render.summary_line(result))
     else:
         render.findings_text(result, sys.stdout, _colour(sys.stdout))
     raise typer.Exit(1 if result.failed(strict) else 0)
@@ -110,8 +119,8 @@ def init(
 
     created = create_team_folder(folder, name)
     for path in created:
-        typer.echo(f"  {path}")
-    typer.echo(msg.INIT_DONE.format(folder=folder))
+        _echo(f"  {path}")
+    _echo(msg.INIT_DONE.format(folder=folder))
 
 
 class SchemaKind(StrEnum):
@@ -140,13 +149,13 @@ def schema(
         for k in kinds:
             target = output_dir / f"{'mmb' if k is SchemaKind.defaults else k.value}.schema.json"
             atomic_write_text(target, json.dumps(json_schema(k.value), indent=2) + "\n")
-            typer.echo(msg.SCHEMA_WRITTEN.format(path=target))
+            _echo(msg.SCHEMA_WRITTEN.format(path=target))
         return
     if kind is None:
         payload = {k.value: json_schema(k.value) for k in SchemaKind}
-        typer.echo(json.dumps(payload, indent=2))
+        _echo(json.dumps(payload, indent=2))
     else:
-        typer.echo(json.dumps(json_schema(kind.value), indent=2))
+        _echo(json.dumps(json_schema(kind.value), indent=2))
 
 
 @app.command()
@@ -230,19 +239,22 @@ def case_new(
         purpose=values["purpose"],
         opened=actions.minute(actions.parse_time(opened, "--opened") if opened else now),
         alternatives=alternative or [], now=now)
-    typer.echo(result.case_id)
+    _echo(result.case_id)
     from mmb.money import euro
 
-    err = typer.get_text_stream("stderr")
-    err.write(msg.CASE_CREATED.format(id=result.case_id, path=result.path) + "\n")
+    _echo(msg.CASE_CREATED.format(id=result.case_id, path=result.path), err=True)
     if result.headroom is None:
-        err.write(msg.CASE_HOUSEHOLD_NO_CAP.format(
+        _echo(msg.CASE_HOUSEHOLD_NO_CAP.format(
             household=result.household, total=euro(result.household_total),
-            period=result.period_text) + "\n")
+            period=result.period_text), err=True)
     else:
-        err.write(msg.CASE_HOUSEHOLD.format(
+        _echo(msg.CASE_HOUSEHOLD.format(
             household=result.household, total=euro(result.household_total),
-            period=result.period_text, room=euro(result.headroom)) + "\n")
+            period=result.period_text, room=euro(result.headroom)), err=True)
+    _echo("\n" + msg.CASE_CHAT_POST_INTRO + "\n\n" + msg.CASE_CHAT_POST.format(
+        id=result.case_id, category=values["category"],
+        amount=euro(actions.parse_amount(values["amount"])),
+        purpose=" ".join(values["purpose"].split())), err=True)
 
 
 @app.command()
@@ -262,11 +274,17 @@ def vote(
     result = actions.record_vote(_team_root(team), case, member, value,
                                  at=actions.parse_time(at, "--at") if at else None,
                                  note=note, now=now)
-    typer.echo(msg.VOTE_RECORDED.format(member=result.member, vote=result.vote.value,
+    _echo(msg.VOTE_RECORDED.format(member=result.member, vote=result.vote.value,
                                         id=result.case_id, at=actions.fmt_time(result.at),
                                         approvals=result.approvals, quorum=result.quorum))
     if not result.counts:
-        typer.echo(msg.VOTE_WONT_COUNT.format(reason=result.reason), err=True)
+        _echo(msg.VOTE_WONT_COUNT.format(reason=result.reason), err=True)
+
+
+class DateOrderOption(StrEnum):
+    dmy = "dmy"
+    mdy = "mdy"
+    ymd = "ymd"
 
 
 @votes_app.command("import")
@@ -274,27 +292,56 @@ def votes_import(
     chat: Annotated[Path, typer.Argument(help="WhatsApp export: .txt or the iPhone .zip.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be recorded.")
                        ] = False,
+    date_order: Annotated[DateOrderOption | None, typer.Option(
+        "--date-order", help="How the export writes dates, when mmb cannot tell: dmy "
+        "(31-12-2026), mdy (12/31/26) or ymd (2026/12/31).")] = None,
+    by_context: Annotated[bool, typer.Option(
+        "--by-context", help="Also record replies without a case id when the chat leaves "
+        "exactly one case they can answer (see the README).")] = False,
     team: TeamOption = None,
 ) -> None:
     """Record the votes of a WhatsApp export that name a case id; list the rest."""
     from mmb import actions
 
-    result = actions.import_chat_votes(_team_root(team), chat, dry_run=dry_run, now=_now())
+    root = _team_root(team)
+    now = _now()
+    order = date_order.value if date_order is not None else None
+    expect: set[tuple[int, str]] | None = None
+    if not by_context and not dry_run and sys.stdin.isatty():
+        preview = actions.import_chat_votes(root, chat, dry_run=True, now=now,
+                                            date_order=order, by_context=True)  # type: ignore[arg-type]
+        taken = preview.by_context
+        if taken:
+            for v in taken:
+                _echo(msg.IMPORT_CONTEXT_ROW.format(
+                    id=v.case_id, member=v.member, vote=v.vote.value,
+                    at=actions.fmt_time(v.at), line=v.line, post=v.context_line))
+            if typer.confirm(msg.ASK_BY_CONTEXT.format(count=len(taken)), default=False):
+                by_context = True
+                expect = {(v.line, v.case_id) for v in taken}
+    result = actions.import_chat_votes(root, chat, dry_run=dry_run, now=now,
+                                       date_order=order,  # type: ignore[arg-type]
+                                       by_context=by_context, expect_by_context=expect)
+    _echo(msg.IMPORT_DATE_ORDER.format(order=result.date_order,
+                                            reason=result.date_order_reason))
     if result.recorded:
         verb = msg.IMPORT_VERB_DRY_RUN if dry_run else msg.IMPORT_VERB_RECORDED
-        typer.echo(msg.IMPORT_RECORDED.format(verb=verb, count=len(result.recorded)))
+        _echo(msg.IMPORT_RECORDED.format(verb=verb, count=len(result.recorded)))
         for v in result.recorded:
-            typer.echo(msg.IMPORT_RECORDED_ROW.format(id=v.case_id, member=v.member,
-                                                      vote=v.vote.value,
-                                                      at=actions.fmt_time(v.at), line=v.line))
+            row = msg.IMPORT_RECORDED_ROW.format(id=v.case_id, member=v.member,
+                                                 vote=v.vote.value,
+                                                 at=actions.fmt_time(v.at), line=v.line)
+            if v.context_line is not None:
+                row += msg.IMPORT_BY_CONTEXT.format(post=v.context_line)
+            _echo(row)
     if result.already:
-        typer.echo(msg.IMPORT_ALREADY.format(count=result.already))
+        _echo(msg.IMPORT_ALREADY.format(count=result.already))
     if not result.recorded and not result.already and not result.not_recorded:
-        typer.echo(msg.IMPORT_NOTHING)
+        _echo(msg.IMPORT_NOTHING)
     if result.not_recorded:
-        typer.echo(msg.IMPORT_NOT_RECORDED.format(count=len(result.not_recorded)))
+        _echo(msg.IMPORT_NOT_RECORDED.format(count=len(result.not_recorded)))
         for n in result.not_recorded:
-            typer.echo(msg.IMPORT_NOT_RECORDED_ROW.format(
+            _echo(msg.IMPORT_NOT_RECORDED_ROW.format(
                 at=actions.fmt_time(n.at), sender=n.sender, line=n.line, reason=n.reason,
                 excerpt=msg.IMPORT_EXCERPT.format(excerpt=n.excerpt) if n.excerpt else ""))
 
@@ -306,18 +353,20 @@ def _print_decided(result: object) -> None:
 
     assert isinstance(result, Decided)
     if result.outcome is Outcome.approved and result.amount is not None:
-        typer.echo(msg.DECIDED_APPROVED.format(id=result.case_id, amount=euro(result.amount),
+        _echo(msg.DECIDED_APPROVED.format(id=result.case_id, amount=euro(result.amount),
                                                at=fmt_time(result.at),
                                                approvals=", ".join(result.approvals)))
         if result.household_cap is not None:
-            typer.echo(msg.DECIDED_CAP.format(household=result.household,
+            from mmb.privacy import mask
+
+            _echo(msg.DECIDED_CAP.format(household=mask(result.household),
                                               total=euro(result.household_total),
                                               cap=euro(result.household_cap)))
         if result.budget_left is not None:
-            typer.echo(msg.DECIDED_BUDGET.format(year=result.year,
+            _echo(msg.DECIDED_BUDGET.format(year=result.year,
                                                  left=euro(result.budget_left)))
     else:
-        typer.echo(msg.DECIDED_OTHER.format(id=result.case_id, outcome=result.outcome.value,
+        _echo(msg.DECIDED_OTHER.format(id=result.case_id, outcome=result.outcome.value,
                                             at=fmt_time(result.at)))
 
 
@@ -394,29 +443,51 @@ def withdraw(
 @app.command()
 def household(
     client_number: Annotated[str | None, typer.Argument(
-        help="The client's number in your own system; it is not stored or printed.")] = None,
+        help="The client's number in your own system. Better left out: typed here it stays "
+             "in your shell history; without it mmb asks for it (hidden) or reads one number "
+             "per line from standard input. It is neither stored nor printed.")] = None,
     new_secret: Annotated[bool, typer.Option(
         "--new-secret", help="Create the team's secret (once), outside the repository.")
     ] = False,
+    import_secret: Annotated[Path | None, typer.Option(
+        "--import-secret", metavar="FILE",
+        help="Take over the team's secret from a key file a colleague gave you.")] = None,
     team: TeamOption = None,
 ) -> None:
     """Print the team's pseudonymous household code for a client number (keyed HMAC)."""
     from mmb import actions
-    from mmb.folder import load_team
 
-    doc = load_team(_team_root(team))
-    name = doc.team.name if doc.team is not None else doc.root.resolve().name
-    if new_secret:
-        path = actions.create_household_secret(name)
-        typer.echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=path))
+    root = _team_root(team)
+    if new_secret or import_secret is not None:
+        if new_secret and import_secret is not None:
+            raise UsageError(msg.HOUSEHOLD_NEW_OR_IMPORT)
+        if import_secret is not None:
+            made = actions.import_household_secret(root, import_secret)
+        else:
+            made = actions.create_household_secret(root)
+        if made.team_id_added:
+            _echo(msg.HOUSEHOLD_TEAM_ID_ADDED.format(team_id=made.team_id), err=True)
+        if new_secret:
+            _echo(msg.HOUSEHOLD_SECRET_CREATED.format(path=made.path))
+        else:
+            _echo(msg.HOUSEHOLD_SECRET_IMPORTED.format(source=import_secret, path=made.path))
         if client_number is None:
             return
-    if client_number is None:
+    ctx = actions.open_team(root)
+    numbers: list[str]
+    if client_number is not None:
         if sys.stdin.isatty():
-            client_number = str(typer.prompt(msg.ASK_CLIENT_NUMBER, hide_input=True))
-        else:
-            raise UsageError(msg.HOUSEHOLD_EMPTY)
-    typer.echo(actions.household_code(actions.household_secret(name), client_number))
+            _echo(msg.HOUSEHOLD_ARGUMENT_HISTORY, err=True)
+        numbers = [client_number]
+    elif sys.stdin.isatty():
+        numbers = [str(typer.prompt(msg.ASK_CLIENT_NUMBER, hide_input=True))]
+    else:
+        numbers = [line.strip() for line in sys.stdin.read(1024 * 1024).splitlines()
+                   if line.strip()]
+        if not numbers:
+            raise UsageError(msg.HOUSEHOLD_STDIN_EMPTY)
+    for number in numbers:
+        _echo(actions.household_code_for_team(ctx.team, number))
 
 
 @app.command()
@@ -449,9 +520,11 @@ def _choose_case(row: object, options: list[str]) -> str | None:
 
     assert isinstance(row, LedgerRow)
     numbered = ", ".join(f"{i}) {cid}" for i, cid in enumerate(options, start=1))
-    answer = str(typer.prompt(msg.R_CHOOSE.format(
+    from mmb.text import visible
+
+    answer = str(typer.prompt(visible(msg.R_CHOOSE.format(
         date=row.date, amount=euro(row.amount), who=row.counterparty or row.description[:30],
-        options=numbered), default="", show_default=False)).strip()
+        options=numbered)), default="", show_default=False)).strip()
     if answer.isdigit() and 1 <= int(answer) <= len(options):
         return options[int(answer) - 1]
     return answer if answer in options else None
@@ -464,6 +537,7 @@ class ReportFormat(StrEnum):
     json = "json"
     md = "md"
     html = "html"
+    pdf = "pdf"
 
 
 class Breakdown(StrEnum):
@@ -480,9 +554,11 @@ def report(
     year: Annotated[int | None, typer.Option("--year", help="The year (default: last year "
                                              "until March, else this year).")] = None,
     format: Annotated[ReportFormat, typer.Option(
-        "--format", "-f", help="table, csv, xlsx, json, md or html.")] = ReportFormat.table,
+        "--format", "-f", help="table, csv, xlsx, json, md, html or pdf.")
+    ] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (needed for xlsx).")] = None,
+        "--output", "-o", help="Write to this file (needed for xlsx and pdf); the name "
+        "says the format: .pdf, .xlsx, .html, .md, .csv, .json, .txt.")] = None,
     by: Annotated[Breakdown | None, typer.Option(
         "--by", help="Breakdown over many teams: district, team, category or month.")] = None,
     public: Annotated[bool, typer.Option(
@@ -496,9 +572,24 @@ def report(
     new_key: Annotated[bool, typer.Option(
         "--new-key", help="Make the municipality's key for --public (once) in the folder "
         "given, and stop.")] = False,
+    verify: Annotated[Path | None, typer.Option(
+        "--verify", metavar="REPORT.json", help="Check that the folders (default: the ones "
+        "the report was made from) still hold exactly the files this JSON report was made "
+        "from: exit 0, or 1 listing what changed.")] = None,
 ) -> None:
     """The year-end account of a team, or the figures of many teams; --public for the
     municipality's anonymised aggregate."""
+    if verify is not None:
+        from mmb.fingerprint import run_verify
+
+        given = [name for name, used in (
+            ("--year", year is not None), ("--format", format is not ReportFormat.table),
+            ("-o", output is not None), ("--by", by is not None), ("--public", public),
+            ("--threshold", threshold != 5), ("--dutch-excel", dutch_excel),
+            ("--new-key", new_key)) if used]
+        if given:
+            raise UsageError(msg.YE_VERIFY_OPTIONS.format(options=", ".join(given)))
+        raise typer.Exit(run_verify(verify, folders or None, sys.stdout))
     from mmb.report import run_report
 
     if new_key:
@@ -543,16 +634,25 @@ def render_top_help(width: int = 80) -> str:
 
 def main() -> None:
     """Run the app, turning failures into one plain line (see `mmb.entry`)."""
+    from mmb.text import visible
+
     try:
         app()
     except MmbError as exc:
-        sys.stderr.write(f"mmb: {exc.message}\n")
+        # The message may quote a value or a file name from the files: shown `visible`.
+        sys.stderr.write(f"mmb: {visible(exc.message, newlines=True)}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write(f"mmb: {msg.CLI_INTERRUPTED}\n")
         sys.exit(130)
     except Exception as exc:
-        sys.stderr.write(f"mmb: {msg.INTERNAL_ERROR.format(kind=type(exc).__name__)}\n")
+        from mmb.files import files_written
+
+        written = files_written()  # so that the message never says "no file was changed"
+        message = (msg.INTERNAL_ERROR_AFTER_WRITE.format(
+            kind=type(exc).__name__, files=", ".join(map(str, written)))
+            if written else msg.INTERNAL_ERROR.format(kind=type(exc).__name__))
+        sys.stderr.write(f"mmb: {visible(message, newlines=True)}\n")
         if os.environ.get("MMB_DEBUG"):
             raise
         sys.exit(2)

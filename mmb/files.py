@@ -16,6 +16,7 @@ Round-trip loading (comments kept) is only for the one file being edited; see `e
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -23,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from mmb import messages as msg
+from mmb.errors import InputError
 from mmb.findings import Finding, finding
+from mmb.text import clip
 
 #: Largest YAML file mmb parses. Case files are a few hundred bytes; team.yaml a few KB.
 MAX_YAML_BYTES = 1024 * 1024
@@ -76,6 +79,9 @@ class YamlDoc:
     lines: LineMap = field(default_factory=LineMap)
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
+    #: Every plain number as written (``0612345678`` reads as the int 612345678): MMB301
+    #: scans what the file says, not what YAML made of it.
+    numbers: dict[Key, str] = field(default_factory=dict)
 
 
 class _Refused(Exception):
@@ -142,19 +148,359 @@ def c_parser_in_use() -> bool:
     return "CParser" in [c.__name__ for c in _composer_class().__mro__]
 
 
-def read_text_file(path: Path, rel: str,
-                   limit: int = MAX_YAML_BYTES) -> tuple[str | None, Finding | None]:
-    """Read a UTF-8 text file with a size limit; return (text, None) or (None, MMB001)."""
+# --------------------------------------------------------------------------- safe reading
+# Everything in a team folder is untrusted input: CI runs `mmb validate` on pull requests,
+# and git stores symbolic links. So every team file is read here, one way:
+#
+# * regular files only: a FIFO, device or socket is refused, never opened for a blocking
+#   read (opened with O_NONBLOCK, then `fstat`), so nothing can make mmb wait forever;
+# * no way out of the folder: the path is walked one component at a time from the team
+#   folder, each folder opened relative to the one before with O_NOFOLLOW|O_DIRECTORY and
+#   the file with O_NOFOLLOW, so a link swapped in after a check is not followed either. A
+#   symbolic link (a file's or a folder's) is followed only when its target, resolved the
+#   same way, stays inside the team folder; one that leaves it is refused, absolute or not;
+# * a size limit per kind of file, enforced on what is read (never more than the limit
+#   and one byte), so that /dev/zero or a growing file cannot fill the memory.
+#
+# A file that breaks a rule raises `TeamFileError`, naming the rule, never the content.
+
+#: Largest ledger.csv and bank export mmb reads (a team's year is well under 1 MB).
+MAX_DATA_BYTES = 50 * 1024 * 1024
+#: Most symbolic links followed on one path (inside the folder).
+MAX_LINKS = 16
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _O_NOFOLLOW | _O_CLOEXEC
+_FILE_FLAGS = (os.O_RDONLY | _O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_NOCTTY", 0) | _O_CLOEXEC)
+
+#: Called between checking a path component and opening it (tests use it to swap a file
+#: for a link at exactly that moment): `(stage, folder fd, name)`.
+_race_hook: Any = None
+
+
+class TeamFileError(InputError):
+    """A file that mmb may not read or could not read: `rel` (as given), `reason` (one
+    plain sentence naming the rule broken and what to do), and for "too big" the sizes.
+    Never carries any of the file's content. Uncaught, it is a failure (exit 2) with one
+    plain line; `finding()` makes it the MMB001 finding `validate` reports."""
+
+    def __init__(self, rel: str, reason: str, *, size: int | None = None,
+                 limit: int | None = None) -> None:
+        super().__init__(msg.SAFE_CANNOT_USE.format(path=rel, reason=reason))
+        self.rel = rel
+        self.reason = reason
+        self.size = size
+        self.limit = limit
+
+    def finding(self, shown_rel: str | None = None) -> Finding:
+        """The MMB001 finding for it, on `shown_rel` (default `rel`)."""
+        return finding("MMB001", shown_rel or self.rel, 1, self.reason)
+
+
+def _kind_of(mode: int) -> str:
+    import stat
+
+    if stat.S_ISFIFO(mode):
+        return msg.SAFE_KIND_FIFO
+    if stat.S_ISSOCK(mode):
+        return msg.SAFE_KIND_SOCKET
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return msg.SAFE_KIND_DEVICE
+    if stat.S_ISDIR(mode):
+        return msg.SAFE_KIND_FOLDER
+    return msg.SAFE_KIND_OTHER
+
+
+def _split(rel: str) -> list[str]:
+    return [p for p in rel.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+class _Walker:
+    """Walks `rel` inside `root` without ever leaving it (see the section comment)."""
+
+    def __init__(self, root: Path, rel: str) -> None:
+        self.root = root
+        self.rel = rel
+        self._real_root: str | None = None
+        self._folder = False  # walking to a folder (not to a file)
+
+    def _out(self, shown: str) -> TeamFileError:
+        if shown == self.rel and not self._folder:
+            return TeamFileError(self.rel, msg.SAFE_LINK_OUT)
+        return TeamFileError(self.rel, msg.SAFE_FOLDER_LINK_OUT.format(folder=shown))
+
+    def _absolute(self, target: str, shown: str) -> list[str]:
+        """An absolute link target as a path inside the folder, or refused."""
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)
+        real = self._real_root
+        inside = os.path.normpath(target)
+        if inside != real and not inside.startswith(real.rstrip("/") + "/"):
+            raise self._out(shown)
+        return _split(inside[len(real):])
+
+    def walk(self, *, last_dir: bool = False) -> tuple[int, str, str]:
+        """(fd of the folder holding the last component, its name, the path inside the
+        folder after links). With `last_dir` the last component must be a folder, and the
+        fd returned is that folder's own (name: its path). Raises `TeamFileError`, or
+        `FileNotFoundError` when something on the path does not exist."""
+        import stat
+
+        parts = _split(self.rel)
+        self._folder = last_dir
+        try:
+            fds = [os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+                           | _O_CLOEXEC)]
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise TeamFileError(self.rel, msg.FILE_UNREADABLE.format(
+                reason=exc.strerror or type(exc).__name__)) from None
+        names: list[str] = []  # the path walked so far, inside the folder
+        todo = list(reversed(parts))
+        links = 0
+        link: str | None = None  # the last link followed
+        try:
+            while todo:
+                part = todo.pop()
+                if part == "..":
+                    if not names:
+                        if link is None:
+                            raise TeamFileError(self.rel, msg.SAFE_OUTSIDE)
+                        raise self._out(link)
+                    names.pop()
+                    os.close(fds.pop())
+                    continue
+                shown = "/".join([*names, part])
+                try:
+                    info = os.stat(part, dir_fd=fds[-1], follow_symlinks=False)
+                except FileNotFoundError:
+                    raise
+                except OSError as exc:
+                    raise TeamFileError(self.rel, msg.FILE_UNREADABLE.format(
+                        reason=exc.strerror or type(exc).__name__)) from None
+                if stat.S_ISLNK(info.st_mode):
+                    links += 1
+                    if links > MAX_LINKS:
+                        raise TeamFileError(self.rel, msg.SAFE_LINK_LOOP)
+                    target = os.readlink(part, dir_fd=fds[-1])
+                    link = shown
+                    if target.startswith("/"):
+                        # Start again at the team folder: close every folder but it.
+                        for fd in fds[1:]:
+                            os.close(fd)
+                        del fds[1:]
+                        names.clear()
+                        todo.extend(reversed(self._absolute(target, shown)))
+                    else:
+                        todo.extend(reversed(_split(target) or ["."]))
+                    continue
+                if not todo and not last_dir:
+                    fd = fds.pop()
+                    return fd, part, "/".join([*names, part])
+                if not stat.S_ISDIR(info.st_mode):
+                    raise TeamFileError(self.rel, msg.SAFE_NOT_FOLDER.format(folder=shown))
+                if _race_hook is not None:
+                    _race_hook("folder", fds[-1], part)
+                try:
+                    fds.append(os.open(part, _DIR_FLAGS, dir_fd=fds[-1]))
+                except OSError as exc:
+                    # A link swapped in since the check above (ELOOP, ENOTDIR): refused.
+                    raise TeamFileError(self.rel, msg.SAFE_SWAPPED if exc.errno in (
+                        errno.ELOOP, errno.ENOTDIR) else msg.FILE_UNREADABLE.format(
+                        reason=exc.strerror or type(exc).__name__)) from None
+                names.append(part)
+            if not last_dir:  # the path ended in ".." or a link to a folder
+                raise TeamFileError(self.rel, msg.SAFE_NOT_REGULAR.format(
+                    kind=msg.SAFE_KIND_FOLDER))
+            fd = fds.pop()
+            return fd, "/".join(names), "/".join(names)
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+
+def _read_fd(fd: int, rel: str, limit: int) -> bytes:
+    """Read a file opened by `_open_file`: a regular file, at most `limit` bytes."""
+    import stat
+
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise TeamFileError(rel, msg.SAFE_NOT_REGULAR.format(kind=_kind_of(info.st_mode)))
+    if info.st_size > limit:
+        raise TeamFileError(rel, msg.FILE_TOO_BIG.format(
+            size=_human_size(info.st_size), limit=_human_size(limit)),
+            size=info.st_size, limit=limit)
+    want = info.st_size + 1  # one read for a file whose size is true, and one byte more
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = os.read(fd, want)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise TeamFileError(rel, msg.FILE_TOO_BIG.format(
+                size=msg.SAFE_SIZE_OVER.format(size=_human_size(limit)),
+                limit=_human_size(limit)), size=total, limit=limit)
+        if len(chunk) < want:  # a short read of a regular file: its end
+            break
+        want = min(max(want, 1 << 16), limit + 1 - total)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _open_file(dir_fd: int, name: str, rel: str) -> int:
+    if _race_hook is not None:
+        _race_hook("file", dir_fd, name)
     try:
-        with open(path, "rb", buffering=0) as handle:  # one open, one read
-            raw = handle.read(limit + 1)  # never more than the limit and one byte
-            if len(raw) > limit:
-                size = max(os.fstat(handle.fileno()).st_size, len(raw))
-                return None, finding("MMB001", rel, 1, msg.FILE_TOO_BIG.format(
-                    size=_human_size(size), limit=_human_size(limit)))
+        return os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
+    except FileNotFoundError:
+        raise
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(reason=reason))
+        if exc.errno == errno.ELOOP:  # a link swapped in since the walk checked it
+            raise TeamFileError(rel, msg.SAFE_SWAPPED) from None
+        raise TeamFileError(rel, msg.FILE_UNREADABLE.format(
+            reason=exc.strerror or type(exc).__name__)) from None
+
+
+def open_team_file(root: Path, rel: str, limit: int) -> tuple[bytes, str]:
+    """The bytes of the file `rel` inside the folder `root`, and its path inside `root`
+    once links are followed. Raises `TeamFileError` when it breaks a rule (a link out of
+    `root`, not a regular file, over `limit` bytes) or cannot be read, and
+    `FileNotFoundError` when it does not exist."""
+    data, resolved, _ = read_team_file_info(root, rel, limit)
+    return data, resolved
+
+
+def read_team_file_info(root: Path, rel: str, limit: int
+                        ) -> tuple[bytes, str, os.stat_result]:
+    """`open_team_file`, and the `os.fstat` of the file taken after the read (for
+    `FileState.of`)."""
+    dir_fd, name, resolved = _Walker(root, rel).walk()
+    try:
+        fd = _open_file(dir_fd, name, rel)
+    finally:
+        os.close(dir_fd)
+    try:
+        data = _read_fd(fd, rel, limit)
+        return data, resolved, os.fstat(fd)
+    except OSError as exc:
+        raise TeamFileError(rel, msg.FILE_UNREADABLE.format(
+            reason=exc.strerror or type(exc).__name__)) from None
+    finally:
+        os.close(fd)
+
+
+def read_team_file(root: Path, rel: str, limit: int) -> bytes:
+    """`open_team_file` without the resolved path."""
+    return open_team_file(root, rel, limit)[0]
+
+
+def resolve_team_path(root: Path, rel: str) -> tuple[str, int]:
+    """Where `rel` leads inside `root` (links followed, never out of it) and its mode
+    (`os.lstat` of what it leads to); nothing is opened. Raises as `open_team_file`."""
+    dir_fd, name, resolved = _Walker(root, rel).walk()
+    try:
+        return resolved, os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
+    finally:
+        os.close(dir_fd)
+
+
+class TeamDir:
+    """A folder inside the team folder, opened safely (its path walked as for a file), to
+    list and read many files in it at the cost of one open each. A missing folder is
+    empty. Use as a context manager."""
+
+    def __init__(self, root: Path, rel: str) -> None:
+        self.root = root
+        self.rel = rel
+        self.fd: int | None = None
+        try:
+            self.fd, self.resolved, _ = _Walker(root, rel).walk(last_dir=True)
+        except FileNotFoundError:
+            self.resolved = rel
+
+    def __enter__(self) -> TeamDir:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(name, kind) of every entry, kind one of file, dir, link, other (without
+        following links); in name order."""
+        if self.fd is None:
+            return []
+        out: list[tuple[str, str]] = []
+        with os.scandir(self.fd) as it:
+            for entry in it:
+                if entry.is_symlink():
+                    kind = "link"
+                elif entry.is_dir(follow_symlinks=False):
+                    kind = "dir"
+                elif entry.is_file(follow_symlinks=False):
+                    kind = "file"
+                else:
+                    kind = "other"
+                out.append((entry.name, kind))
+        out.sort()
+        return out
+
+    def read(self, name: str, limit: int) -> bytes:
+        """The bytes of the file `name` in this folder (as `read_team_file`)."""
+        rel = f"{self.rel}/{name}"
+        if self.fd is None:
+            raise FileNotFoundError(rel)
+        try:
+            fd = os.open(name, _FILE_FLAGS, dir_fd=self.fd)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a link: follow it the safe, slow way
+                return read_team_file(self.root, rel, limit)
+            if isinstance(exc, FileNotFoundError):
+                raise
+            raise TeamFileError(rel, msg.FILE_UNREADABLE.format(
+                reason=exc.strerror or type(exc).__name__)) from None
+        try:
+            return _read_fd(fd, rel, limit)
+        except OSError as exc:
+            raise TeamFileError(rel, msg.FILE_UNREADABLE.format(
+                reason=exc.strerror or type(exc).__name__)) from None
+        finally:
+            os.close(fd)
+
+
+def read_regular_file(path: Path, limit: int, *, follow: bool = True) -> bytes:
+    """A file outside any team folder (a chat export, the cache, the household secret):
+    a regular file only (a FIFO or device is refused, not waited for), at most `limit`
+    bytes read. `follow=False` refuses a link. Raises `TeamFileError` (rel: the path) or
+    `FileNotFoundError`."""
+    flags = _FILE_FLAGS if not follow else _FILE_FLAGS & ~_O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise TeamFileError(str(path), msg.SAFE_LINK_REFUSED) from None
+        raise TeamFileError(str(path), msg.FILE_UNREADABLE.format(
+            reason=exc.strerror or type(exc).__name__)) from None
+    try:
+        return _read_fd(fd, str(path), limit)
+    except OSError as exc:
+        raise TeamFileError(str(path), msg.FILE_UNREADABLE.format(
+            reason=exc.strerror or type(exc).__name__)) from None
+    finally:
+        os.close(fd)
+
+
+def decode_text(raw: bytes, rel: str) -> tuple[str | None, Finding | None]:
+    """UTF-8 text (a BOM dropped) of a file's bytes, or (None, MMB001)."""
     if b"\x00" in raw:
         return None, finding("MMB001", rel, 1, msg.FILE_BINARY)
     try:
@@ -167,10 +513,30 @@ def read_text_file(path: Path, rel: str,
     return text, None
 
 
+def read_text_file(path: Path, rel: str,
+                   limit: int = MAX_YAML_BYTES) -> tuple[str | None, Finding | None]:
+    """Read a UTF-8 text file safely (`read_team_file` inside its own folder: not a link
+    out of it, a regular file, at most `limit` bytes); return (text, None) or (None,
+    MMB001)."""
+    try:
+        raw = read_team_file(path.parent, path.name, limit)
+    except FileNotFoundError as exc:
+        return None, finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(
+            reason=exc.strerror or "No such file or directory"))
+    except TeamFileError as exc:
+        return None, exc.finding(rel)
+    return decode_text(raw, rel)
+
+
 def load_yaml(path: Path, rel: str, limit: int = MAX_YAML_BYTES) -> YamlDoc:
     """Load one YAML file safely; problems become findings on the returned document."""
-    doc = YamlDoc(rel=rel)
     text, problem = read_text_file(path, rel, limit)
+    return yaml_doc(text, problem, rel)
+
+
+def yaml_doc(text: str | None, problem: Finding | None, rel: str) -> YamlDoc:
+    """The document of text read by `read_text_file`/`decode_text` (or its problem)."""
+    doc = YamlDoc(rel=rel)
     if problem is not None or text is None:
         doc.readable = False
         doc.findings.append(problem)  # type: ignore[arg-type]
@@ -189,15 +555,18 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        problem = str(exc.problem or exc.context or "syntax error").strip()
+        from mmb.privacy import mask
+
+        problem = mask(str(exc.problem or exc.context or "syntax error").strip())
         hint = msg.YAML_TAB_HINT if "tab" in problem else ""
         doc.findings.append(finding("MMB001", rel, line, msg.YAML_SYNTAX.format(
-            problem=problem, hint=hint)))
+            problem=clip(problem, 120), hint=hint)))
         doc.readable = False
         return doc
     except YAMLError as exc:
         doc.findings.append(finding("MMB001", rel, 1, msg.YAML_SYNTAX.format(
-            problem=str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error",
+            problem=clip(str(exc).strip().splitlines()[0], 120) if str(exc).strip()
+            else "syntax error",
             hint="")))
         doc.readable = False
         return doc
@@ -206,7 +575,7 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
     if node is None:
         return doc
     lines: dict[Key, int] = {(): node.start_mark.line + 1}
-    builder = _Builder(rel, lines, doc.findings)
+    builder = _Builder(rel, lines, doc.findings, doc.numbers)
     try:
         doc.data = builder.build(node, (), 0)
     except _Refused as exc:
@@ -220,12 +589,14 @@ def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
 class _Builder:
     """Turns composed nodes into dict/list/str/int/Decimal/bool/None, recording lines."""
 
-    __slots__ = ("findings", "lines", "rel", "seen")
+    __slots__ = ("findings", "lines", "numbers", "rel", "seen")
 
-    def __init__(self, rel: str, lines: dict[Key, int], findings: list[Finding]) -> None:
+    def __init__(self, rel: str, lines: dict[Key, int], findings: list[Finding],
+                 numbers: dict[Key, str]) -> None:
         self.rel = rel
         self.lines = lines
         self.findings = findings
+        self.numbers = numbers
         self.seen: set[int] = set()
 
     def build(self, node: Any, key: Key, depth: int) -> Any:
@@ -243,7 +614,7 @@ class _Builder:
         kind = node.id
         if kind == "mapping":
             if tag != _MAP:
-                raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+                raise _Refused(line, msg.YAML_TAG.format(tag=clip(tag, 40)))
             out: dict[str, Any] = {}
             for knode, vnode in node.value:
                 kline = knode.start_mark.line + 1
@@ -253,8 +624,11 @@ class _Builder:
                 if name == "<<" or knode.ctag.suffix == "tag:yaml.org,2002:merge":
                     raise _Refused(kline, msg.YAML_ALIAS)
                 if name in out:
+                    from mmb.privacy import mask
+
+                    key_shown = clip(mask(name), 40)
                     self.findings.append(finding("MMB002", self.rel, kline,
-                                                 msg.YAML_DUPLICATE_KEY.format(key=name)))
+                                                 msg.YAML_DUPLICATE_KEY.format(key=key_shown)))
                     continue
                 if id(vnode) in self.seen:
                     # An alias: the composer hands back the anchored node, whose mark is the
@@ -266,7 +640,7 @@ class _Builder:
             return out
         if kind == "sequence":
             if tag != _SEQ:
-                raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+                raise _Refused(line, msg.YAML_TAG.format(tag=clip(tag, 40)))
             items: list[Any] = []
             for i, item in enumerate(node.value):
                 if id(item) in self.seen:
@@ -275,6 +649,8 @@ class _Builder:
                 self.lines[sub] = item.start_mark.line + 1
                 items.append(self.build(item, sub, depth + 1))
             return items
+        if tag in (_INT, _FLOAT):
+            self.numbers[key] = node.value
         return _scalar(tag, node.value, line)
 
 
@@ -300,7 +676,7 @@ def _scalar(tag: str, value: str, line: int) -> Any:
         if not number.is_finite() or "e" in value.lower() or "_" in value:
             return value
         return number
-    raise _Refused(line, msg.YAML_TAG.format(tag=tag))
+    raise _Refused(line, msg.YAML_TAG.format(tag=clip(tag, 40)))
 
 
 def _human_size(size: int) -> str:
@@ -316,12 +692,73 @@ def relpath(path: Path, root: Path) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A file as mmb read it: its size, modification time and a hash of its content
+    (`exists` False: there was no file). `atomic_write_bytes(..., unchanged=state)`
+    compares it with the file on disk right before the rename."""
+
+    exists: bool
+    size: int = 0
+    mtime_ns: int = 0
+    digest: str = ""
+
+    @classmethod
+    def of(cls, data: bytes, info: os.stat_result) -> FileState:
+        """The state of a file whose bytes `data` were read while `info` held (the
+        `os.fstat` of the open file, taken after the read)."""
+        return cls(True, info.st_size, info.st_mtime_ns, _digest(data))
+
+
+#: The state of a file that did not exist when mmb looked.
+ABSENT = FileState(False)
+
+
+def same_as_read(path: Path, state: FileState) -> bool:
+    """Whether `path` is still the file of `state`: absent as it was, or the same size,
+    modification time and content."""
+    import stat
+
+    try:
+        # Never blocks and never follows a link: a FIFO or a link swapped in since the
+        # read is a change, not something to wait for or read through.
+        fd = os.open(path, _FILE_FLAGS)
+    except FileNotFoundError:
+        return not state.exists
+    except OSError:
+        return False
+    try:
+        with open(fd, "rb", buffering=0) as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or not state.exists or (
+                    info.st_size, info.st_mtime_ns) != (state.size, state.mtime_ns):
+                return False
+            return _digest(handle.read()) == state.digest
+    except OSError:
+        return False
+
+
+_WRITTEN: list[Path] = []
+
+
+def files_written() -> list[Path]:
+    """The files this process has replaced or created durably (not caches), in order: so
+    that a failure after a write never says that no file was changed."""
+    return list(_WRITTEN)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
+                       unchanged: FileState | None = None, rel: str | None = None) -> None:
     """Replace `path` with `data` atomically: a temporary file in the same folder, flushed
     and fsynced, then renamed over the target, then the folder fsynced. Readers see the old
     or the new file, never a half-written one. The file's permissions are kept.
     `durable=False` skips the fsyncs, for files that may be lost in a crash (a cache):
-    still never half-written, just not sure to be on disk yet."""
+    still never half-written, just not sure to be on disk yet.
+
+    `unchanged`: the state the file had when it was read. It is compared with the file
+    on disk after the new content is on disk and right before the rename, so that an edit
+    saved meanwhile (a spreadsheet, a git pull) is never overwritten: then the temporary
+    file is removed and a `ConflictError` (naming `rel`, else the file name) is raised."""
     import stat
     import tempfile
 
@@ -337,6 +774,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
             os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
         except FileNotFoundError:
             os.chmod(tmp, 0o644)
+        if unchanged is not None and not same_as_read(path, unchanged):
+            from mmb.errors import ConflictError
+
+            raise ConflictError(msg.FILE_CHANGED.format(path=rel or path.name))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -344,6 +785,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         raise
     if not durable:
         return
+    _WRITTEN.append(path)
     try:
         dfd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:  # pragma: no cover - some filesystems refuse opening folders
@@ -406,7 +848,7 @@ class TeamLock:
         from mmb.errors import ConflictError
 
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | _O_CLOEXEC, 0o644)
         except OSError as exc:
             raise ConflictError(msg.LOCK_CANNOT_CREATE.format(path=self.path,
                                                               reason=exc.strerror)) from None
@@ -433,9 +875,13 @@ class TeamLock:
 
 
 def _digest(data: bytes) -> str:
+    """The content hash `FileState` and `EditableYaml` compare (SHA-256, hex)."""
     import hashlib
 
     return hashlib.sha256(data).hexdigest()
+
+
+content_digest = _digest
 
 
 def _round_trip_yaml(text: str) -> Any:
@@ -468,17 +914,23 @@ class EditableYaml:
     changed survive. `save` refuses when the file changed on disk since it was read."""
 
     def __init__(self, path: Path, rel: str) -> None:
-        from mmb.errors import InputError
-
         self.path = path
         self.rel = rel
+        # Read the way every team file is read (no link out of the team folder, a regular
+        # file, bounded); a link inside the folder is edited where it leads.
+        self._root, inside = _root_of(path, rel)
         try:
-            self._raw = path.read_bytes()
-        except OSError as exc:
-            raise InputError(msg.EDIT_UNREADABLE.format(path=rel, reason=exc.strerror)) from None
-        if len(self._raw) > MAX_YAML_BYTES:
-            raise InputError(msg.EDIT_UNREADABLE.format(path=rel, reason="too large"))
-        text = self._raw.decode("utf-8", errors="strict").lstrip("\ufeff")
+            self._raw, resolved = open_team_file(self._root, inside, MAX_YAML_BYTES)
+        except FileNotFoundError:
+            raise InputError(msg.EDIT_UNREADABLE.format(
+                path=rel, reason="No such file or directory")) from None
+        self._inside = resolved
+        self.path = self._root / resolved
+        try:
+            text = self._raw.decode("utf-8", errors="strict").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise InputError(msg.EDIT_UNREADABLE.format(path=rel, reason=msg.FILE_NOT_UTF8)
+                             ) from None
         self._yaml = _round_trip_yaml(text)
         self.data: Any = self._yaml.load(text)
 
@@ -491,17 +943,28 @@ class EditableYaml:
 
     def unchanged_on_disk(self) -> bool:
         try:
-            return _digest(self.path.read_bytes()) == _digest(self._raw)
-        except OSError:
+            now = read_team_file(self._root, self._inside, MAX_YAML_BYTES)
+        except (OSError, TeamFileError):
             return False
+        return _digest(now) == _digest(self._raw)
 
-    def save(self) -> None:
-        """Write atomically, unless someone changed the file since it was read."""
+    def save(self, text: str | None = None) -> None:
+        """Write atomically, unless someone changed the file since it was read. `text`:
+        what `dump` gave (and was checked), so a big file is not dumped twice."""
         from mmb.errors import ConflictError
 
         if not self.unchanged_on_disk():
             raise ConflictError(msg.FILE_CHANGED.format(path=self.rel))
-        atomic_write_text(self.path, self.dump())
+        atomic_write_text(self.path, self.dump() if text is None else text)
+
+
+def _root_of(path: Path, rel: str) -> tuple[Path, str]:
+    """The team folder of `path` given its path `rel` inside it (else: its own folder)."""
+    parts = _split(rel)
+    if parts and ".." not in parts and len(path.parts) > len(parts) and list(
+            path.parts[-len(parts):]) == parts:
+        return path.parents[len(parts) - 1], "/".join(parts)
+    return path.parent, path.name
 
 
 def new_yaml_text(data: Any) -> str:

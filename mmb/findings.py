@@ -37,6 +37,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "MMB207": ("error", "balances do not chain"),
     "MMB208": ("warning", "cash withdrawal while allow_cash is false"),
     "MMB209": ("warning", "approved but unpaid for longer than unpaid_warning_days"),
+    "MMB210": ("error", "an export's stated balances do not add up"),
     "MMB301": ("error", "personal data in a case file"),
 }
 

@@ -17,9 +17,20 @@ from pydantic import BaseModel, ValidationError
 
 from mmb import messages as msg
 from mmb.errors import NotATeamFolder
-from mmb.files import LineMap, YamlDoc, load_yaml, relpath
+from mmb.files import (
+    MAX_YAML_BYTES,
+    LineMap,
+    TeamDir,
+    TeamFileError,
+    YamlDoc,
+    decode_text,
+    load_yaml,
+    relpath,
+    yaml_doc,
+)
 from mmb.findings import Finding, finding
 from mmb.models import Case, Defaults, Team
+from mmb.text import clip
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -98,7 +109,9 @@ def find_defaults(team_root: Path) -> Path | None:
     """The nearest mmb.yaml above a team folder, if any."""
     for folder in team_root.resolve().parents:
         candidate = folder / DEFAULTS_FILE
-        if candidate.is_file():
+        # Any entry but a folder counts (a link to /dev/zero, a FIFO): reading it then says
+        # what is wrong, rather than the defaults being left out without a word.
+        if os.path.lexists(candidate) and not os.path.isdir(candidate):
             return candidate
     return None
 
@@ -178,8 +191,10 @@ def _team_model(doc: YamlDoc, defaults: dict[str, Any], out: list[Finding]) -> T
     if model is not None:
         for i, m in enumerate(model.members):
             if m.since and m.until and m.until < m.since and "members" in data:
+                from mmb.privacy import mask
+
                 out.append(finding("MMB002", doc.rel, doc.lines.line("members", i, "until"),
-                                   msg.MEMBER_UNTIL_BEFORE_SINCE.format(id=m.id)))
+                                   msg.MEMBER_UNTIL_BEFORE_SINCE.format(id=mask(m.id))))
     return model
 
 
@@ -200,27 +215,48 @@ def _team_duplicates(data: dict[str, Any], doc: YamlDoc) -> list[Finding]:
             if value is None or isinstance(value, (dict, list)):
                 continue
             if str(value) in seen:
+                from mmb.privacy import mask
+
                 problems.append(finding("MMB002", doc.rel, doc.lines.line(key, i),
-                                        template.format(**{placeholder: value})))
+                                        template.format(**{placeholder: mask(value)})))
             seen.add(str(value))
     return problems
 
 
 def _load_cases(root: Path, rel: Any, result: TeamDoc) -> None:
-    cases_dir = root / CASES_DIR
-    if not cases_dir.is_dir():
+    # cases/ is opened safely (`TeamDir`): a link out of the team folder is refused, and so
+    # is every case file that is not a regular file (a FIFO would hang a plain read).
+    try:
+        cases = TeamDir(root, CASES_DIR)
+    except TeamFileError as exc:
+        result.findings.append(exc.finding(rel(root / CASES_DIR)))
         return
-    names = sorted(n for n in os.listdir(cases_dir)
-                   if n.endswith((".yaml", ".yml")) and not n.startswith("."))
-    folder = rel(cases_dir)  # once: a relative path is costly, and a city has 20,000 cases
+    folder = rel(root / CASES_DIR)  # once: a relative path is costly, and a city has 20,000 cases
     prefix = "" if folder == "." else folder + "/"
-    for name in names:
-        result.cases.append(load_case(cases_dir / name, prefix + name))
+    with cases:
+        for name, _kind in cases.entries():
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                result.cases.append(_read_case(cases, name, prefix + name))
+
+
+def _read_case(cases: TeamDir, name: str, rel: str) -> CaseDoc:
+    try:
+        text, problem = decode_text(cases.read(name, MAX_YAML_BYTES), rel)
+    except TeamFileError as exc:
+        text, problem = None, exc.finding(rel)
+    except FileNotFoundError:  # gone since the folder was listed
+        text, problem = None, finding("MMB001", rel, 1, msg.FILE_UNREADABLE.format(
+            reason="No such file or directory"))
+    return case_doc(yaml_doc(text, problem, rel), rel)
 
 
 def load_case(path: Path, rel: str) -> CaseDoc:
     """Load and schema-check one case file."""
-    doc = load_yaml(path, rel)
+    return case_doc(load_yaml(path, rel), rel)
+
+
+def case_doc(doc: YamlDoc, rel: str) -> CaseDoc:
+    """The case of a loaded case file, schema-checked."""
     cdoc = CaseDoc(rel=rel, doc=doc)
     if not doc.readable:
         return cdoc
@@ -252,7 +288,8 @@ def validate_model(
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     problems = [
-        finding("MMB002", rel, doc.lines.line(*e["loc"]), describe_error(e, model))
+        finding("MMB002", rel, doc.lines.line(*e["loc"]),
+                describe_error(e, model, doc.numbers.get(tuple(e["loc"]))))
         for e in errors
         if not _from_defaults(e["loc"], skipped)
     ]
@@ -283,8 +320,19 @@ def _drop(data: Any, locs: list[Sequence[Any]]) -> Any:
     return out
 
 
-def describe_error(error: Any, model: type[BaseModel]) -> str:
-    """A pydantic error in plain words, naming the field."""
+def describe_error(error: Any, model: type[BaseModel], written: str | None = None) -> str:
+    """A pydantic error in plain words, naming the field; a value from the file that
+    looks like personal data is shown masked (`mmb.privacy.mask`). `written` is a
+    number's text as in the file (``0612345678``, which YAML read as 612345678)."""
+    from mmb.privacy import mask
+
+    text = _describe_error(error, model)
+    if written is not None and mask(written) != written:
+        text = text.replace(str(error.get("input")), mask(written))
+    return mask(text)
+
+
+def _describe_error(error: Any, model: type[BaseModel]) -> str:
     loc = tuple(error["loc"])
     where = _where(loc)
     kind = error["type"]
@@ -316,7 +364,7 @@ def _where(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             parts.append(f"item {part + 1}")
         else:
-            parts.append(str(part))
+            parts.append(clip(str(part), 40))  # a key from the file: the name at fault only
     return "`" + " › ".join(parts) + "`"
 
 

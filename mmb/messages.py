@@ -39,7 +39,6 @@ DATETIME_BAD = "{value!r} is not a time; write it as YYYY-MM-DD HH:MM, e.g. 2026
 DATE_BAD = "{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-02"
 DATE_NOT_REAL = "{value} is not a real date in the calendar"
 VOTE_BAD = "{value!r} is not a vote; use approve, object or abstain (akkoord, tegen, onthouding)"
-IBAN_BAD = "{value!r} is not a valid IBAN (the check digits do not match); copy it from the bank"
 AMOUNT_ZERO = "the amount must be more than zero"
 TEAM_EMPTY = "team.yaml is empty; run `mmb init` for a commented example"
 TEAM_NOT_MAPPING = "team.yaml must be a mapping of fields (name:, members:, ...), not a list or text"
@@ -164,7 +163,6 @@ CASE_HAS_PROBLEMS = "{path} has problems; fix them first ({problems})"
 TEAM_HAS_PROBLEMS = "{path} has problems; fix them first ({problems})"
 OPTION_TIME_BAD = "{option} {value!r} is not a time; write YYYY-MM-DD HH:MM"
 OPTION_AMOUNT_ZERO = "{option} must be more than zero"
-OPTION_UNKNOWN_MEMBER = "{option}: `{member}` is not a member in team.yaml (members: {known})"
 OPTION_INACTIVE_MEMBER = "`{member}` is not a member of the team on {day} (see since/until in team.yaml)"
 OPTION_UNKNOWN_CATEGORY = "category `{category}` is not in team.yaml (categories: {known})"
 OPTION_IN_FUTURE = "{option} is in the future"
@@ -173,12 +171,32 @@ OPTION_VOTE_BAD = "{value!r} is not a vote; use approve, object or abstain (akko
 OPTIONS_MISSING = "missing: {options} (give them as options; mmb only asks on a terminal)"
 CHAT_UNKNOWN_CASE = "names case {id}, which is not in cases/"
 CHAT_CASE_BROKEN = "names case {id}, whose file has problems (run mmb validate)"
-CHAT_VOTE_NOTE = "from chat export {source}"
+CHAT_VOTE_NOTE_LINE = "from chat export {source}, line {line}"
+CHAT_VOTE_NOTE_CONTEXT = "{where}, by context (a reply to the case posted on line {post})"
+CHAT_VOTE_NOTE_CONDITION = "{condition} ({where})"
 HOUSEHOLD_EMPTY = "give the client number to make a household code for"
 HOUSEHOLD_NO_SECRET = "no household secret yet: run `mmb household --new-secret` once (it is kept in {path}, outside the repository), or set MMB_HOUSEHOLD_SECRET"
 HOUSEHOLD_SECRET_UNREADABLE = "cannot read the household secret {path}: {reason}"
-HOUSEHOLD_SECRET_SHORT = "the household secret in {path} is too short (at least 16 characters)"
+HOUSEHOLD_SECRET_SHORT = "the household secret in {path} is too short (at least 16 characters); make a new one with `mmb household --new-secret` after moving this file away"
 HOUSEHOLD_SECRET_EXISTS = "a household secret already exists in {path}; it was kept (a new one would change every code)"
+
+# --------------------------------------------------------------------------- personal data, household codes and secrets (issue 14)
+HOUSEHOLD_CODE_BAD = "household code {code} does not have the team's form ({pattern}); write the code `mmb household` makes for the client, never a name, number or address"
+HOUSEHOLD_PATTERN_BAD = "household_pattern is not a regular expression mmb can use ({error}); write one like H-[0-9A-Z]{{4,8}}"
+REFUSE_HOUSEHOLD = "--household {code} does not have the team's form of a household code ({pattern}); run `mmb household` to make the client's code"
+HOUSEHOLD_CODE_OUTSIDE_PATTERN = "the code {code} does not match household_pattern {pattern} of this team; change household_pattern in team.yaml (or mmb.yaml) so that codes like it fit, then run the command again"
+HOUSEHOLD_NO_TEAM_ID = "team.yaml has no team_id yet, so mmb cannot tell which household secret is this team's (team names are not unique); run `mmb household --new-secret` once to add a team_id and make a secret"
+HOUSEHOLD_NO_TEAM_ID_OLD = "team.yaml has no team_id yet, so mmb cannot tell which household secret is this team's; earlier versions kept it by the team's name in {old}. If that is this team's secret, run `mmb household --import-secret {old}` (the codes stay the same); otherwise run `mmb household --new-secret`"
+HOUSEHOLD_NO_SECRET_FOR_ID = "no household secret for this team (team_id {team_id}) in {path}: ask the colleague who set it up for the key file and run `mmb household --import-secret FILE`, or set MMB_HOUSEHOLD_SECRET"
+HOUSEHOLD_SECRET_OPEN = "the household secret {path} can be read by other users (mode {mode}); run `chmod 600 {path}` and try again"
+HOUSEHOLD_SECRET_NOT_FILE = "the household secret {path} is not a regular file; put the key file itself there"
+HOUSEHOLD_ENV_SHORT = "MMB_HOUSEHOLD_SECRET is too short ({length} characters, at least 16); use a long random value, such as the contents of the key file `mmb household --new-secret` makes"
+HOUSEHOLD_IMPORT_DIFFERS = "{path} already holds a different household secret for this team; nothing was changed (replacing it would change every household code)"
+HOUSEHOLD_TEAM_ID_ADDED = "Added team_id {team_id} to team.yaml: the household secret belongs to this id, which stays the same in every clone. Commit team.yaml."
+HOUSEHOLD_SECRET_IMPORTED = "Copied the household secret from {source} to {path} (readable only by you)."
+HOUSEHOLD_ARGUMENT_HISTORY = "Note: a client number typed on the command line stays in your shell history; next time run `mmb household` without it and type the number at the hidden prompt."
+HOUSEHOLD_NEW_OR_IMPORT = "give --new-secret or --import-secret, not both"
+HOUSEHOLD_STDIN_EMPTY = "standard input held no client number; give one number per line"
 
 # --------------------------------------------------------------------------- CLI output
 CASE_CREATED = "Created case {id} ({path})."
@@ -199,14 +217,16 @@ IMPORT_NOTHING = "No votes found that name a case id."
 HOUSEHOLD_SECRET_CREATED = "Created the household secret in {path}. Share it only with colleagues who make household codes; never put it in git."
 
 # --------------------------------------------------------------------------- ledger.csv
-LEDGER_TOO_BIG = "ledger.csv is larger than 200 MB; is this the right file?"
 LEDGER_NOT_UTF8 = "ledger.csv is not UTF-8 text; save it as 'CSV UTF-8' in your spreadsheet"
 LEDGER_NO_HEADER = "ledger.csv has no header row; the first row must name the columns"
 LEDGER_HEADER = "ledger.csv header: missing columns {missing}; unknown columns {unknown} (expected: {expected})"
+LEDGER_NOT_A_LEDGER = "ledger.csv does not look like mmb's cash book: its first row names none of the columns (expected: {expected}); put the team's ledger.csv here"
+#: After the first few unknown columns LEDGER_HEADER lists.
+LEDGER_MORE_NAMES = " and {count} more"
 LEDGER_CSV_ERROR = "ledger.csv cannot be read as CSV here ({reason}); check for an unclosed quote"
 LEDGER_SHORT_ROW = "this row has {count} cells, the header has {expected}; fill the empty cells or remove the row"
-LEDGER_BAD_DATE = "date {value!r} is not a date; write YYYY-MM-DD"
-LEDGER_BAD_KIND = "kind {value!r} is not known; use one of: {kinds}, or leave it empty for a case payment"
+LEDGER_BAD_DATE = "date '{value}' is not a date; write YYYY-MM-DD"
+LEDGER_BAD_KIND = "kind '{value}' is not known; use one of: {kinds}, or leave it empty for a case payment"
 LEDGER_NOTE_OTHER = "kind `other` needs a note saying what the money was for"
 LEDGER_NOTE_MISSING = "receipt `missing` needs a note saying why there is no receipt"
 L_UNKNOWN_PARTY = "unknown party"
@@ -231,7 +251,6 @@ L201_NOT_IN_SOURCE = "this row says it came from {source}, but that export does 
 # --------------------------------------------------------------------------- reconcile
 R_FOREIGN_ACCOUNT = "{source} is an export of {accounts}, which is not an account of this team (team.yaml `accounts`); remove the file or add the account"
 R_WRITE_FAILED = "cannot write {path} ({reason}); it was left as it was: free some disk space or check the folder's permissions, then run the command again"
-R_WRITER_ENDED = "the process writing it ended unexpectedly"
 R_LEDGER_BROKEN = "ledger.csv has problems that stop the import; fix them first ({problems})"
 R_CASE_PAYMENT = "payment for case {id}"
 R_NO_EXPORTS = "No bank exports in bank/. Download the team account's transactions (CSV, CAMT.053 or MT940) into bank/ and run mmb reconcile again."
@@ -243,9 +262,7 @@ R_LINKED = "Linked {count} payment(s) to cases: {detail}."
 R_RECEIPTS = "Linked receipts to {count} payment(s)."
 R_PROPOSALS = "{count} payment(s) could be for more than one case; run mmb reconcile on a terminal to choose, or fill the case column:"
 R_PROPOSAL_ROW = "  row {row}: {date} {amount} {who}: {cases}"
-R_BALANCE = "Account {account}: bank balance {bank}, computed from the ledger {computed}{state}."
 R_BALANCE_OK = " (they agree)"
-R_BALANCE_DIFF = " (they differ by {diff}: see MMB207 below)"
 R_SPENT = "Spent on cases in {year} by category: {detail}."
 R_OPEN = "Still open ({count}):"
 R_OPEN_ROW = "  {code} x{count}: {hint}"
@@ -258,7 +275,8 @@ R_HINTS = {"MMB201": "ledger and exports disagree: run mmb reconcile, or check t
            "MMB206": "broken receipt references: fix the receipt column",
            "MMB207": "balances do not chain: an export for a period is probably missing from bank/",
            "MMB208": "cash withdrawals: explain them in the note",
-           "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn"}
+           "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn",
+           "MMB210": "an export's own balances do not add up: the file is incomplete or damaged, download it again"}
 R_CHOOSE = "Payment of {date} {amount} to {who}: which case? {options} (Enter to skip)"
 STATUS_SPENT = "Paid out for cases (ledger.csv): {spent}."
 STATUS_UNPAID = "Approved, not paid yet ({count}):"
@@ -403,3 +421,224 @@ REPORT_KEY_ONE_FOLDER = "--new-key makes the key in one folder; give only the mu
 REPORT_KEY_WITH_OPTIONS = "--new-key only makes the key; run `mmb report --public` afterwards"
 REPORT_KEY_FAILED = "cannot write the report key in {folder}: {reason}"
 REPORT_KEY_CREATED = "Created the report key {path} (readable only by you; .mmb/ is ignored by git). Every public report of the teams below {folder} uses it. Keep a copy somewhere safe: a new key later gives every figure new noise, and a reader who has reports made with both keys can average the noise away."
+# --------------------------------------------------------------------------- chat votes: date order, shapes, checks
+# The date order of a chat export (`mmb.chat.parse_export`, `mmb votes import`).
+CHAT_ORDER_LABELS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
+CHAT_ORDER_READING = "{label} ({written} = {read})"
+CHAT_ORDER_NOT_REAL = "no real date"
+CHAT_ORDER_NO_SUCH_DATE = "{order} is impossible: line {line} has {written}, which is no date that way"
+CHAT_ORDER_TOO_EARLY = "{order} would date line {line} ({written}) on {day}, before WhatsApp existed"
+CHAT_ORDER_FUTURE = "{order} would date line {line} ({written}) on {day}, after today"
+CHAT_ORDER_BACKWARDS = "{order} would make the dates run backwards: line {line} ({written}) on {day} after line {before} on {before_day}"
+CHAT_ORDER_ATTACHMENT = "{order} would date line {line} on {day}, but its attachment's name says {attached}"
+CHAT_ORDER_ZIP_MEMBER = "{order} leaves no message near {day}, the date in the name of a file in the zip"
+CHAT_ORDER_NOT_SHAPE = "--date-order {order} does not fit timestamps written {shape}"
+CHAT_ORDER_OPTION_IMPOSSIBLE = "{file}: --date-order {order} cannot be right: {reason}; nothing was recorded"
+CHAT_ORDER_UNDECIDED = "{file}: the dates in this export ({shape}) can be read more than one way: {readings}{why}. Nothing was recorded. Say which is right with --date-order {options} (your phone's date format: 31-12 is day first, 12-31 month first)"
+CHAT_ORDER_WHY = " ({why})"
+CHAT_ORDER_NONE = "{file}: no reading of the dates in this export ({shape}) fits: {why}. Nothing was recorded. If the phone's clock or the file is off, say how the dates are written with --date-order {options}"
+CHAT_ORDER_BY_CASES = "only {order} puts every vote between its case's opening and its decision ({other})"
+CHAT_ORDER_CASE_MISFIT = "{order} would put line {line} ({member} on {id}) at {at}, outside {opened} … {until}"
+CHAT_ORDER_CASES_BOTH = "the cases' opening dates fit {orders}"
+CHAT_ORDER_CASES_NONE = "under no reading do all votes fall between their case's opening and decision"
+CHAT_ORDER_GIVEN = "as given with --date-order"
+CHAT_ORDER_ONLY = "the timestamps ({shape}) can only be read that way"
+CHAT_NO_REAL_DATES = "{file}: no message in this export has a real date and time; pass the .txt or .zip exactly as WhatsApp exported it"
+# Why a message was not attributed (IMPORT_NOT_RECORDED_ROW {reason}), continued.
+CHAT_REASON_OTHER_SHAPE = "its timestamp ({written}) is written differently from the rest of the export ({shape}): pasted, or edited by hand? Check it and record the vote by hand"
+CHAT_REASON_NOT_A_DATE = "its timestamp ({written}) is not a real date and time; check it and record the vote by hand"
+CHAT_REASON_NO_CASE_WEAK = "no case id (only a clear word like akkoord, tegen or 👍 is taken by context)"
+CHAT_REASON_NO_CASE_NONE_POSTED = "no case id (and none in the chat in the {hours} hours before)"
+CHAT_REASON_NO_CASE_AMBIGUOUS = "no case id ({ids} all appeared in the chat in the {hours} hours before)"
+CHAT_REASON_NO_CASE_UNKNOWN = "no case id (by context it would be {id}, which is not in cases/)"
+CHAT_REASON_NO_CASE_DECIDED = "no case id (by context it would be {id}, which was already decided)"
+# Checks of a new vote (`mmb vote` and `mmb votes import` alike) and of what is written.
+UNKNOWN_MEMBER_CLOSE = "`{member}` is not a member in team.yaml; did you mean `{suggestion}`? (members: {known})"
+UNKNOWN_MEMBER_PLAIN = "`{member}` is not a member in team.yaml (members: {known})"
+OPTION_PREFIX = "{option}: {text}"
+VOTE_IN_FUTURE = "the vote is dated {at}, which is in the future"
+VOTE_AFTER_DECIDED = "case {id} was decided ({outcome}) at {at}; a vote after the decision cannot count and is not recorded"
+CASE_FILE_TOO_BIG = "{path} would become {size} bytes, over the {limit} bytes that mmb reads; record fewer votes at a time or clean up the file"
+CHAT_ORDER_GIVEN_DESPITE = "as given with --date-order, although {note}"
+CHAT_BY_CONTEXT_OFF = "no case id; by context it is {id} (posted on line {post}): run with --by-context to record it"
+CHAT_BY_CONTEXT_CHANGED = "the votes by context changed since they were shown (the chat or the cases changed); nothing was written: run the import again"
+CHAT_CONDITION_PERSONAL = "its condition looks like personal data, which a case file must not hold; record the vote by hand without it"
+# `mmb votes import` output.
+IMPORT_DATE_ORDER = "Dates read {order}: {reason}."
+IMPORT_BY_CONTEXT = "  by context (reply to the case posted on line {post})"
+IMPORT_CONTEXT_ROW = "  by context: {id}  {member:<12} {vote:<8} {at}  (chat line {line}, a reply to the case posted on line {post})"
+ASK_BY_CONTEXT = "Record these {count} vote(s) without a case id, by context?"
+# `mmb case new`: a message to paste into the team's chat. It is for the team's Dutch chat,
+# so it is in Dutch, and it spells the vote the way `mmb votes import` reads it best.
+CASE_CHAT_POST_INTRO = "Paste this into the team chat:"
+CASE_CHAT_POST = "Casus {id} ({category}, {amount}): {purpose}\nStem met: akkoord {id} / tegen {id} / onthouding {id}"
+# --------------------------------------------------------------------------- safe reading and output
+# A team file that breaks a rule of safe reading (`mmb.files.TeamFileError`): the MMB001
+# finding's message is the {reason}; a command that must read the file stops with
+# SAFE_CANNOT_USE. They name the rule, never the file's content.
+SAFE_CANNOT_USE = "{path}: {reason}"
+SAFE_LINK_OUT = "this is a symbolic link to a place outside the team folder, which mmb does not follow; replace the link with the file itself"
+SAFE_FOLDER_LINK_OUT = "{folder} is a symbolic link to a place outside the team folder, which mmb does not follow; replace the link with the folder itself"
+SAFE_OUTSIDE = "this path leads outside the team folder; mmb reads only files inside it"
+SAFE_LINK_LOOP = "too many symbolic links on this path (a loop?); replace the links with the files themselves"
+SAFE_LINK_REFUSED = "this is a symbolic link, which mmb does not follow here; give the file itself"
+SAFE_SWAPPED = "the file was replaced by a symbolic link while mmb was reading it; nothing was read: check the folder and run the command again"
+SAFE_NOT_FOLDER = "{folder} is not a folder; mmb expects a folder there: rename or remove the file"
+SAFE_NOT_REGULAR = "this is {kind}, not a regular file; mmb reads only plain files: replace it with the file itself"
+SAFE_KIND_FIFO = "a named pipe (FIFO)"
+SAFE_KIND_SOCKET = "a socket"
+SAFE_KIND_DEVICE = "a device"
+SAFE_KIND_FOLDER = "a folder"
+SAFE_KIND_OTHER = "a special file"
+#: The {size} of FILE_TOO_BIG when the file grew past the limit while being read.
+SAFE_SIZE_OVER = "more than {size}"
+L206_NOT_REGULAR = "receipt {path} is not a regular file (a pipe, socket or device); put the scan or photo itself under receipts/"
+#: A bank export that breaks a rule of safe reading (its {reason} is one of the above).
+BANK_REFUSED = "{where}: {reason}"
+CHAT_NOT_REGULAR = "{file}: this is not a regular file (a pipe, socket or device); pass the .txt or .zip that WhatsApp exported"
+L206_REFUSED = "receipt {path} cannot be used: {reason}"
+# --------------------------------------------------------------------------- bank exports as banks write them
+# IBANs (`mmb.iban.problem`): why a value in team.yaml `accounts` is not an IBAN.
+IBAN_PROBLEMS = {
+    "account_number": "{value!r} is a bank account number, not an IBAN; team.yaml needs the account's IBAN (NL, two check digits, four letters of the bank and ten digits, e.g. NL91 ABNA 0417 1643 00): copy it from the banking app or a bank statement",
+    "country": "{value!r} is not an IBAN: an IBAN starts with the code of a country that issues IBANs and two check digits (e.g. NL91); copy it from the banking app or a bank statement",
+    "length": "{value!r} is not an IBAN: a {country} IBAN has {length} characters, this has {found}; copy it from the banking app or a bank statement",
+    "layout": "{value!r} is not an IBAN: after the check digits it does not have the layout of a {country} IBAN (for NL: four letters of the bank, then ten digits); copy it from the banking app or a bank statement",
+    "checksum": "{value!r} is not a valid IBAN: the check digits do not match, so a character is mistyped; copy it from the banking app or a bank statement",
+}
+# MMB210: a balance the export states that its own transactions contradict. {where} is
+# empty, or "in {member}, " for a statement inside a zip.
+L210_CLOSING = "{where}the export states a closing balance of {closing} on {date} for {account}; its opening balance ({opening} on {opening_date}) plus its {count} transaction(s) give {computed}, {diff} apart; the file is incomplete or damaged: download it again"
+L210_OPENING = "{where}the statement of {account} that starts here opens with {opening} on {date}, but the statement before it in this export closed with {closing} on {closing_date}; the file is incomplete or damaged (a statement is missing?): download it again"
+L210_ROW = "{where}the export states a balance of {stated} after this transaction of {date} ({amount}); the balance before it ({before}) plus the amount give {computed}; the file is incomplete or damaged: download it again"
+L210_ROW_START = "{where}the export states a balance of {stated} before this transaction of {date}, but the transaction before it ({before_date}) ends at {computed}; the file is incomplete or damaged: download it again"
+L210_ROW_BEFORE = "{where}this row states a start balance of {before} and an end balance of {stated} on {date}, but its amount is {amount} (start plus amount give {computed}); the file is incomplete or damaged: download it again"
+L210_IN_MEMBER = "in {member}, "
+# The reconcile summary: the bank's own balance beside the ledger's.
+R_BALANCE_STATED = "Account {account}: bank balance {bank} on {date} as stated in {source}; computed from the ledger {computed} (the balance {opening} before {opening_date} plus {count} transaction(s) up to {date}){state}."
+R_BALANCE_NONE = "Account {account}: no export in bank/ states a balance ({formats}), so mmb cannot compare the ledger with the bank; the ledger's {count} transaction(s) of this account add up to {total}. Compare with the balance in the banking app, or download an export that states balances (MT940, CAMT.053, or a CSV with a balance column)."
+R_BALANCE_NO_ROWS = "Account {account}: bank balance {bank} on {date} as stated in {source}; mmb cannot compute it from the ledger (ledger.csv has no row of this account with a balance, or the export holds several accounts)."
+R_BALANCE_DIFF_STATED = " (they differ by {diff}: see MMB207 and MMB210 below)"
+# A team account is a euro account: anything in another currency is refused.
+BANK_FOREIGN_CURRENCY = "{where}: {what} is in {currency}, not in euros (EUR). A team account is a euro account and mmb never books another currency as euros: check that this is an export of the team's euro account and download that one."
+BANK_CURRENCY_ACCOUNT = "the account of this export"
+BANK_CURRENCY_BALANCE = "this balance"
+BANK_CURRENCY_TRANSACTION = "this transaction"
+BANK_CURRENCY_COLUMN = "the amount column {column!r}"
+#: The {reason} of BANK_CSV_BROKEN for a quote in a field that does not start with one.
+BANK_CSV_STRAY_QUOTE = "a {quote} inside a field that is not itself between {quote} marks"
+BANK_SUB_CENT = "{where}: the amount {value} ({column}) has a part of a cent; mmb books whole cents only and never rounds an amount of the bank's. The {format_name} file looks damaged or was made by other software: download it again from the bank."
+#: The {reason} of BANK_CSV_BROKEN in a file whose lines are each wrapped in quotes.
+BANK_CSV_UNWRAPPED = "the other lines of this file are each wrapped in one pair of quotes, this one is not"
+
+# --------------------------------------------------------------------------- cash book truth (ledger.csv kept whole)
+LEDGER_EXTRA_CELL = "cell {cell} (column {letter}) holds {value!r}, but the header names only {width} columns, so mmb would lose it; move it into the right column (a remark goes under `note`) and leave column {letter} empty"
+INTERNAL_ERROR_AFTER_WRITE = ("mmb hit an internal error ({kind}) after it had written {files} "
+                              "(each written whole); nothing else was changed. Run `mmb validate` "
+                              "to check the folder, and please report this with the command you ran.")
+# Never counted twice: an export without balances whose rows may or may not be in ledger.csv.
+R_DOUBT = ("{source} cannot be imported: it has transactions that may already be in ledger.csv "
+           "under other words, and without balances in the export mmb cannot prove which are "
+           "the same, so nothing was written.{groups}\n"
+           "If {source} is a second download of a period already imported, remove it (or the "
+           "older download) from bank/. If the bank really booked these as separate "
+           "transactions, download the export again for a period that does not overlap "
+           "what ledger.csv holds, or add the missing row to ledger.csv by hand.")
+R_DOUBT_GROUP = ("\n  - {date}, {amount}, counterparty account {iban}: {export} in the export "
+                 "({theirs}), {ledger} in ledger.csv ({ours})")
+R_DOUBT_ROW = "{place} {text!r}"
+R_DOUBT_LEDGER_ROW = "ledger.csv row {row}"
+R_DOUBT_NEW_ROW = "a row added by this run"
+R_DOUBT_NO_IBAN = "(none)"
+R_DOUBT_MORE = "\n  - ... and {count} more such group(s)"
+L201_DOUBT = ("transaction of {date} ({amount}) has the date, amount and counterparty account of "
+              "ledger.csv row(s) {rows} but other words, and the export has no balances to "
+              "prove whether it is the same transaction; `mmb reconcile` refuses this export "
+              "and says what to do")
+# --------------------------------------------------------------------------- year-end account (report)
+# `mmb report`: the account's lines, why a report is not final, the period the bank data
+# cover, the sign-off block, the PDF and `mmb report --verify`.
+YE_FLOW_REFUNDS_UNLINKED = "Refunds not tied to a case"
+YE_KIND_REFUND_UNLINKED = "refund, no case"
+#: Labels added to `mmb.report.LABELS` (the JSON/CSV keys are the dict keys).
+YE_LABELS: dict[str, str] = {
+    "spent_cases": "Spent on cases, net of refunds",
+    "spent_transfers": "Transfers to other accounts, net",
+    "spent_corrections": "Corrections, net",
+    "spent_other": "Other money out, net",
+    "spent_refunds_unlinked": "Refunds not tied to a case (money in)",
+    "spent_unexplained": "Without case or kind, net",
+    "spent_total": "Everything spent",
+    "budget_total_short": "Budget incl. top-ups",
+    "section_reconciliation": "The budget and the bank agree",
+    "carried_over": "Opening balance, carried over from earlier years",
+    "expected_closing": "Expected closing balance (opening + unspent)",
+    "budget_not_received": "Budget incl. top-ups not received as deposits",
+    "bank_difference": "Bank balances that do not add up (closing - (opening + in - out))",
+    "reconciliation_difference": "Difference (expected - closing balance)",
+    "reconciled": "Budget and bank agree",
+    "ibans": "Bank account(s)",
+    "section_coverage": "Bank data: the period covered per account",
+    "iban": "Account (IBAN)",
+    "first_booking": "First booking",
+    "last_booking": "Last booking",
+    "reaches": "Bank data reach",
+    "complete": "Covers the year",
+    "section_reasons": "Why this report is not final",
+    "section_signoff": "Sign-off",
+    "prepared_by": "Prepared by",
+    "checked_by": "Checked by",
+    "signoff_date": "Date",
+    "signature": "Signature",
+    "fingerprint": "Fingerprint of the input files (sha256)",
+    "fingerprint_files": "Input files",
+    "receipt_files": "Receipt file(s)",
+    "final": "FINAL",
+    "not_final": "NOT FINAL",
+    "page": "page",
+}
+#: Why a report is not final (`status.reasons`); each says what to do.
+YE_REASON_ERRORS = "mmb validate finds {errors} error(s) that concern {year}; run `mmb validate {folders}` and correct them"
+YE_REASON_ERRORS_PUBLIC = "mmb validate finds {errors} error(s) that concern {year}; these figures may still change"
+YE_REASON_BALANCES = "the bank balances of {count} team(s) do not add up for {year} (opening balance + money in - money out is not the closing balance); a transaction is missing from ledger.csv or a balance is wrong"
+YE_REASON_NOT_RECEIVED = "{team}: the budget for {year} incl. top-ups is {budget} (team.yaml), but the deposits on the bank add up to {deposits}: {what}"
+YE_NOT_RECEIVED_LESS = "{difference} of the budget was not received; check the deposits in ledger.csv (kind: deposit) and the budget in team.yaml"
+YE_NOT_RECEIVED_MORE = "{difference} more came in than the budget; add the extra money to team.yaml as a top-up (with its date) or correct the kind of the deposit in ledger.csv"
+YE_REASON_NOT_RECEIVED_PUBLIC = "the deposits of {count} team(s) differ from their budget incl. top-ups for {year}"
+YE_REASON_NO_BALANCES = "{team}: ledger.csv gives no bank balances for {year}, so opening balance + money in - money out = closing balance cannot be checked; import an export with balances (mmb reconcile)"
+YE_REASON_NO_BALANCES_PUBLIC = "{count} team(s) have no bank balances for {year}, so their accounts cannot be checked against the bank"
+YE_REASON_NO_LEDGER = "{team} has no ledger.csv, so its money cannot be checked against the bank; run `mmb reconcile` in its folder"
+YE_REASON_NO_LEDGER_PUBLIC = "{count} team(s) have no cash book (ledger.csv)"
+YE_REASON_UNEXPLAINED = "{team}: {count} transaction(s) of {year} have neither a case nor a kind ({amount} net); fill the case or kind column in ledger.csv"
+YE_REASON_UNEXPLAINED_PUBLIC = "{count} team(s) have transactions of {year} without a case or kind"
+YE_REASON_YEAR_OPEN = "the year {year} is not over (this report was made on {today}); an account is final from 1 January {next} on, once the bank data reach 31 December {year}"
+YE_REASON_NO_ACCOUNT = "{team}: team.yaml lists no bank account, so mmb cannot tell whether the bank data cover {year}; add the team's account under accounts:"
+YE_REASON_NO_DATA = "{team}: there are no bank data for account {iban} in {year}; put its exports into bank/ and run `mmb reconcile`"
+YE_REASON_SHORT = "{team}: the bank data of account {iban} reach {reaches}, not 31 December {year}; put an export that runs to 31 December or later into bank/ and run `mmb reconcile`"
+YE_REASON_UNATTRIBUTED = "{team}: {count} row(s) of ledger.csv cannot be placed on one of the team's accounts (their export is not in bank/, or holds more than one account), so the period each account covers is not known; put each account's exports into bank/"
+YE_REASON_COVERAGE_PUBLIC = "the bank data of {count} team(s) do not reach 31 December {year}"
+YE_STATUS_NOT_FINAL = "NOT FINAL: {reason}"
+YE_STATUS_MORE = "NOT FINAL: {reason} ({more} more reason(s) listed with the report)"
+YE_COVERAGE_NONE = "no bank data"
+YE_SIGNOFF_INTRO = "Checked against the bank statements and the receipts listed in the appendix."
+YE_SIGNOFF_FINGERPRINT = "This report was made from {files} input file(s) with fingerprint {digest}; `mmb report --verify` tells whether the team folders still hold exactly these files."
+YE_UNKNOWN_SUFFIX = "cannot write a report to {path}: {suffix!r} is not a report format; name the file .pdf, .xlsx, .html, .md, .csv, .json or .txt (the table)"
+YE_SUFFIX_MISMATCH = "cannot write a {fmt} report to {path}: that name says {other}; give a file name ending in {suffix}, or leave out --format"
+YE_PDF_NEEDS_OUTPUT = "pdf is a binary file and is not written to the terminal; give a file name with -o, e.g. -o report-{year}.pdf"
+#: `mmb report --verify REPORT.json [FOLDERS]`
+YE_VERIFY_NOT_A_FILE = "cannot verify {path}: it is not a file; give the report's JSON file (mmb report --format json -o report.json)"
+YE_VERIFY_TOO_BIG = "cannot verify {path}: the file is too large to be a report"
+YE_VERIFY_UNREADABLE = "cannot verify {path}: {reason}"
+YE_VERIFY_NOT_JSON = "cannot verify {path}: it is not the JSON of an mmb report; make the report with --format json (or -o report.json) and verify that file"
+YE_VERIFY_NO_FINGERPRINT = "cannot verify {path}: the report has no fingerprint (it was made by an mmb without one); make the report again"
+YE_VERIFY_FOLDER_COUNT = "the report was made from {count} folder(s) ({folders}), but {given} were given; give the same folders in the same order, or none to use those"
+YE_VERIFY_EDITED = "{path} was edited: its list of input files does not match its own fingerprint; do not trust this report file, ask for the original"
+YE_VERIFY_SAME = "The folders hold exactly the {files} input file(s) the report was made from (fingerprint {digest})."
+YE_VERIFY_GIT = "  {team}: made from git commit {commit}"
+YE_VERIFY_CHANGED = "The folders no longer hold what the report was made from: {count} file(s) differ."
+YE_VERIFY_PUBLIC_DIFFERS = "The folders no longer hold what the report was made from: their fingerprint is {digest}, the report's {recorded} (a public report does not list its files, so mmb cannot say which changed)."
+YE_VERIFY_WORD_CHANGED = "changed"
+YE_VERIFY_WORD_ADDED = "added"
+YE_VERIFY_WORD_REMOVED = "removed"
+YE_VERIFY_OPTIONS = "--verify takes only the report's JSON file and the folders; leave out {options}"
+YE_VERIFY_NOTHING_IN_COMMON = "None of the report's files are in these folders: is this the folder the report was made from ({folders})? Give it after the report's file name."

@@ -27,6 +27,11 @@ from mmb import messages as msg
 from mmb.money import MoneyError, parse_money
 
 CASE_ID_RE = re.compile(r"^\d{4}-\d{3,4}$")
+#: A household code as `mmb household` makes them, "H-" and capitals or digits (SPEC
+#: 6.3); a team.yaml or mmb.yaml may set its own `household_pattern`.
+DEFAULT_HOUSEHOLD_PATTERN = r"H-[0-9A-Z]{1,16}"
+#: The team's identity for its household secret: random, written once into team.yaml.
+TEAM_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 MEMBER_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -186,27 +191,63 @@ class BudgetYear(_Strict):
 
 
 class Account(_Strict):
-    iban: Annotated[str, Field(min_length=15, max_length=42)]
+    iban: Annotated[str, Field(min_length=1, max_length=42)]
     name: str | None = None
 
     @field_validator("iban")
     @classmethod
     def _iban(cls, value: str) -> str:
-        from mmb.privacy import iban_valid, normalise_iban
+        from mmb import iban
 
-        if not iban_valid(value):
-            raise PydanticCustomError("iban", msg.IBAN_BAD.format(value=value))
-        return normalise_iban(value)
+        found = iban.problem(value)
+        if found is not None:
+            reason, fields = found
+            raise PydanticCustomError("iban", msg.IBAN_PROBLEMS[reason].format(value=value,
+                                                                               **fields))
+        return iban.normalise(value)
 
 
 DEFAULT_CATEGORIES = ["woonlasten", "schulden", "zorg", "vervoer", "kleding", "onderwijs",
                       "inrichting", "leefgeld", "ontspanning", "overig"]
 
 
+def _household_pattern(value: Any) -> Any:
+    """A `household_pattern` must compile; it is matched against whole codes."""
+    if isinstance(value, str):
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise PydanticCustomError("pattern", msg.HOUSEHOLD_PATTERN_BAD.format(
+                error=exc)) from None
+    return value
+
+
+HouseholdPattern = Annotated[str, Field(min_length=1, max_length=200),
+                             BeforeValidator(_household_pattern)]
+
+
+def household_regex(pattern: str | None) -> re.Pattern[str]:
+    """The compiled household pattern (the default when `pattern` is None)."""
+    return _compiled(pattern or DEFAULT_HOUSEHOLD_PATTERN)
+
+
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    found = _COMPILED.get(pattern)
+    if found is None:
+        found = _COMPILED[pattern] = re.compile(pattern)
+    return found
+
+
 class Team(_Strict):
     """`team.yaml`."""
 
     name: Text
+    team_id: Annotated[str | None, Field(
+        pattern=TEAM_ID_RE.pattern,
+        description="Written once by mmb: which household secret is this team's")] = None
     municipality: str | None = None
     district: str | None = None
     members: Annotated[list[Member], Field(min_length=1)]
@@ -215,6 +256,9 @@ class Team(_Strict):
     categories: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)] = (
         Field(default_factory=lambda: list(DEFAULT_CATEGORIES)))
     accounts: list[Account] = Field(default_factory=list)
+    household_pattern: Annotated[HouseholdPattern | None, Field(
+        description="Regular expression every household code must match (default: "
+                    "H- and capitals or digits)")] = None
 
 
 class Defaults(_Strict):
@@ -228,6 +272,7 @@ class Defaults(_Strict):
     budget: list[BudgetYear] | None = None
     categories: list[str] | None = None
     accounts: list[Account] | None = None
+    household_pattern: HouseholdPattern | None = None
 
 
 class Vote(_Strict):

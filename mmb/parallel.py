@@ -1,7 +1,8 @@
 """Work on both cores of a small machine: part of a job in a forked child process.
 
 `mmb reconcile` of a big export does per-row work that splits cleanly (content ids,
-classifying rows) and writes a big ledger.csv while it checks the rows. A forked child
+classifying rows). (ledger.csv is never written by a child: it is written once every
+check has passed, by the command itself.) A forked child
 sees the parent's rows as they are, without copying them over; only what it computes
 comes back, pickled through a pipe, so that should be small: texts, numbers, flags, not
 objects of many fields. Where there is no `os.fork` (Windows), the work runs in this

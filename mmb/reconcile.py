@@ -5,8 +5,9 @@ written: read every export in bank/ (any failure: nothing is written), refuse ex
 accounts that are not the team's, add the transactions that are not in ledger.csv yet,
 classify the obvious rows (deposits, bank costs, transfers between own accounts, refunds and
 transfers naming a case id), link card payments to approved cases with room left where that
-is unambiguous (or the coordinator picks), propose receipts named after a case, write
-ledger.csv atomically, and report what is still open.
+is unambiguous (or the coordinator picks), propose receipts named after a case, check every
+cash-book rule, and only then write ledger.csv atomically (never over an edit saved
+meanwhile) and report what is still open.
 """
 
 from __future__ import annotations
@@ -22,25 +23,24 @@ from operator import attrgetter
 from pathlib import Path
 
 from mmb import messages as msg
-from mmb.errors import ConflictError, InputError
-from mmb.files import TeamLock, atomic_write_text, relpath
+from mmb.errors import InputError
+from mmb.files import TeamLock, relpath
 from mmb.findings import Finding, sort_findings
 from mmb.ledger import (
-    LEDGER_FILE,
+    Doubt,
     ExportSummary,
     LedgerRow,
     content_ids,
-    header_line,
-    ledger_text,
     match_rows,
     merge_export,
     new_rows,
     read_ledger,
     sort_rows,
+    write_ledger,
 )
 from mmb.ledger_rules import ExportView, check_ledger
 from mmb.models import Case, Outcome, Team
-from mmb.parallel import MIN_ROWS, Child, ChildFailed, split_in_two
+from mmb.parallel import MIN_ROWS, split_in_two
 from mmb.privacy import normalise_iban
 
 BANK_DIR = "bank"
@@ -76,17 +76,75 @@ class LoadedExport:
     source: str
     view: ExportView
     format_name: str
-    balances: tuple[tuple[str, date | None, Decimal | None], ...]
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    """The bank's balance of one account beside the ledger's, for the reconcile summary.
+
+    `stated` is the latest closing balance an export in bank/ states for the account (on
+    `stated_date`, in `stated_source`): the bank's own figure, never one mmb worked out.
+    `computed` is the ledger's: the balance before the account's first row in the bank's
+    chain of balances (`opening`, before `opening_date`) plus the amounts of every ledger
+    row of the account up to `stated_date` (`count` rows). Without a stated balance,
+    `computed` is None and `total` is the sum of the account's ledger rows."""
+
+    account: str
+    stated: Decimal | None
+    stated_date: date | None
+    stated_source: str
+    computed: Decimal | None
+    opening: Decimal | None
+    opening_date: date | None
+    count: int
+    total: Decimal
+    formats: tuple[str, ...]
+
+    @property
+    def agree(self) -> bool:
+        """The ledger gives exactly the balance the bank states."""
+        return self.stated is not None and self.computed == self.stated
 
 
 def export_files(root: Path) -> list[Path]:
-    """Every file under bank/ except hidden files, in name order."""
-    folder = root / BANK_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not any(part.startswith(".")
-                                             for part in p.relative_to(folder).parts))
+    """Every file under bank/ except hidden files, in name order. Walked safely (see
+    `team_files`): a bank/ that is a link out of the team folder raises `TeamFileError`;
+    a link or special file in it is listed, for the reader to refuse with its reason."""
+    return [root / rel for rel in team_files(root, BANK_DIR)]
+
+
+def team_files(root: Path, rel: str) -> list[str]:
+    """The paths (inside the team folder) of every entry below its folder `rel` that is
+    not a folder, hidden ones left out, in name order; [] when `rel` does not exist.
+    Folders are entered only when they are real folders, never through a link, and
+    nothing is opened but folders: a FIFO is listed, not read. Raises `TeamFileError`
+    when `rel` itself breaks a rule (a link out of the team folder, not a folder)."""
+    from mmb.files import TeamDir, TeamFileError, resolve_team_path
+
+    found: list[str] = []
+    stack = [rel]
+    while stack:
+        here = stack.pop()
+        with TeamDir(root, here) as folder:
+            entries = folder.entries()
+        for name, kind in entries:
+            if name.startswith("."):
+                continue
+            path = f"{here}/{name}"
+            if kind == "dir":
+                stack.append(path)
+                continue
+            if kind == "link":
+                try:
+                    _, mode = resolve_team_path(root, path)
+                except (TeamFileError, FileNotFoundError):
+                    mode = 0  # listed: reading it says what is wrong
+                import stat
+
+                if stat.S_ISDIR(mode):
+                    continue  # a link to a folder is not followed
+            found.append(path)
+    return sorted(found)
 
 
 _DATE, _AMOUNT, _BALANCE = attrgetter("booking_date"), attrgetter("amount"), attrgetter(
@@ -98,10 +156,19 @@ _ACCOUNT, _LINE, _CASH = attrgetter("account"), attrgetter("row"), attrgetter("i
 
 def load_export(path: Path, root: Path) -> LoadedExport:
     """Read one export (raises `BankFormatError`) as ledger rows tagged with its source."""
-    from mmb.banks import read_export
+    from mmb.banks import MAX_FILE_BYTES, export_refused, read_export_data
+    from mmb.banks.base import Source
+    from mmb.files import TeamFileError, read_team_file
 
-    export = read_export(path)
     source = relpath(path, root)
+    try:  # the one safe way to read a team file (no link out, regular, bounded)
+        data = read_team_file(root, source, MAX_FILE_BYTES)
+    except TeamFileError as exc:
+        raise export_refused(Source(path, b""), exc) from None
+    except FileNotFoundError:
+        raise Source(path, b"").error(msg.BANK_CANNOT_OPEN,
+                                      reason="No such file or directory") from None
+    export = read_export_data(data, path)
     # Column by column (`map` loops in C): this runs for every transaction of an export
     # that may hold 100,000.
     txs = export.transactions
@@ -111,9 +178,9 @@ def load_export(path: Path, root: Path) -> LoadedExport:
                      empty, empty, empty, empty, (t.bank_id or "" for t in txs)))
     accounts = set(map(_ACCOUNT, txs)) | {b.account for b in export.balances}
     view = ExportView(source=source, rows=rows, lines=tuple(map(_LINE, txs)),
-                      accounts=tuple(sorted(accounts)), cash=tuple(map(_CASH, txs)))
-    closing = tuple((b.account, b.closing_date, b.closing) for b in export.balances)
-    return LoadedExport(source, view, export.format_name, closing)
+                      accounts=tuple(sorted(accounts)), cash=tuple(map(_CASH, txs)),
+                      balances=export.balances, problems=export.problems)
+    return LoadedExport(source, view, export.format_name)
 
 
 def load_exports_for_validate(root: Path, team: Team | None,
@@ -125,14 +192,20 @@ def load_exports_for_validate(root: Path, team: Team | None,
 
     views: list[ExportView] = []
     problems: list[Finding] = []
+    from mmb.files import TeamFileError
+
     own = {a.iban for a in team.accounts} if team is not None else set()
-    for path in export_files(root):
+    try:
+        paths = export_files(root)
+    except TeamFileError as exc:
+        return views, [exc.finding(prefix_rel(exc.rel))]
+    for path in paths:
         rel = relpath(path, root)
         try:
             loaded = load_export(path, root)
         except BankFormatError as exc:
             line = getattr(exc, "line", None) or 1
-            problems.append(finding("MMB001", prefix_rel(rel), line, exc.message))
+            problems.append(finding(exc.code, prefix_rel(rel), line, exc.message))
             continue
         foreign = [a for a in loaded.view.accounts if a not in own]
         if foreign:
@@ -226,18 +299,34 @@ def unambiguous(row: LedgerRow, candidates: list[str], room: dict[str, Decimal])
 
 
 def receipt_files(root: Path) -> dict[str, list[str]]:
-    """Receipt files under receipts/ whose name starts with a case id, by case id."""
+    """Receipt files under receipts/ whose name starts with a case id, by case id. A
+    receipts/ that leads out of the team folder holds none."""
+    from mmb.files import TeamFileError
+
     found: dict[str, list[str]] = defaultdict(list)
-    folder = root / "receipts"
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        m = re.match(r"^(\d{4}-\d{3,4})(?!\d)", path.name)
-        if m:
-            found[m.group(1)].append(relpath(path, root))
+    try:
+        paths = team_files(root, "receipts")
+    except TeamFileError:
+        return found  # `validate` reports the receipts it makes unusable (MMB206)
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        m = re.match(r"^(\d{4}-\d{3,4})(?!\d)", name)
+        if m and _plain_receipt(root, path):
+            found[m.group(1)].append(path)
     return found
+
+
+def _plain_receipt(root: Path, path: str) -> bool:
+    """A regular file inside receipts/ (a link there is followed, never out of it)."""
+    import stat
+
+    from mmb.files import TeamFileError, resolve_team_path
+
+    try:
+        resolved, mode = resolve_team_path(root, path)
+    except (TeamFileError, FileNotFoundError):
+        return False
+    return resolved.startswith("receipts/") and stat.S_ISREG(mode)
 
 
 # --------------------------------------------------------------------------- reconcile
@@ -253,7 +342,7 @@ class Reconciled:
     proposals: list[tuple[LedgerRow, list[str]]] = field(default_factory=list)
     receipts: list[tuple[LedgerRow, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    balances: list[tuple[str, Decimal | None, Decimal]] = field(default_factory=list)
+    balances: list[AccountBalance] = field(default_factory=list)
     spent: dict[str, Decimal] = field(default_factory=dict)
     written: bool = False
     check: bool = False
@@ -290,11 +379,24 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         rows = list(ledger.rows)
         held: list[list[LedgerRow]] = []  # per export: the ledger row each transaction is
         tried: dict[int, tuple[str, str] | None] = {}  # new rows classified already
+        account_by_source = {x.source: x.view.accounts[0] for x in loaded
+                             if len(x.view.accounts) == 1}
+        only = team.accounts[0].iban if len(team.accounts) == 1 else None
+
+        def account_of(r: LedgerRow) -> str | None:
+            return account_by_source.get(r.source, only)
+
         for item in loaded:
             account = item.view.accounts[0] if item.view.accounts else ""
             incoming = item.view.rows
             bank_ids = [r.id or None for r in incoming]
-            matches = match_rows(rows, incoming)
+            doubts: list[Doubt] = []
+            matches = match_rows(rows, incoming, doubts=doubts, account_of=account_of,
+                                 account=account if len(item.view.accounts) == 1 else None)
+            if doubts:
+                # Nothing is written: adding them could count a transaction twice,
+                # matching them could drop one.
+                raise InputError(doubt_message(item, doubts, rows, loaded))
             ids, kinds = _prepare(incoming, account, matches, bank_ids, team, cases, own)
             # Adopt: the export's rows were made for this run (`load_export`); the
             # checks below only read their dates, amounts and texts.
@@ -310,67 +412,63 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         _link(root, team, cases, rows, result, link=link and not check,
               choose=None if check else choose, tried=tried)
         rows = sort_rows(rows)
+        for number, r in enumerate(rows, start=2):
+            r.row = number  # the spreadsheet row each has in the file as written
+        # The import above already matched every transaction of every export with its
+        # ledger row: the checks take that instead of matching all over again.
+        found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
+        result.findings = sort_findings(check_ledger(
+            team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
+            root=root, now=now, matches=found_at))
+        result.balances = _balances(rows, loaded, team)
+        result.spent = _spent(rows, cases, now.year)
         changed = result.added > 0 or result.classified or result.linked or result.receipts
-        finish_write: Callable[[], None] | None = None
         if changed and not check:
-            path = root / LEDGER_FILE
-            if ledger.exists and path.read_bytes() != ledger.raw:
-                raise ConflictError(msg.FILE_CHANGED.format(path=LEDGER_FILE))
-            finish_write = start_ledger_write(path, rows)
-        try:
-            for number, r in enumerate(rows, start=2):
-                r.row = number  # the spreadsheet row each has in the file as written
-            # The import above already matched every transaction of every export with
-            # its ledger row: the checks take that instead of matching all over again.
-            found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
-            result.findings = sort_findings(check_ledger(
-                team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
-                root=root, now=now, matches=found_at))
-            result.balances = _balances(rows, loaded)
-            result.spent = _spent(rows, cases, now.year)
-        finally:
-            if finish_write is not None:
-                finish_write()  # before the lock is let go; raises if the write failed
-        result.written = finish_write is not None
+            # The last step, once everything above has passed: a failure before it leaves
+            # ledger.csv as it was, and the write itself refuses to replace a file that
+            # changed since it was read (`write_ledger`).
+            write_ledger(root, ledger, rows)
+            result.written = True
     return result
 
 
-def write_ledger(path: Path, rows: Sequence[LedgerRow]) -> None:
-    """Write ledger.csv atomically; a failure is an `InputError` and leaves it as it was."""
-    try:
-        atomic_write_text(path, ledger_text(rows) if rows else header_line())
-    except OSError as exc:
-        raise InputError(msg.R_WRITE_FAILED.format(
-            path=LEDGER_FILE, reason=exc.strerror or str(exc))) from None
+def doubt_message(item: LoadedExport, doubts: Sequence[Doubt], rows: Sequence[LedgerRow],
+                  loaded: Sequence[LoadedExport]) -> str:
+    """Why an export is refused (`match_rows` doubts): its rows and the ledger rows they
+    may or may not be, each named by file and line."""
+    from mmb.money import euro
+
+    def ledger_place(r: LedgerRow) -> str:
+        if r.row:
+            return msg.R_DOUBT_LEDGER_ROW.format(row=r.row)
+        for other in loaded:  # added by this run from another export: name its line
+            for k, mine in enumerate(other.view.rows):
+                if mine is r:
+                    return f"{other.source}:{other.view.lines[k]}"
+        return msg.R_DOUBT_NEW_ROW  # pragma: no cover - every added row is an export's
+
+    parts = []
+    for doubt in doubts[:3]:
+        first = item.view.rows[doubt.incoming[0]]
+        parts.append(msg.R_DOUBT_GROUP.format(
+            date=first.date, amount=euro(first.amount),
+            iban=first.counterparty_iban or msg.R_DOUBT_NO_IBAN,
+            export=len(doubt.incoming), ledger=len(doubt.ledger),
+            theirs="; ".join(msg.R_DOUBT_ROW.format(
+                place=f"{item.source}:{item.view.lines[k]}",
+                text=_short(item.view.rows[k]))
+                for k in sorted(doubt.incoming, key=lambda k: item.view.lines[k])),
+            ours="; ".join(msg.R_DOUBT_ROW.format(place=ledger_place(rows[i]),
+                                                  text=_short(rows[i]))
+                           for i in doubt.ledger)))
+    if len(doubts) > 3:
+        parts.append(msg.R_DOUBT_MORE.format(count=len(doubts) - 3))
+    return msg.R_DOUBT.format(source=item.source, groups="".join(parts))
 
 
-def _write_reporting(path: Path, rows: Sequence[LedgerRow]) -> str | None:
-    """`write_ledger`, for a child process: the error message, or None."""
-    try:
-        write_ledger(path, rows)
-    except InputError as exc:
-        return exc.message
-    return None
-
-
-def start_ledger_write(path: Path, rows: Sequence[LedgerRow]) -> Callable[[], None]:
-    """Start writing ledger.csv and return the function that waits for the write to end
-    (raising its error). A big ledger is written by a forked child (`mmb.parallel`), so
-    that the parent can check the rows meanwhile; the child only reads them."""
-    if len(rows) < MIN_ROWS:
-        write_ledger(path, rows)
-        return lambda: None
-    child = Child(lambda: _write_reporting(path, rows))
-
-    def finish() -> None:
-        try:
-            error = child.result()
-        except ChildFailed:
-            error = msg.R_WRITE_FAILED.format(path=LEDGER_FILE, reason=msg.R_WRITER_ENDED)
-        if error is not None:
-            raise InputError(error)
-
-    return finish
+def _short(r: LedgerRow) -> str:
+    text = " ".join(f"{r.counterparty} {r.description}".split())
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 Prepared = tuple[tuple[list[str | None], list[int]], list[tuple[str, str] | None]]
@@ -456,25 +554,53 @@ def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
             result.receipts.append((waiting[0], waiting[0].receipt))
 
 
-def _balances(rows: Sequence[LedgerRow], loaded: Sequence[LoadedExport]
-              ) -> list[tuple[str, Decimal | None, Decimal]]:
-    """Per account: (account, last balance the bank gives, opening + sum of amounts)."""
-    account_of = {x.source: x.view.accounts[0] for x in loaded if len(x.view.accounts) == 1}
-    by_account: dict[str, list[LedgerRow]] = {account: [] for account in account_of.values()}
-    for r in rows:
-        account = account_of.get(r.source)
-        if account is not None:
-            by_account[account].append(r)
-    out: list[tuple[str, Decimal | None, Decimal]] = []
-    for account, mine in sorted(by_account.items()):
-        first = next((r for r in mine if r.balance is not None), None)
-        if first is None or first.balance is None:
+def _balances(rows: Sequence[LedgerRow], loaded: Sequence[LoadedExport], team: Team
+              ) -> list[AccountBalance]:
+    """Per account of the exports in bank/: the bank's latest stated closing balance beside
+    the ledger's opening balance plus its rows up to that day (`AccountBalance`)."""
+    from mmb.ledger_rules import chain_gaps
+
+    only = team.accounts[0].iban if len(team.accounts) == 1 else None
+    views = [x.view for x in loaded]
+    account_of = {v.source: v.accounts[0] for v in views if len(v.accounts) == 1}
+    accounts = sorted({a for v in views for a in v.accounts})
+    formats: dict[str, list[str]] = defaultdict(list)
+    latest: dict[str, tuple[date, Decimal, str]] = {}
+    for item in loaded:
+        for account in item.view.accounts:
+            if item.format_name not in formats[account]:
+                formats[account].append(item.format_name)
+        for b in item.view.balances:
+            if b.closing is None or b.closing_date is None:
+                continue
+            known = latest.get(b.account)
+            if known is None or b.closing_date >= known[0]:
+                latest[b.account] = (b.closing_date, b.closing, item.source)
+    out: list[AccountBalance] = []
+    for account in accounts:
+        mine = [r for r in rows if account_of.get(r.source, only) == account]
+        total = sum(map(_AMOUNT, mine), ZERO)
+        stated = latest.get(account)
+        if stated is None:
+            out.append(AccountBalance(account, None, None, "", None, None, None, len(mine),
+                                      total, tuple(formats[account])))
             continue
-        last = next(r.balance for r in reversed(mine) if r.balance is not None)
+        day, closing, source = stated
+        chained = [r for r in mine if r.balance is not None]
+        head, _gaps = chain_gaps(chained)
+        if head is None:
+            out.append(AccountBalance(account, closing, day, source, None, None, None, 0,
+                                      total, tuple(formats[account])))
+            continue
+        first = chained[head]
+        assert first.balance is not None
         opening = first.balance - first.amount
-        opening -= sum((r.amount for r in mine if r.date < first.date), ZERO)
-        computed = opening + sum(map(_AMOUNT, mine), ZERO)
-        out.append((account, last, computed))
+        # Rows without a balance dated before the chain starts are not in it.
+        counted = [r for r in mine if r.date <= day
+                   and not (r.balance is None and r.date < first.date)]
+        computed = opening + sum(map(_AMOUNT, counted), ZERO)
+        out.append(AccountBalance(account, closing, day, source, computed, opening,
+                                  first.date, len(counted), total, tuple(formats[account])))
     return out
 
 

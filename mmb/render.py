@@ -8,7 +8,12 @@ from typing import Any, TextIO
 
 from mmb import messages as msg
 from mmb.findings import Finding
+from mmb.text import json_safe, shorten, visible
 from mmb.validate import Validation
+
+#: Longest finding message shown: a net under the rule that a finding quotes only the
+#: value at fault (no message of mmb's own comes near it).
+MAX_MESSAGE = 1000
 
 
 def findings_json(result: Validation) -> str:
@@ -16,16 +21,21 @@ def findings_json(result: Validation) -> str:
     payload: dict[str, Any] = {
         "problems": [
             {"path": f.path, "line": f.line, "code": f.code, "severity": f.level,
-             "case": f.case, "message": f.message}
+             "case": f.case, "message": shorten(f.message, MAX_MESSAGE)}
             for f in result.findings
         ],
         "summary": {"teams": result.teams, "cases": result.cases,
                     "errors": result.errors, "warnings": result.warnings},
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    # Controls and bidi marks from the files stay JSON escapes, never raw bytes.
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
+    """Text for a GitHub workflow command: shown `visible` (no escape sequence reaches
+    the log), then `%`, CR and LF escaped as GitHub's command syntax wants (and `:` and
+    `,` in a property)."""
+    text = visible(text)
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -36,7 +46,7 @@ def findings_github(findings: Iterable[Finding]) -> list[str]:
     """One workflow command per finding: ``::error file=…,line=…,title=MMB103::message``."""
     return [
         f"::{f.level} file={_gh_escape(f.path, True)},line={f.line},"
-        f"title={f.code}::{_gh_escape(f.message)}"
+        f"title={f.code}::{_gh_escape(shorten(f.message, MAX_MESSAGE))}"
         for f in findings
     ]
 
@@ -71,8 +81,9 @@ def findings_text(result: Validation, out: TextIO, colour: bool) -> None:
                 lines.append("")
             current = f.path
         style = "red" if f.level == "error" else "yellow"
-        lines.append(f"{paint(f'{f.path}:{f.line}:', 'bold')} "
-                     f"{paint(f'{f.level} {f.code}', style)} {_plain(f.message)}")
+        message = _plain(shorten(f.message, MAX_MESSAGE))
+        lines.append(f"{paint(f'{_plain(f.path)}:{f.line}:', 'bold')} "
+                     f"{paint(f'{f.level} {f.code}', style)} {message}")
     if result.findings:
         lines.append("")
     style = "red" if result.errors else ("yellow" if result.warnings else "green")
@@ -81,8 +92,8 @@ def findings_text(result: Validation, out: TextIO, colour: bool) -> None:
 
 
 def _plain(text: str) -> str:
-    """Text from files printed to a terminal: no control characters (no escape codes)."""
-    return "".join(ch if ch >= " " or ch == "\t" else "?" for ch in text)
+    """Text from files printed to a terminal: shown `visible` (no escape codes)."""
+    return visible(text)
 
 
 #: Findings listed per code after a reconcile; the rest are counted.
@@ -126,13 +137,22 @@ def reconcile_summary(result: Any, out: TextIO, colour: bool, year: int) -> None
             f"{euro(-r.amount)} → {cid}" for r, cid in result.linked)))
     if result.receipts:
         say(msg.R_RECEIPTS.format(count=len(result.receipts)))
-    for account, bank, computed in result.balances:
-        if bank is None:
-            continue
-        state = msg.R_BALANCE_OK if bank == computed else msg.R_BALANCE_DIFF.format(
-            diff=euro(bank - computed))
-        say(msg.R_BALANCE.format(account=account, bank=euro(bank), computed=euro(computed),
-                                 state=state), "" if bank == computed else "red")
+    for b in result.balances:
+        if b.stated is None:
+            say(msg.R_BALANCE_NONE.format(account=b.account, formats=", ".join(b.formats),
+                                          count=b.count, total=euro(b.total)), "yellow")
+        elif b.computed is None:
+            say(msg.R_BALANCE_NO_ROWS.format(account=b.account, bank=euro(b.stated),
+                                             date=b.stated_date, source=b.stated_source),
+                "yellow")
+        else:
+            state = msg.R_BALANCE_OK if b.agree else msg.R_BALANCE_DIFF_STATED.format(
+                diff=euro(abs(b.stated - b.computed)))
+            say(msg.R_BALANCE_STATED.format(
+                account=b.account, bank=euro(b.stated), date=b.stated_date,
+                source=b.stated_source, computed=euro(b.computed), opening=euro(b.opening),
+                opening_date=b.opening_date, count=b.count, state=state),
+                "" if b.agree else "red")
     if result.spent:
         say(msg.R_SPENT.format(year=year, detail=", ".join(
             f"{cat} {euro(amount)}" for cat, amount in result.spent.items())))
@@ -156,7 +176,7 @@ def reconcile_summary(result: Any, out: TextIO, colour: bool, year: int) -> None
                 continue
             style = "red" if f.level == "error" else "yellow"
             out.write(f"  {paint(_plain(f'{f.path}:{f.line}: {f.level} {f.code}'), style)} "
-                      f"{_plain(f.message)}\n")
+                      f"{_plain(shorten(f.message, MAX_MESSAGE))}\n")
         hidden = sum(max(0, n - SUMMARY_PER_CODE) for n in codes.values())
         if hidden:
             say(msg.R_MORE.format(count=hidden))

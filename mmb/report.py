@@ -20,6 +20,7 @@ counts in the year it was opened. Money counts on the booking date of the transa
 from __future__ import annotations
 
 import math
+import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,12 +29,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
+from mmb import messages as _msg
 from mmb.errors import InputError, UsageError
 from mmb.findings import Finding, sort_findings
 from mmb.money import CENT, euro
+from mmb.report_close import Coverage
 from mmb.report_sdc import Cell, HouseholdKey, Keys, Protection, Scope, Unit, protect
 
 if TYPE_CHECKING:
+    from mmb.fingerprint import Fingerprint
     from mmb.folder import TeamDoc
     from mmb.ledger import Ledger, LedgerRow
     from mmb.models import Case, Team
@@ -57,16 +61,11 @@ NO_DATA = ("no figures for {year} in {folders}: no budget, request or bank trans
            "that year{found}; choose the year with --year")
 NO_DATA_FOUND = " (there are figures for {years})"
 WROTE = "Wrote the {year} report ({fmt}) to {path}."
-NOT_FINAL = ("NOT FINAL: mmb validate finds {errors} error(s) that concern {year}; these "
-             "figures may still change. Run `mmb validate {folders}` and correct them first.")
-NOT_FINAL_BALANCES = ("NOT FINAL: the bank balances of {count} team(s) do not add up for {year} "
-                      "(opening balance + money in - money out is not the closing balance); a "
-                      "transaction is missing from ledger.csv or a balance is wrong.")
-NOT_FINAL_PUBLIC = ("NOT FINAL: mmb validate finds {errors} error(s) that concern {year}; these "
-                    "figures may still change.")
-FINAL = "Final: mmb validate finds no errors that concern {year}."
-FINAL_WARNINGS = ("Final: mmb validate finds no errors that concern {year} "
-                  "({warnings} warning(s), listed under open items).")
+FINAL = ("Final: {year} is over, the bank data of every account reach 31 December, the "
+         "budget and the bank agree, and mmb validate finds no errors that concern {year}.")
+FINAL_WARNINGS = ("Final: {year} is over, the bank data of every account reach 31 December, "
+                  "the budget and the bank agree, and mmb validate finds no errors that "
+                  "concern {year} ({warnings} warning(s), listed under open items).")
 NOTICE_TEAM_UNREADABLE = ("{folder}: team.yaml could not be read, so this team has no name, "
                           "district or budget here; its requests are counted with the "
                           "default rules")
@@ -219,27 +218,33 @@ RECEIPT_LABELS = {"attached": "attached", "missing": "declared missing", "none":
 ACCOUNT_LABELS = {"deposits": "Deposits (budget, top-ups)", "refunds": "Refunds from suppliers",
                   "case_payments": "Payments for cases", "bank_costs": "Bank costs",
                   "transfers": "Transfers between own accounts", "corrections": "Corrections",
-                  "other": "Other", "unexplained": "Without case or kind"}
+                  "other": "Other", "refunds_unlinked": _msg.YE_FLOW_REFUNDS_UNLINKED,
+                  "unexplained": "Without case or kind"}
 #: The kind of a transaction in the appendix.
 FLOW_LABELS = {"case_payments": "payment", "refunds": "refund", "deposits": "deposit",
                "bank_costs": "bank costs", "transfers": "transfer", "corrections": "correction",
-               "other": "other", "unexplained": "no case or kind"}
+               "other": "other", "refunds_unlinked": _msg.YE_KIND_REFUND_UNLINKED,
+               "unexplained": "no case or kind"}
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec")
+LABELS.update(_msg.YE_LABELS)
 # ============================================================================ end of messages
 
 ZERO = Decimal(0)
 _T = TypeVar("_T")
-FORMATS = ("table", "csv", "xlsx", "json", "md", "html")
+FORMATS = ("table", "csv", "xlsx", "json", "md", "html", "pdf")
 DIMENSIONS = ("district", "team", "category", "month")
 OUTCOMES = ("approved", "rejected", "solved_otherwise", "withdrawn", "pending")
 ROW_COUNTS = ("requests", *OUTCOMES, "households", "households_helped")
 ROW_MONEY = ("approved_amount", "spent")
 TEAM_MONEY = ("budget", "bank_costs", "unspent")
 FLOWS = ("deposits", "refunds", "case_payments", "bank_costs", "transfers", "corrections",
-         "other", "unexplained")
+         "other", "refunds_unlinked", "unexplained")
+#: Money that leaves the budget besides the cases and the bank costs, each on its own line:
+#: what `unspent` subtracts besides them (signed flows; money out makes them negative).
+OTHER_FLOWS = ("transfers", "corrections", "other", "refunds_unlinked", "unexplained")
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md",
-                   ".html": "html", ".htm": "html"}
+                   ".html": "html", ".htm": "html", ".pdf": "pdf", ".txt": "table"}
 
 
 # ============================================================================ facts
@@ -261,6 +266,9 @@ class TeamFacts:
     opening: Decimal | None = None  # bank balance at the start of the year; None: unknown
     closing: Decimal | None = None
     readable: bool = True
+    ibans: tuple[str, ...] = ()  # the accounts in team.yaml
+    coverage: tuple[Coverage, ...] = ()  # how far the bank data reach, per account
+    unattributed: int = 0  # ledger rows that could be placed on none of the accounts
     #: what the public report's noise knows the team by (its bank accounts, else its
     #: name): the same wherever the folder is; "" for facts made by hand (then `folder`)
     identity: str = ""
@@ -305,6 +313,7 @@ class RowFact:
     receipt: str = ""  # payments: attached | missing | none; other flows: ""
     counterparty: str = ""
     note: str = ""
+    receipts: tuple[str, ...] = ()  # the receipt files the row names
 
     @property
     def household_key(self) -> HouseholdKey:
@@ -334,6 +343,10 @@ class Facts:
     findings: list[Finding] = field(default_factory=list)
     folders: tuple[str, ...] = (".",)
     years_found: set[int] = field(default_factory=set)
+    #: every input file read: (index of the folder given, path from it, sha256); None:
+    #: not known (facts made by a test), so the report carries no fingerprint
+    inputs: list[tuple[int, str, str]] | None = None
+    git: list[dict[str, str]] = field(default_factory=list)  # clean git checkouts
 
 
 def default_year(now: datetime) -> int:
@@ -359,7 +372,9 @@ def flow_of(row: LedgerRow) -> str:
         return "transfers"
     if row.kind == "correction":
         return "corrections"
-    if row.kind:  # other, or a refund that names no case
+    if row.kind == "refund":  # a refund that names no case
+        return "refunds_unlinked"
+    if row.kind:
         return "other"
     return "unexplained"
 
@@ -395,11 +410,15 @@ def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | 
     if use_cache is None:
         use_cache = not os.environ.get("MMB_NO_CACHE")
     jobs: list[_TeamJob] = []
+    index_of: dict[Path, int] = {}
+    for i, given in enumerate(folders):
+        index_of.setdefault(Path(given), i)
     for prefix, base, root in team_folders(folders):
-        jobs.append((len(jobs), prefix, str(base), str(root), year, now, use_cache))
+        jobs.append((len(jobs), prefix, str(base), str(root), year, now, use_cache,
+                     index_of[base]))
     count = workers if workers is not None else worker_count(len(jobs))
     parts = _map_teams(jobs, count)
-    facts = Facts(year=year, folders=tuple(folders))
+    facts = Facts(year=year, folders=tuple(folders), inputs=[])
     findings: dict[tuple[object, ...], Finding] = {}  # each finding once (not hashable)
     shared: set[str] = set()
     for part in parts:
@@ -408,6 +427,10 @@ def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | 
         facts.rows.extend(part.rows)
         facts.unpaid.extend(part.unpaid)
         facts.years_found.update(part.years)
+        assert facts.inputs is not None
+        facts.inputs.extend(part.inputs)
+        if part.git is not None:
+            facts.git.append(part.git)
         found = part.findings
         if part.defaults is not None and part.defaults not in shared:
             # a shared mmb.yaml is reported once, as the first team below it shows it
@@ -420,8 +443,8 @@ def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | 
 
 
 #: One team to collect: (index, display prefix, folder given, team folder, year, now,
-#: use the validation cache).
-_TeamJob = tuple[int, str, str, str, int, datetime, bool]
+#: use the validation cache, index of the folder given).
+_TeamJob = tuple[int, str, str, str, int, datetime, bool, int]
 
 
 @dataclass
@@ -436,6 +459,8 @@ class _TeamPart:
     findings: list[Finding]
     defaults: str | None = None  # the mmb.yaml that applies (real path), if any
     defaults_findings: list[Finding] = field(default_factory=list)  # the findings in it
+    inputs: list[tuple[int, str, str]] = field(default_factory=list)  # see `Facts.inputs`
+    git: dict[str, str] | None = None  # commit and tree of a clean git checkout
 
 
 def _map_teams(jobs: list[_TeamJob], workers: int) -> list[_TeamPart]:
@@ -461,7 +486,7 @@ def _collect_one(job: _TeamJob) -> _TeamPart:
     from mmb.ledger import read_ledger
     from mmb.validate import validate_team
 
-    index, prefix, given, folder, year, now, use_cache = job
+    index, prefix, given, folder, year, now, use_cache, given_index = job
     base, root = Path(given), Path(folder)
     loaded: list[tuple[TeamDoc, Ledger]] = []
 
@@ -471,9 +496,21 @@ def _collect_one(job: _TeamJob) -> _TeamPart:
         loaded.append((load_team(root), read_ledger(root)))
         return loaded[0]
 
+    from mmb.fingerprint import team_inputs
+
+    # what the report is made from, hashed before it is read (a file changed meanwhile
+    # then shows as changed in `mmb report --verify`, never as the same)
+    inputs = team_inputs(root)
     found, _ = validate_team(root, now, use_cache, load=load)
     doc, ledger = loaded[0] if loaded else load()
-    return _collect_team(index, prefix, relpath(root, base), doc, ledger, year, now, found)
+    team_rel = relpath(root, base)
+    part = _collect_team(index, prefix, team_rel, doc, ledger, year, now, found)
+    part.inputs = [(given_index, posixpath.normpath(posixpath.join(team_rel, rel)), digest)
+                   for rel, digest in inputs.files]
+    if inputs.git is not None:
+        part.git = {"team": posixpath.normpath(posixpath.join(prefix, team_rel)),
+                    **inputs.git}
+    return part
 
 
 def _collect_team(index: int, prefix: str, team_rel: str, doc: TeamDoc, ledger: Ledger,
@@ -484,13 +521,15 @@ def _collect_team(index: int, prefix: str, team_rel: str, doc: TeamDoc, ledger: 
     from mmb.folder import find_defaults
     from mmb.ledger import LEDGER_FILE
     from mmb.models import Outcome, Rules
+    from mmb.report_close import bank_facts
 
     team = doc.team
     folder = team_rel if prefix == "." else (prefix if team_rel == "." else f"{prefix}/{team_rel}")
     rules = team.rules if team is not None else Rules()
     budget = next((b for b in team.budget if b.year == year), None) if team else None
     cases = {c.case.id: c.case for c in doc.cases if c.case is not None}
-    opening, closing = _balances(ledger.rows, year, _account_of(doc)) if ledger.rows else (
+    bank = bank_facts(doc.root, team, ledger.rows, year)
+    opening, closing = _balances(ledger.rows, year, bank.account_of) if ledger.rows else (
         None, None)
     part = _TeamPart(team=TeamFacts(
         index=index,
@@ -507,6 +546,9 @@ def _collect_team(index: int, prefix: str, team_rel: str, doc: TeamDoc, ledger: 
         opening=opening,
         closing=closing,
         readable=team is not None,
+        ibans=bank.ibans,
+        coverage=bank.coverage,
+        unattributed=bank.unattributed,
         identity=_identity(team, doc.root.resolve().name),
         root=str(doc.root.resolve()),
     ), cases=[], rows=[], unpaid=[], years=set(), findings=[])
@@ -549,7 +591,8 @@ def _collect_team(index: int, prefix: str, team_rel: str, doc: TeamDoc, ledger: 
             team=index, row=r.row, day=r.date, amount=r.amount, flow=flow, case=r.case,
             category=(paid_for.category if paid_for else UNKNOWN_CASE) if linked else "",
             household=paid_for.household if paid_for and linked else "",
-            receipt=receipt_status(r), counterparty=r.counterparty, note=r.note))
+            receipt=receipt_status(r), counterparty=r.counterparty, note=r.note,
+            receipts=tuple(r.receipts())))
     shown = _shown_as(prefix, team_rel, doc)
     for f in found:
         if not _concerns_year(f, year, LEDGER_FILE, rows_by_line, in_year, cases):
@@ -612,19 +655,6 @@ def _concerns_year(f: Finding, year: int, ledger_rel: str, rows: dict[int, date]
     return True
 
 
-def _account_of(doc: TeamDoc) -> Callable[[LedgerRow], str]:
-    """Which bank account a ledger row is on: balances chain per account. One account
-    (the usual case) needs no bank export; with more, the exports in bank/ tell."""
-    team = doc.team
-    if team is None or len(team.accounts) <= 1:
-        return lambda row: ""
-    from mmb.reconcile import load_exports_for_validate
-
-    views, _ = load_exports_for_validate(doc.root, team, lambda rel: rel)
-    owner = {v.source: v.accounts[0] for v in views if len(v.accounts) == 1}
-    return lambda row: owner.get(row.source, "")
-
-
 def _balances(rows: Sequence[LedgerRow], year: int,
               account_of: Callable[[LedgerRow], str]) -> tuple[Decimal | None, Decimal | None]:
     """The bank's balance at the start and at the end of `year`, from the balances in
@@ -673,7 +703,16 @@ class Row:
 
 @dataclass
 class Account:
-    """The bank account of a team or of all teams: opening + in - out = closing."""
+    """The account of a team or of all teams, both ways, and how the two agree.
+
+    The bank: opening + money in - money out = closing (`difference` = the bank's closing
+    balance minus that). The budget: budget + top-ups - everything spent = unspent, to
+    return, where everything spent is the cases (net of their refunds), the bank costs and
+    every other line of the cash book (`spent_lines`, money out positive). They agree when
+    opening + unspent = the bank's closing balance; where not, the difference is exactly
+    `budget_not_received` (budget + top-ups - deposits on the bank) minus `difference`
+    (the bank's balances not adding up): two causes, each shown, never plugged.
+    """
 
     opening_balance: Cell
     flows: dict[str, Cell]
@@ -684,6 +723,24 @@ class Account:
     closing_balance: Cell
     difference: Cell
     agrees: bool | None  # None: balances not known
+    budget_total: Cell = field(default_factory=lambda: _fixed(ZERO))
+    spent_lines: dict[str, Cell] = field(default_factory=dict)  # money out positive
+    spent_total: Cell = field(default_factory=lambda: _fixed(ZERO))
+    unspent: Cell = field(default_factory=lambda: _fixed(ZERO))
+    expected_closing: Cell = field(default_factory=lambda: _fixed(None))
+    budget_not_received: Cell = field(default_factory=lambda: _fixed(ZERO))
+    reconciliation_difference: Cell = field(default_factory=lambda: _fixed(None))
+    reconciled: bool | None = None  # None: balances not known
+    ibans: tuple[str, ...] = ()
+
+    @property
+    def cells(self) -> list[Cell]:
+        """Every cell of the account (what a public report hides with spent)."""
+        return [self.opening_balance, *self.flows.values(), self.cases_net, self.money_in,
+                self.money_out, self.computed_closing, self.closing_balance, self.difference,
+                self.budget_total, *self.spent_lines.values(), self.spent_total,
+                self.unspent, self.expected_closing, self.budget_not_received,
+                self.reconciliation_difference]
 
 
 @dataclass
@@ -729,6 +786,7 @@ class AppendixRow:
     category: str
     receipt: str
     counterparty: str
+    receipts: tuple[str, ...] = ()  # the receipt file names, as ledger.csv names them
 
 
 @dataclass(frozen=True)
@@ -766,6 +824,7 @@ class Meta:
     folders: list[str]
     single_team: bool
     threshold: int | None = None
+    reasons: list[str] = field(default_factory=list)  # why not final; empty: final
 
 
 @dataclass
@@ -781,6 +840,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     appendix: list[AppendixRow] = field(default_factory=list)
     protection: Protection | None = None
+    coverage: list[tuple[str, Coverage]] = field(default_factory=list)  # (team, coverage)
+    fingerprint: Fingerprint | None = None
 
 
 def percentile(values: Sequence[int], p: int) -> int | None:
@@ -844,25 +905,33 @@ def _row(key: str, cases: Sequence[CaseFact], rows: Sequence[RowFact],
     if teams is not None:
         budget = sum(((t.budget or ZERO) + t.top_ups for t in teams), ZERO)
         costs = -sum((r.amount for r in rows if r.flow == "bank_costs"), ZERO)
+        # every other euro that left (or came back into) the budget: transfers,
+        # corrections, other, refunds not tied to a case, rows without case or kind
+        other_out = -sum((r.amount for r in rows if r.flow in OTHER_FLOWS), ZERO)
         spent = cells["spent"]
         cells["budget"] = _fixed(budget)
         cells["bank_costs"] = _fixed(costs)
         # unspent reveals spent (budget and costs are public), so it is protected alike
         assert isinstance(spent.value, Decimal)
-        cells["unspent"] = Cell(budget - spent.value - costs, "euro", dict(spent.households))
+        cells["unspent"] = Cell(budget - spent.value - costs - other_out, "euro",
+                                dict(spent.households))
     for cell in cells.values():
         cell.is_total = is_total
     return Row(key=key, cells=cells, district=district, label=label or key)
 
 
+#: The lines of "everything spent" on the budget side, in order (money out positive).
+SPENT_LINES = ("cases", "bank_costs", *OTHER_FLOWS)
 #: Cells of a row that count the same households as another (`Cell.family`).
 _FAMILY = {"households": "requests", "households_helped": "approved",
            "approved_amount": "approved", "unspent": "spent"}
 
 
 def _account(teams: Sequence[TeamFacts], rows: Sequence[RowFact]) -> Account:
-    flows = {name: _fixed(sum((r.amount for r in rows if r.flow == name), ZERO))
-             for name in FLOWS}
+    sums: dict[str, Decimal] = dict.fromkeys(FLOWS, ZERO)
+    for r in rows:
+        sums[r.flow] += r.amount
+    flows = {name: _fixed(sums[name]) for name in FLOWS}
     money_in = sum((r.amount for r in rows if r.amount > 0), ZERO)
     money_out = -sum((r.amount for r in rows if r.amount < 0), ZERO)
     known = bool(teams) and all(t.opening is not None and t.closing is not None for t in teams)
@@ -870,14 +939,31 @@ def _account(teams: Sequence[TeamFacts], rows: Sequence[RowFact]) -> Account:
     closing = sum((t.closing or ZERO for t in teams), ZERO) if known else None
     computed = opening + money_in - money_out if opening is not None else None
     difference = closing - computed if closing is not None and computed is not None else None
-    cases_net = flows["case_payments"].value
-    refunds = flows["refunds"].value
-    assert isinstance(cases_net, Decimal) and isinstance(refunds, Decimal)
+    cases_net = sums["case_payments"] + sums["refunds"]
+    # the budget side: everything that is not a deposit was spent (money out positive)
+    spent = {"cases": -cases_net, **{name: -sums[name] for name in SPENT_LINES[1:]}}
+    spent_total = sum(spent.values(), ZERO)
+    budget_total = sum(((t.budget or ZERO) + t.top_ups for t in teams), ZERO)
+    unspent = budget_total - spent_total
+    not_received = budget_total - sums["deposits"]
+    expected = opening + unspent if opening is not None else None
+    gap = expected - closing if expected is not None and closing is not None else None
+    if gap is not None:
+        assert difference is not None
+        # exact algebra, not a plug: both causes are shown on their own lines
+        assert gap == not_received - difference, (gap, not_received, difference)
     return Account(
-        opening_balance=_fixed(opening), flows=flows, cases_net=_fixed(cases_net + refunds),
+        opening_balance=_fixed(opening), flows=flows, cases_net=_fixed(cases_net),
         money_in=_fixed(money_in), money_out=_fixed(money_out),
         computed_closing=_fixed(computed), closing_balance=_fixed(closing),
-        difference=_fixed(difference), agrees=None if difference is None else difference == 0)
+        difference=_fixed(difference), agrees=None if difference is None else difference == 0,
+        budget_total=_fixed(budget_total),
+        spent_lines={name: _fixed(value) for name, value in spent.items()},
+        spent_total=_fixed(spent_total), unspent=_fixed(unspent),
+        expected_closing=_fixed(expected), budget_not_received=_fixed(not_received),
+        reconciliation_difference=_fixed(gap),
+        reconciled=None if gap is None else gap == 0,
+        ibans=tuple(i for t in teams for i in t.ibans))
 
 
 def _figures(facts: Facts, total: Row) -> Figures:
@@ -1038,16 +1124,28 @@ def build_report(facts: Facts, *, now: datetime, public: bool = False, threshold
     accounts = _team_accounts(facts)
     meta.notices = _notices(facts, public, accounts)
     meta.differences = sum(1 for a in accounts if a.agrees is False)
-    # figures are final when validate finds no error for the year and the money adds up
-    meta.final = errors == 0 and meta.differences == 0
+    _agree_per_team(figures.account, accounts)
+    # final: validate finds no error for the year, the money adds up both ways, the year
+    # is over and the bank data of every account reach its end (`mmb.report_close`)
+    from mmb.report_close import reasons
+
+    meta.reasons = reasons(facts, accounts, now, public, errors)
+    meta.final = not meta.reasons
     report = Report(meta=meta, total=figures, breakdowns=breakdowns)
+    report.coverage = [] if public else [(t.name, c) for t in teams for c in t.coverage]
+    if facts.inputs is not None:
+        from mmb.fingerprint import make
+
+        report.fingerprint = make(facts.folders, facts.inputs, facts.git, public=public)
     if public:
         assert key is not None
+        figures.account.ibans = ()  # the public report names no team
         report.protection = _protect(report, threshold, facts, key)
         return report
     names = {t.index: t for t in teams}
     report.accounts = [TeamAccount(t.name, t.district, t.folder, t.has_ledger, a)
                        for t, a in zip(teams, accounts, strict=True)]
+
     report.regrets = [RegretCase(names[c.team].name, c.case_id, c.category, c.followup,
                                  c.followup_note)
                       for c in sorted(facts.cases, key=lambda c: (c.team, c.case_id))
@@ -1056,7 +1154,7 @@ def build_report(facts: Facts, *, now: datetime, public: bool = False, threshold
     report.appendix = [
         AppendixRow(names[r.team].name, r.row, r.day, r.amount, r.flow, r.case,
                     r.category or categories.get((r.team, r.case), ""), r.receipt,
-                    r.counterparty)
+                    r.counterparty, r.receipts)
         for r in sorted(facts.rows, key=lambda r: (r.team, r.day, r.row))]
     notes = {(r.team, r.row): r.note for r in facts.rows}
     by_key = {(a.team, a.row): a for a in report.appendix}
@@ -1069,6 +1167,17 @@ def build_report(facts: Facts, *, now: datetime, public: bool = False, threshold
     report.open_items.unpaid = [(names[u.team].name, u) for u in facts.unpaid]
     report.findings = list(facts.findings)
     return report
+
+
+def _agree_per_team(total: Account, accounts: Sequence[Account]) -> None:
+    """The total agrees only when every team's account does: differences of two teams
+    must not cancel out in the sum."""
+    for flag in ("agrees", "reconciled"):
+        values = [getattr(a, flag) for a in accounts]
+        if any(v is False for v in values):
+            setattr(total, flag, False)
+        elif any(v is None for v in values):
+            setattr(total, flag, None)
 
 
 def _title(meta: Meta, teams: Sequence[TeamFacts]) -> str:
@@ -1185,10 +1294,14 @@ def _protect(report: Report, threshold: int, facts: Facts, key: bytes) -> Protec
             spent, unspent = cells["spent"], cells["unspent"]
             budget, costs = cells["budget"].value, cells["bank_costs"].value
             assert isinstance(budget, Decimal) and isinstance(costs, Decimal)
-            assert isinstance(spent.value, Decimal)
+            assert isinstance(spent.value, Decimal) and isinstance(spent.exact, Decimal)
+            assert isinstance(unspent.value, Decimal)
+            other_out = budget - costs - spent.exact - unspent.value  # bookings, not cases
             unspent.exact = unspent.value
-            unspent.value = budget - spent.value - costs
-            unspent.suppressed = "derived" if spent.hidden else ""
+            unspent.value = budget - spent.value - costs - other_out
+            # With other bookings (not public: one can be a household's payment that is
+            # linked to its case later) unspent would give their exact sum away.
+            unspent.suppressed = "derived" if spent.hidden or other_out else ""
     shown = total.row.cells
     approved, amount = shown["approved"], shown["approved_amount"]
     if approved.hidden or amount.hidden or not approved.value:
@@ -1208,12 +1321,11 @@ def _protect(report: Report, threshold: int, facts: Facts, key: bytes) -> Protec
     total.refunds.suppressed = "policy"
     total.solved_by = []
     account = total.account
-    for cell in (account.money_in, account.money_out, account.opening_balance,
-                 account.closing_balance, account.computed_closing, account.difference,
-                 account.cases_net,
-                 *(c for name, c in account.flows.items()
-                   if name not in ("deposits", "bank_costs"))):
-        cell.suppressed = "policy"
+    public = (account.flows["deposits"], account.flows["bank_costs"], account.budget_total,
+              account.spent_lines.get("bank_costs"))
+    for cell in account.cells:
+        if not any(cell is p for p in public):
+            cell.suppressed = "policy"
     return log
 
 
@@ -1222,8 +1334,19 @@ def _protect(report: Report, threshold: int, facts: Facts, key: bytes) -> Protec
 def _check_options(fmt: str, by: str | None, public: bool, threshold: int, dutch_excel: bool,
                    output: Path | None, year: int) -> str:
     """Refuse bad option combinations before any work; return the format to write."""
-    if output is not None and fmt == "table" and output.suffix.lower() in _SUFFIX_FORMATS:
-        fmt = _SUFFIX_FORMATS[output.suffix.lower()]  # `-o report.xlsx` says enough
+    if output is not None:
+        # the file name must say what the file is: `-o report.pdf` writes a PDF, and a
+        # name no format has (`.docx`) is refused rather than filled with plain text
+        suffix = output.suffix.lower()
+        named = _SUFFIX_FORMATS.get(suffix)
+        if named is None and suffix:
+            raise UsageError(_msg.YE_UNKNOWN_SUFFIX.format(path=output, suffix=output.suffix))
+        if named is not None and fmt == "table":
+            fmt = named  # `-o report.xlsx` says enough
+        elif named is not None and named != fmt and fmt in FORMATS:
+            wanted = next(k for k, v in _SUFFIX_FORMATS.items() if v == fmt)
+            raise UsageError(_msg.YE_SUFFIX_MISMATCH.format(fmt=fmt, path=output,
+                                                            other=named, suffix=wanted))
     if fmt not in FORMATS:
         raise UsageError(FORMAT_UNKNOWN.format(fmt=fmt, formats=", ".join(FORMATS)))
     if by is not None and by not in DIMENSIONS:
@@ -1236,6 +1359,8 @@ def _check_options(fmt: str, by: str | None, public: bool, threshold: int, dutch
         raise UsageError(DUTCH_EXCEL_CSV_ONLY)
     if fmt == "xlsx" and output is None:
         raise UsageError(XLSX_NEEDS_OUTPUT.format(year=year))
+    if fmt == "pdf" and output is None:
+        raise UsageError(_msg.YE_PDF_NEEDS_OUTPUT.format(year=year))
     if output is not None:
         if output.is_dir():
             raise UsageError(OUTPUT_IS_FOLDER.format(path=output))
@@ -1288,15 +1413,14 @@ def run_report(folders: list[str], *, year: int | None, fmt: str, output: Path |
 
 
 def status_line(report: Report) -> str:
-    """The line at the top of every format: final, or not final and why."""
+    """The line at the top of every format: final, or not final and the first reason
+    (`meta.reasons` has them all; every format lists them)."""
     meta = report.meta
-    if not meta.final and not meta.errors:
-        return NOT_FINAL_BALANCES.format(count=meta.differences, year=meta.year)
-    if not meta.final and meta.public:
-        return NOT_FINAL_PUBLIC.format(errors=meta.errors, year=meta.year)
     if not meta.final:
-        return NOT_FINAL.format(errors=meta.errors, year=meta.year,
-                                folders=" ".join(meta.folders))
+        first = meta.reasons[0] if meta.reasons else ""
+        if len(meta.reasons) > 1:
+            return _msg.YE_STATUS_MORE.format(reason=first, more=len(meta.reasons) - 1)
+        return _msg.YE_STATUS_NOT_FINAL.format(reason=first)
     if meta.warnings and not meta.public:
         return FINAL_WARNINGS.format(year=meta.year, warnings=meta.warnings)
     return FINAL.format(year=meta.year)

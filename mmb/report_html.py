@@ -28,9 +28,11 @@ from mmb.report_render import (
     legend,
     method_text,
     show,
+    signoff_lines,
     summary_sections,
 )
 from mmb.report_sdc import Cell
+from mmb.text import visible
 
 OUTCOME_COLOURS = {"approved": "#2e7d32", "rejected": "#c62828", "solved_otherwise": "#00838f",
                    "withdrawn": "#757575", "pending": "#f9a825"}
@@ -79,6 +81,13 @@ svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-
             border-radius: 2px; vertical-align: -1px; }
 .method { color: var(--muted); }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+.reasons { color: #b71c1c; }
+.reasons h2 { font-size: 15px; border-bottom-color: #ffcdd2; }
+table.signoff { width: 100%; margin-top: 12px; }
+table.signoff th { font-size: 13px; color: var(--ink); width: 10%; border: 0;
+                   vertical-align: bottom; padding-top: 28px; }
+table.signoff td.line { border-bottom: 1px solid var(--ink); width: 26%; }
+table.signoff td.line.short { width: 14%; }
 @media screen and (max-width: 820px) {
   .grid2 { grid-template-columns: 1fr; }
   main { padding: 16px; }
@@ -97,7 +106,9 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 
 
 def esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Text from the files for the page: shown `visible` (no control or bidi character
+    acts in the browser), then HTML-escaped."""
+    return html.escape(visible(text), quote=True)
 
 
 def _num(cell: Cell) -> float | None:
@@ -272,6 +283,18 @@ def _table(head: list[str], body: list[list[str]], numeric_from: int | None = No
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
+def signoff_html(report: Report) -> str:
+    """The sign-off block: what it states, and lines to fill in and sign on paper."""
+    intro, lines = signoff_lines(report)
+    rows = "".join(
+        f"<tr><th>{esc(who)}</th><td class=\"line\"></td><th>{esc(LABELS['signoff_date'])}</th>"
+        f"<td class=\"line short\"></td><th>{esc(LABELS['signature'])}</th>"
+        f"<td class=\"line\"></td></tr>" for who in lines)
+    texts = "".join(f"<p>{esc(t)}</p>" for t in intro)
+    return (f'<section class="signoff keep"><h2>{esc(LABELS["section_signoff"])}</h2>{texts}'
+            f'<table class="signoff">{rows}</table></section>\n')
+
+
 def render_html(report: Report) -> str:
     """The whole page."""
     meta, t = report.meta, report.total
@@ -283,6 +306,9 @@ def render_html(report: Report) -> str:
            f'<p class="meta">{esc(generated_line(report))}</p></header>\n',
            f'<p class="status {"final" if meta.final else "notfinal"}">'
            f"{esc(status_line(report))}</p>\n"]
+    if meta.reasons:
+        out.append(f'<section class="reasons"><h2>{esc(LABELS["section_reasons"])}</h2><ol>'
+                   + "".join(f"<li>{esc(r)}</li>" for r in meta.reasons) + "</ol></section>\n")
     if meta.notices:
         out.append('<ul class="notices">' + "".join(f"<li>{esc(n)}</li>" for n in meta.notices)
                    + "</ul>\n")
@@ -307,7 +333,7 @@ def render_html(report: Report) -> str:
         cats = [(r.key, r.cells["spent"], SPENT_COLOUR) for r in report.breakdowns["category"]]
         out.append(_figure(LABELS["chart_category"], bar_chart(LABELS["chart_category"], cats)))
     sections = summary_sections(report)
-    half = 2  # money and the bank account on the left; requests, time, follow-up right
+    half = 3  # money, the bank account and how they agree on the left; the rest right
     out.append('<section class="grid2"><div>'
                + "".join(_pairs(title, pairs) for title, pairs in sections[:half])
                + "</div><div>"
@@ -329,5 +355,6 @@ def render_html(report: Report) -> str:
     if meta.public:
         out.append(f'<section class="method"><h2>{esc(LABELS["section_method"])}</h2>'
                    f"<p>{esc(method_text(report))}</p><p>{esc(legend(report))}</p></section>\n")
+    out.append(signoff_html(report))
     out.append(f"<footer>{esc(generated_line(report))}</footer>\n</main>\n</body>\n</html>\n")
     return "".join(out)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mmb.ledger import csv_safe
+from mmb.messages import YE_COVERAGE_NONE
 from mmb.money import euro, money_str
 from mmb.report import (
     ACCOUNT_LABELS,
@@ -31,15 +32,18 @@ from mmb.report import (
     RECEIPT_LABELS,
     ROW_COUNTS,
     ROW_MONEY,
+    SPENT_LINES,
     SUPPRESSED_MARK,
     TEAM_MONEY,
     UNKNOWN_MARK,
     Account,
+    AppendixRow,
     Report,
     Row,
     status_line,
 )
 from mmb.report_sdc import AMOUNT_NOISE, COUNT_NOISE, Cell
+from mmb.text import json_safe, visible
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -116,6 +120,33 @@ def _account_json(a: Account) -> dict[str, Any]:
     return out
 
 
+#: The JSON keys of the budget side's lines (money out positive).
+SPENT_KEYS = {"cases": "spent", "bank_costs": "bank_costs", "transfers": "transfers_out",
+              "corrections": "corrections_out", "other": "other_out",
+              "refunds_unlinked": "refunds_unlinked_out", "unexplained": "unexplained_out"}
+
+
+def _budget_json(a: Account) -> dict[str, Any]:
+    """The budget side of an account: every line of everything spent, and unspent."""
+    out: dict[str, Any] = {"budget_total": machine(a.budget_total)}
+    for name in SPENT_LINES:
+        out[SPENT_KEYS[name]] = machine(a.spent_lines[name])
+    out["spent_total"] = machine(a.spent_total)
+    out["unspent"] = machine(a.unspent)
+    return out
+
+
+def _reconciliation_json(a: Account) -> dict[str, Any]:
+    """The budget side against the bank side: opening + unspent = closing balance."""
+    return {"opening_balance": machine(a.opening_balance), "unspent": machine(a.unspent),
+            "expected_closing": machine(a.expected_closing),
+            "closing_balance": machine(a.closing_balance),
+            "difference": machine(a.reconciliation_difference),
+            "budget_not_received": machine(a.budget_not_received),
+            "bank_difference": machine(a.difference),
+            "agrees": a.reconciled if not a.reconciliation_difference.suppressed else None}
+
+
 def to_json(report: Report) -> dict[str, Any]:
     """The report as one JSON object; the README documents every key."""
     meta, t = report.meta, report.total
@@ -129,16 +160,23 @@ def to_json(report: Report) -> dict[str, Any]:
         "title": meta.title,
         "status": {"final": meta.final, "errors": meta.errors,
                    "warnings": meta.warnings,
-                   "message": status_line(report)},
+                   "message": status_line(report), "reasons": list(meta.reasons)},
         "scope": {"municipalities": meta.municipalities, "teams": meta.teams,
                   "districts": meta.districts, "team_names": meta.team_names,
-                  "breakdowns": meta.dimensions},
+                  "breakdowns": meta.dimensions, "ibans": list(t.account.ibans)},
+        "coverage": [{"team": team, "iban": c.iban,
+                      "from": c.first.isoformat() if c.first else None,
+                      "to": c.last.isoformat() if c.last else None,
+                      "reaches": c.reaches.isoformat() if c.reaches else None,
+                      "complete": c.complete(meta.year)} for team, c in report.coverage],
         "notices": meta.notices,
         "money": {
             "budget": machine(t.budget_base), "top_ups": machine(t.top_ups),
             "budget_total": machine(row["budget"]), "approved": machine(row["approved_amount"]),
             "payments": machine(t.payments), "refunds": machine(t.refunds),
             "spent": machine(row["spent"]), "bank_costs": machine(row["bank_costs"]),
+            **{SPENT_KEYS[n]: machine(t.account.spent_lines[n]) for n in SPENT_LINES[2:]},
+            "spent_total": machine(t.account.spent_total),
             "unspent": machine(row["unspent"]),
         },
         "requests": {"total": machine(row["requests"]),
@@ -154,10 +192,13 @@ def to_json(report: Report) -> dict[str, Any]:
         "followup": {"followed_up": machine(t.followed_up), "regret": machine(t.regret)},
         "open_items": {name: machine(cell) for name, cell in t.open.items()},
         "account": _account_json(t.account),
+        "reconciliation": _reconciliation_json(t.account),
         "breakdowns": {dim: [_row_json(r, dim) for r in rows]
                        for dim, rows in report.breakdowns.items()},
         "accounts": [{"team": a.team, "district": a.district, "folder": a.folder,
-                      "ledger": a.has_ledger, **_account_json(a.account)}
+                      "ledger": a.has_ledger, "ibans": list(a.account.ibans),
+                      **_account_json(a.account), "budget": _budget_json(a.account),
+                      "reconciliation": _reconciliation_json(a.account)}
                      for a in report.accounts],
         "regrets": [{"team": r.team, "case": r.case_id, "category": r.category,
                      "followup": r.followup.isoformat() if r.followup else None,
@@ -171,7 +212,9 @@ def to_json(report: Report) -> dict[str, Any]:
         "appendix": [{"team": a.team, "row": a.row, "date": a.day.isoformat(),
                       "amount": money_str(a.amount), "kind": a.kind, "case": a.case or None,
                       "category": a.category or None, "receipt": a.receipt or None,
+                      "receipt_files": list(a.receipts),
                       "counterparty": a.counterparty} for a in report.appendix],
+        "fingerprint": None if report.fingerprint is None else report.fingerprint.to_json(),
         "disclosure": None if report.protection is None else {
             "unit": "household", "threshold": report.protection.threshold,
             "design": "cell-key", "count_noise_max": COUNT_NOISE,
@@ -183,7 +226,8 @@ def to_json(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+    # Controls and bidi marks in free text stay JSON escapes, never raw bytes.
+    return json_safe(json.dumps(to_json(report), ensure_ascii=False, indent=2)) + "\n"
 
 
 # ============================================================================ csv
@@ -191,14 +235,24 @@ def render_json(report: Report) -> str:
 CSV_COLUMNS = ("year", "dimension", "group", "measure", "value", "status")
 
 
-def tidy_rows(report: Report) -> Iterator[tuple[str, str, str, Cell | int | None]]:
-    """(dimension, group, measure, cell) for every figure: the tidy long form."""
+def tidy_rows(report: Report) -> Iterator[tuple[str, str, str, Cell | int | str | None]]:
+    """(dimension, group, measure, cell) for every figure: the tidy long form. The first
+    rows are the status (final: true or false, and each reason)."""
     t = report.total
     row = t.row.cells
+    meta = report.meta
+    yield "status", "", "final", "true" if meta.final else "false"
+    for reason in meta.reasons:
+        yield "status", "", "reason", reason
+    if report.fingerprint is not None:
+        yield "status", "", "fingerprint", report.fingerprint.digest
+    a = t.account
     totals: list[tuple[str, Cell | int | None]] = [
         ("budget", t.budget_base), ("top_ups", t.top_ups), ("budget_total", row["budget"]),
         ("approved_amount", row["approved_amount"]), ("payments", t.payments),
         ("refunds", t.refunds), ("spent", row["spent"]), ("bank_costs", row["bank_costs"]),
+        *((SPENT_KEYS[n], a.spent_lines[n]) for n in SPENT_LINES[2:]),
+        ("spent_total", a.spent_total),
         ("unspent", row["unspent"]), ("requests", row["requests"]),
         *((o, row[o]) for o in OUTCOMES),
         ("households", row["households"]), ("households_helped", row["households_helped"]),
@@ -213,9 +267,13 @@ def tidy_rows(report: Report) -> Iterator[tuple[str, str, str, Cell | int | None
         yield "solved_by", name, "requests", cell
     for measure, cell in _account_cells(t.account):
         yield "account", "", measure, cell
-    for a in report.accounts:
-        for measure, cell in _account_cells(a.account):
-            yield "account", a.team, measure, cell
+    for measure, cell in _reconciliation_cells(t.account):
+        yield "reconciliation", "", measure, cell
+    for team in report.accounts:
+        for measure, cell in _account_cells(team.account):
+            yield "account", team.team, measure, cell
+        for measure, cell in _reconciliation_cells(team.account):
+            yield "reconciliation", team.team, measure, cell
     for dim, rows in report.breakdowns.items():
         for r in rows:
             for col in columns(dim):
@@ -229,15 +287,27 @@ def _account_cells(a: Account) -> list[tuple[str, Cell]]:
             ("difference", a.difference)]
 
 
+def _reconciliation_cells(a: Account) -> list[tuple[str, Cell]]:
+    return [("opening_balance", a.opening_balance), ("unspent", a.unspent),
+            ("expected_closing", a.expected_closing), ("closing_balance", a.closing_balance),
+            ("difference", a.reconciliation_difference),
+            ("budget_not_received", a.budget_not_received), ("bank_difference", a.difference)]
+
+
 def render_csv(report: Report, *, dutch_excel: bool = False) -> str:
     """The figures as one tidy table: year, dimension, group, measure, value, status.
-    Numbers are numbers (`-3.45`, Dutch Excel: `-3,45`); text is formula-safe."""
+    Numbers are numbers (`-3.45`, Dutch Excel: `-3,45`); text is formula-safe and shown
+    `visible`."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if dutch_excel else ",",
                         lineterminator="\r\n" if dutch_excel else "\n")
     writer.writerow(CSV_COLUMNS)
     year = str(report.meta.year)
     for dim, group, measure, cell in tidy_rows(report):
+        if isinstance(cell, str):  # the status rows: words, not numbers
+            writer.writerow([year, dim, csv_safe(visible(group)), measure,
+                             csv_safe(visible(cell)), ""])
+            continue
         if isinstance(cell, Cell):
             value = machine(cell)
             status = "suppressed" if cell.suppressed else ("unknown" if value is None else "")
@@ -246,7 +316,7 @@ def render_csv(report: Report, *, dutch_excel: bool = False) -> str:
         text = "" if value is None else str(value)
         if dutch_excel:
             text = text.replace(".", ",")
-        writer.writerow([year, dim, csv_safe(group), measure, text, status])
+        writer.writerow([year, dim, csv_safe(visible(group)), measure, text, status])
     return ("\ufeff" if dutch_excel else "") + out.getvalue()
 
 
@@ -260,7 +330,7 @@ def md_cell(text: str) -> str:
     """Text for a Markdown table cell: no markup, no HTML, no cell break, one line."""
     import html
 
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
@@ -288,6 +358,10 @@ def render_md(report: Report) -> str:
     out: list[str] = [f"# {md_escape(meta.title)}", "",
                       md_escape(generated_line(report)), "",
                       f"**{md_escape(status_line(report))}**", ""]
+    if meta.reasons:
+        out += [f"### {md_escape(LABELS['section_reasons'])}", ""]
+        out += [f"{i}. {md_cell(r)}" for i, r in enumerate(meta.reasons, start=1)]
+        out.append("")
     out += [f"- {md_escape(n)}" for n in meta.notices]
     if meta.notices:
         out.append("")
@@ -354,9 +428,14 @@ def summary_cells(report: Report) -> list[tuple[str, list[tuple[str, Cell | str]
     ]
     if not report.meta.public:
         money += [(LABELS["payments"], t.payments), (LABELS["refunds"], t.refunds)]
-    money += [(LABELS["spent"], row["spent"]), (LABELS["bank_costs"], row["bank_costs"]),
-              (LABELS["unspent"], row["unspent"])]
-    account: list[tuple[str, Cell | str]] = [(LABELS["opening_balance"], a.opening_balance)]
+    # everything spent, each line apart: every euro that left the account is here
+    money += [(LABELS["spent"], row["spent"]), (LABELS["bank_costs"], row["bank_costs"])]
+    money += [(LABELS[f"spent_{n}"], a.spent_lines[n]) for n in SPENT_LINES[2:]]
+    money += [(LABELS["spent_total"], a.spent_total), (LABELS["unspent"], row["unspent"])]
+    account: list[tuple[str, Cell | str]] = []
+    if a.ibans:
+        account.append((LABELS["ibans"], ", ".join(a.ibans)))
+    account.append((LABELS["opening_balance"], a.opening_balance))
     flows = list(FLOWS)
     if report.meta.public:
         flows = [f for f in flows if f not in ("case_payments", "refunds")]
@@ -369,6 +448,16 @@ def summary_cells(report: Report) -> list[tuple[str, list[tuple[str, Cell | str]
                 (LABELS["difference"], a.difference)]
     if a.agrees is not None and not a.difference.suppressed:
         account.append((LABELS["agrees"], LABELS["yes"] if a.agrees else LABELS["no"]))
+    reconciliation: list[tuple[str, Cell | str]] = [
+        (LABELS["carried_over"], a.opening_balance), (LABELS["unspent"], a.unspent),
+        (LABELS["expected_closing"], a.expected_closing),
+        (LABELS["closing_balance"], a.closing_balance),
+        (LABELS["reconciliation_difference"], a.reconciliation_difference),
+        (LABELS["budget_not_received"], a.budget_not_received),
+        (LABELS["bank_difference"], a.difference)]
+    if a.reconciled is not None and not a.reconciliation_difference.suppressed:
+        reconciliation.append((LABELS["reconciled"],
+                               LABELS["yes"] if a.reconciled else LABELS["no"]))
     requests: list[tuple[str, Cell | str]] = [(LABELS["requests"], row["requests"])]
     requests += [(LABELS[o], row[o]) for o in OUTCOMES]
     requests += [(LABELS["households"], row["households"]),
@@ -386,6 +475,7 @@ def summary_cells(report: Report) -> list[tuple[str, list[tuple[str, Cell | str]
                                             (LABELS["regret"], t.regret)]
     open_items: list[tuple[str, Cell | str]] = [(LABELS[k], c) for k, c in t.open.items()]
     sections = [(LABELS["section_money"], money), (LABELS["section_account"], account),
+                (LABELS["section_reconciliation"], reconciliation),
                 (LABELS["section_requests"], requests)]
     if t.solved_by:
         sections.append((LABELS["section_solved_by"],
@@ -427,11 +517,16 @@ def detail_tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]
     if many:
         out.append((L["section_accounts"],
                     [L["team"], L["district"], L["opening_balance"], L["money_in"],
-                     L["money_out"], L["closing_balance"], L["difference"], L["agrees"]],
+                     L["money_out"], L["closing_balance"], L["difference"], L["agrees"],
+                     L["unspent"], L["reconciled"]],
                     [[a.team, a.district, show(a.account.opening_balance),
                       show(a.account.money_in), show(a.account.money_out),
                       show(a.account.closing_balance), show(a.account.difference),
-                      _agrees(a.account.agrees)] for a in report.accounts]))
+                      _agrees(a.account.agrees), show(a.account.unspent),
+                      _agrees(a.account.reconciled)] for a in report.accounts]))
+    coverage = coverage_table(report)
+    if coverage is not None:
+        out.append(coverage)
     team_col = [L["team"]] if many else []
     items = report.open_items
     out.append((L["section_no_receipt"],
@@ -459,9 +554,44 @@ def detail_tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]
                 [*team_col, L["date"], L["amount"], L["kind"], L["case"], L["category"],
                  L["receipt"], L["counterparty"], L["row"]],
                 [[*([a.team] if many else []), a.day.isoformat(), euro(a.amount),
-                  FLOW_LABELS[a.kind], a.case, a.category, RECEIPT_LABELS[a.receipt],
+                  FLOW_LABELS[a.kind], a.case, a.category, receipt_text(a),
                   a.counterparty, str(a.row)] for a in report.appendix]))
     return out
+
+
+def coverage_table(report: Report) -> tuple[str, list[str], list[list[str]]] | None:
+    """The period the bank data cover, per account (None in a public report)."""
+    if report.meta.public:
+        return None
+    L = LABELS
+    year = report.meta.year
+    return (L["section_coverage"],
+            [L["team"], L["iban"], L["first_booking"], L["last_booking"], L["reaches"],
+             L["complete"]],
+            [[team, c.iban, c.first.isoformat() if c.first else UNKNOWN_MARK,
+              c.last.isoformat() if c.last else UNKNOWN_MARK,
+              c.reaches.isoformat() if c.reaches else YE_COVERAGE_NONE,
+              L["yes"] if c.complete(year) else L["no"]] for team, c in report.coverage])
+
+
+def receipt_text(a: AppendixRow) -> str:
+    """The receipt of a transaction in the appendix: its file name(s), else its status."""
+    if a.receipts:
+        return "; ".join(a.receipts)
+    return RECEIPT_LABELS[a.receipt]
+
+
+def signoff_lines(report: Report) -> tuple[list[str], list[str]]:
+    """The sign-off block: what it states (status, fingerprint), and who signs."""
+    from mmb.messages import YE_SIGNOFF_FINGERPRINT, YE_SIGNOFF_INTRO
+
+    intro = [status_line(report)]
+    if not report.meta.public:
+        intro.append(YE_SIGNOFF_INTRO)
+    fp = report.fingerprint
+    if fp is not None:
+        intro.append(YE_SIGNOFF_FINGERPRINT.format(files=fp.count, digest=fp.digest))
+    return intro, [LABELS["prepared_by"], LABELS["checked_by"]]
 
 
 def _agrees(value: bool | None) -> str:
@@ -477,14 +607,23 @@ def render_table(report: Report, out: TextIO, *, colour: bool, width: int | None
     from rich import box
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
+    from rich.text import Text as RichText
+
+    def Text(text: str, style: str = "") -> RichText:
+        """Rich's `Text`, with the text shown `visible` (data can carry escapes)."""
+        return RichText(visible(text), style=style)
 
     console = Console(file=out, no_color=not colour, force_terminal=colour, highlight=False,
-                      emoji=False, width=width or (None if colour else 120))
+                      emoji=False, width=width or (None if colour else 120),
+                      color_system="auto" if colour else None)
     meta = report.meta
     console.print(Text(meta.title, style="bold"))
     console.print(Text(generated_line(report)))
     console.print(Text(status_line(report), style="bold green" if meta.final else "bold red"))
+    if meta.reasons:
+        console.print(Text(LABELS["section_reasons"] + ":", style="bold red"))
+        for i, reason in enumerate(meta.reasons, start=1):
+            console.print(Text(f"  {i}. {reason}", style="red"))
     for notice in meta.notices:
         console.print(Text(f"! {notice}", style="yellow"))
     console.print()
@@ -546,7 +685,7 @@ def xlsx_text(ws: Worksheet, row: int, col: int, text: str) -> Any:
     """Write free text that Excel will show as text, never run as a formula: control
     characters removed (they are not allowed in the file), the cell typed as a string, and
     Excel's quote prefix set where the text starts like a formula."""
-    clean = _ILLEGAL_XML.sub("", text)[:32767]
+    clean = _ILLEGAL_XML.sub("", visible(text, newlines=True))[:32767]
     cell = ws.cell(row=row, column=col)
     if not clean:
         return cell  # an empty cell, not an empty string
@@ -585,11 +724,76 @@ def _xlsx_header(ws: Worksheet, row: int, head: list[str]) -> None:
         xlsx_text(ws, row, i, h).font = Font(bold=True)
 
 
-def _widths(ws: Worksheet, widths: list[int]) -> None:
+#: Column widths (in characters): the widest cell, within these bounds; longer text wraps.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+#: Sheets wider than this (characters, about A4 portrait at 100 %) print landscape.
+PORTRAIT_WIDTH = 95
+
+
+def shown_width(cell: Any) -> int:
+    """About how many characters a cell shows (text as is, numbers in their format)."""
+    value = cell.value
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return max(len(line) for line in value.split("\n"))
+    if isinstance(value, date):  # a datetime too: the number format says what shows
+        return {DATE_FORMAT: 10, MONTH_FORMAT: 8}.get(cell.number_format, 16)
+    if isinstance(value, (Decimal, float)) and cell.number_format == EURO_FORMAT:
+        return len(euro(Decimal(str(value))))
+    return len(str(value))
+
+
+def xlsx_footer(report: Report) -> str:
+    """The printed footer: final or not, and the title (Excel allows 255 characters)."""
+    word = LABELS["final"] if report.meta.final else LABELS["not_final"]
+    return f"{word}: {report.meta.title}"[:150]
+
+
+def print_setup(ws: Worksheet, *, title_rows: str, sentences: set[int] | None = None,
+                footer: str = "") -> None:
+    """Make a sheet print: A4, fit to the page width (as many pages down as needed),
+    landscape when it is wider than a portrait page, `title_rows` repeated on every page,
+    columns as wide as their widest cell (up to `MAX_WIDTH`; longer text wraps, so no
+    label is cut), and page numbers with the report's status in the footer. `sentences`:
+    rows of running text, merged over the used columns and wrapped."""
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
+    sentences = sentences or set()
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.row in sentences:
+                continue
+            widths[cell.column] = max(widths.get(cell.column, 0), shown_width(cell))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(
+            max(width + 2, MIN_WIDTH), MAX_WIDTH)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.row not in sentences and shown_width(cell) + 2 > MAX_WIDTH:
+                cell.alignment = wrap
+    total = sum(min(max(w + 2, MIN_WIDTH), MAX_WIDTH) for w in widths.values()) or MIN_WIDTH
+    last = max(widths or {1: 0})
+    for r in sorted(sentences):
+        cell = ws.cell(row=r, column=1)
+        if last > 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+        cell.alignment = wrap
+        lines = -(-shown_width(cell) // max(total, 1)) if cell.value else 1
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if total > PORTRAIT_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = False
+    ws.oddFooter.left.text = footer.replace("&", "&&")
+    ws.oddFooter.right.text = "&P / &N"
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -607,12 +811,19 @@ def render_xlsx(report: Report) -> bytes:
     xlsx_text(ws, 2, 1, generated_line(report))
     xlsx_text(ws, 3, 1, status_line(report)).font = Font(
         bold=True, color="006100" if meta.final else "C00000")
+    sentences = {1, 2, 3}  # rows of running text (merged over the columns, wrapped)
     r = 4
+    for i, reason in enumerate(meta.reasons, start=1):
+        xlsx_text(ws, r, 1, f"{i}. {reason}").font = Font(color="C00000")
+        sentences.add(r)
+        r += 1
     for notice in meta.notices:
         xlsx_text(ws, r, 1, notice)
+        sentences.add(r)
         r += 1
     if meta.public:
         xlsx_text(ws, r, 1, legend(report))
+        sentences.add(r)
         r += 1
     for title, pairs in summary_cells(report):
         r += 1
@@ -626,7 +837,10 @@ def render_xlsx(report: Report) -> bytes:
         r += 1
         xlsx_text(ws, r, 1, LABELS["section_method"]).font = Font(bold=True)
         xlsx_text(ws, r + 1, 1, method_text(report))
-    _widths(ws, [42, 18])
+        sentences.add(r + 1)
+        r += 2
+    _xlsx_signoff(ws, r + 1, report, sentences)
+    print_setup(ws, title_rows="1:3", sentences=sentences, footer=xlsx_footer(report))
     for dim, rows in report.breakdowns.items():
         sheet = wb.create_sheet(LABELS[SECTION_OF_DIM[dim]])
         lead = [LABELS[dim]] + ([LABELS["district"]] if dim == "team" else [])
@@ -649,7 +863,7 @@ def render_xlsx(report: Report) -> bytes:
             if total:
                 sheet.cell(row=i, column=1).font = Font(bold=True)
         sheet.freeze_panes = "B2"
-        _widths(sheet, [24] * len(lead) + [14] * len(cols))
+        print_setup(sheet, title_rows="1:1", footer=xlsx_footer(report))
     if not meta.public:
         _xlsx_details(wb, report)
     wb.properties.creator = "mmb"
@@ -658,26 +872,67 @@ def render_xlsx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def _xlsx_signoff(ws: Worksheet, r: int, report: Report, sentences: set[int]) -> int:
+    """The sign-off block from row `r`: what it states, then a line to fill in and a line
+    to sign for each of who prepared and who checked the account. Returns the next row."""
+    from openpyxl.styles import Border, Font, Side
+
+    intro, lines = signoff_lines(report)
+    xlsx_text(ws, r, 1, LABELS["section_signoff"]).font = Font(bold=True, size=12)
+    r += 1
+    for text in intro:
+        xlsx_text(ws, r, 1, text)
+        sentences.add(r)
+        r += 1
+    line = Border(bottom=Side(style="thin", color="000000"))
+    for who in lines:
+        r += 1
+        for label in (who, LABELS["signoff_date"], LABELS["signature"]):
+            xlsx_text(ws, r, 1, label).font = Font(bold=True)
+            ws.cell(row=r, column=2).border = line
+            ws.row_dimensions[r].height = 24
+            r += 1
+    return r
+
+
 def _xlsx_details(wb: Any, report: Report) -> None:
     L = LABELS
+    footer = xlsx_footer(report)
     if len(report.accounts) > 1:
         sheet = wb.create_sheet("Accounts")
         head = [L["team"], L["district"], L["ledger"], L["opening_balance"],
                 *(ACCOUNT_LABELS[f] for f in FLOWS), L["money_in"], L["money_out"],
-                L["closing_balance"], L["difference"], L["agrees"]]
+                L["closing_balance"], L["difference"], L["agrees"], L["spent_total"],
+                L["unspent"], L["reconciliation_difference"], L["reconciled"]]
         _xlsx_header(sheet, 1, head)
         for i, a in enumerate(report.accounts, start=2):
             acc = a.account
             values: list[Any] = [a.team, a.district, L["yes"] if a.has_ledger else L["no"],
                                  acc.opening_balance, *(acc.flows[f] for f in FLOWS),
                                  acc.money_in, acc.money_out, acc.closing_balance,
-                                 acc.difference, _agrees(acc.agrees)]
+                                 acc.difference, _agrees(acc.agrees), acc.spent_total,
+                                 acc.unspent, acc.reconciliation_difference,
+                                 _agrees(acc.reconciled)]
             for j, v in enumerate(values, start=1):
                 _xlsx_value(sheet, i, j, v)
-        _widths(sheet, [24, 14, 8] + [14] * (len(head) - 3))
+        sheet.freeze_panes = "B2"
+        print_setup(sheet, title_rows="1:1", footer=footer)
+    coverage = coverage_table(report)
+    if coverage is not None:
+        sheet = wb.create_sheet("Bank data")
+        _, head, _ = coverage
+        _xlsx_header(sheet, 1, head)
+        year = report.meta.year
+        for i, (team, c) in enumerate(report.coverage, start=2):
+            values = [team, c.iban, c.first, c.last, c.reaches if c.reaches else
+                      YE_COVERAGE_NONE, L["yes"] if c.complete(year) else L["no"]]
+            for j, v in enumerate(values, start=1):
+                _xlsx_value(sheet, i, j, v)
+        print_setup(sheet, title_rows="1:1", footer=footer)
     items = report.open_items
     sheet = wb.create_sheet("Open items")
-    r = 1
+    xlsx_text(sheet, 1, 1, f"{report.meta.title}: {L['section_open']}")
+    r = 3
     tables: list[tuple[str, list[str], list[list[Any]]]] = [
         (L["section_no_receipt"], [L["team"], L["date"], L["amount"], L["case"],
                                    L["counterparty"], L["row"]],
@@ -709,19 +964,19 @@ def _xlsx_details(wb: Any, report: Report) -> None:
                 _xlsx_value(sheet, r, j, v)
             r += 1
         r += 1
-    _widths(sheet, [28, 14, 14, 12, 40, 10])
+    print_setup(sheet, title_rows="1:1", sentences={1}, footer=footer)
     sheet = wb.create_sheet("Appendix")
     head = [L["team"], L["date"], L["amount"], L["kind"], L["case"], L["category"],
             L["receipt"], L["counterparty"], L["row"]]
     _xlsx_header(sheet, 1, head)
     for i, item in enumerate(report.appendix, start=2):
         values = [item.team, item.day, item.amount, FLOW_LABELS[item.kind], item.case,
-                  item.category, RECEIPT_LABELS[item.receipt], item.counterparty, item.row]
+                  item.category, receipt_text(item), item.counterparty, item.row]
         for j, v in enumerate(values, start=1):
             _xlsx_value(sheet, i, j, v)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:I{max(1, len(report.appendix) + 1)}"
-    _widths(sheet, [24, 12, 14, 14, 10, 14, 16, 44, 10])
+    print_setup(sheet, title_rows="1:1", footer=footer)
 
 
 # ============================================================================ dispatch
@@ -745,9 +1000,13 @@ def render_text(report: Report, fmt: str, *, dutch_excel: bool = False) -> str:
 
 
 def render_bytes(report: Report, fmt: str, *, dutch_excel: bool = False) -> bytes:
-    """The file to write for `-o`: UTF-8 text, or the xlsx workbook."""
+    """The file to write for `-o`: UTF-8 text, the xlsx workbook or the PDF."""
     if fmt == "xlsx":
         return render_xlsx(report)
+    if fmt == "pdf":
+        from mmb.report_pdf import render_pdf
+
+        return render_pdf(report)
     return render_text(report, fmt, dutch_excel=dutch_excel).encode("utf-8")
 
 

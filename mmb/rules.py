@@ -17,8 +17,19 @@ from typing import Any, TypeVar
 from mmb import messages as msg
 from mmb.findings import Finding, finding
 from mmb.folder import CaseDoc, TeamDoc
-from mmb.models import CapPeriod, Case, Member, Outcome, Team, Vote, VoteValue
+from mmb.models import (
+    DEFAULT_HOUSEHOLD_PATTERN,
+    CapPeriod,
+    Case,
+    Member,
+    Outcome,
+    Team,
+    Vote,
+    VoteValue,
+    household_regex,
+)
 from mmb.money import euro
+from mmb.privacy import mask
 
 ZERO = Decimal(0)
 T = TypeVar("T")
@@ -48,37 +59,59 @@ class VoteCount:
         return self.members_voting(VoteValue.object)
 
 
+def member_key(member_id: str) -> str:
+    """How member ids compare: ignoring capitals and surrounding spaces (`Sanne` is
+    `sanne`). Ids in team.yaml are lowercase; case files and options may differ."""
+    return member_id.strip().casefold()
+
+
+def find_member(members: dict[str, Member], member_id: str) -> Member | None:
+    """The member `member_id` names, ignoring capitals; None for a non-member."""
+    found = members.get(member_id)
+    return found if found is not None else members.get(member_key(member_id))
+
+
+def why_not_counted(vote: Vote, case: Case, members: dict[str, Member],
+                    as_of: datetime | None) -> str | None:
+    """Why `vote` on `case` does not count as of `as_of` (None: no limit), leaving aside
+    repeats; None when it counts. Independent of the case's other votes, so checking a
+    new vote costs the same however many votes the case has."""
+    member = find_member(members, vote.member)
+    if member is None:
+        return msg.VOTE_NOT_MEMBER
+    if not member.active_on(vote.at.date()):
+        return msg.VOTE_INACTIVE.format(day=vote.at.date(), period=_period(member))
+    if member.id == member_key(case.requested_by):
+        return msg.VOTE_REQUESTER
+    if vote.at < case.opened:
+        return msg.VOTE_BEFORE_OPENED.format(opened=_t(case.opened))
+    if as_of is not None and vote.at > as_of:
+        return msg.VOTE_AFTER_DECISION.format(at=_t(as_of))
+    return None
+
+
 def count_votes(case: Case, members: dict[str, Member], as_of: datetime | None) -> VoteCount:
     """Count the votes of `case` cast no later than `as_of` (None: all).
 
     A vote counts when it comes from a team member, active on the vote's date, who is not
     the requester, cast after the case was opened and no later than `as_of`. A member's
     latest counting vote replaces their earlier ones (people change their minds); the
-    earlier ones are reported as repeats.
+    earlier ones are reported as repeats. Member ids match ignoring capitals.
     """
     result = VoteCount()
     order = sorted(range(len(case.votes)), key=lambda i: (case.votes[i].at, i))
     for i in order:
         vote = case.votes[i]
-        member = members.get(vote.member)
-        reason: str | None = None
-        if member is None:
-            reason = msg.VOTE_NOT_MEMBER
-        elif not member.active_on(vote.at.date()):
-            reason = msg.VOTE_INACTIVE.format(day=vote.at.date(), period=_period(member))
-        elif vote.member == case.requested_by:
-            reason = msg.VOTE_REQUESTER
-        elif vote.at < case.opened:
-            reason = msg.VOTE_BEFORE_OPENED.format(opened=_t(case.opened))
-        elif as_of is not None and vote.at > as_of:
-            reason = msg.VOTE_AFTER_DECISION.format(at=_t(as_of))
+        reason = why_not_counted(vote, case, members, as_of)
         if reason is not None:
             result.not_counted.append((i, vote, reason))
             continue
-        previous = result.counted.get(vote.member)
+        member = find_member(members, vote.member)
+        assert member is not None
+        previous = result.counted.get(member.id)
         if previous is not None:
             result.not_counted.append((previous[0], previous[1], msg.VOTE_REPEAT))
-        result.counted[vote.member] = (i, vote)
+        result.counted[member.id] = (i, vote)
     result.not_counted.sort(key=lambda t: t[0])
     return result
 
@@ -96,7 +129,7 @@ def _t(moment: datetime) -> str:
 
 
 def _names(items: Iterable[str]) -> str:
-    listed = list(items)
+    listed = [mask(item) for item in items]
     return ", ".join(listed) if listed else msg.NOBODY
 
 
@@ -112,7 +145,7 @@ def check_votes(doc: CaseDoc, team: Team, members: dict[str, Member]) -> list[Fi
     tally = count_votes(case, members, as_of)
     out = [
         finding("MMB102", doc.rel, doc.lines.line("votes", i),
-                msg.VOTE_NOT_COUNTED.format(member=vote.member, reason=reason), case.id)
+                msg.VOTE_NOT_COUNTED.format(member=mask(vote.member), reason=reason), case.id)
         for i, vote, reason in tally.not_counted
     ]
     if decision is None or decision.outcome is not Outcome.approved:
@@ -121,7 +154,7 @@ def check_votes(doc: CaseDoc, team: Team, members: dict[str, Member]) -> list[Fi
     outcome_line = doc.lines.line("decision", "outcome")
     approvals = tally.approvals
     if len(approvals) < rules.quorum:
-        ignored = [f"{v.member} ({reason})" for _, v, reason in tally.not_counted
+        ignored = [f"{mask(v.member)} ({reason})" for _, v, reason in tally.not_counted
                    if v.vote == VoteValue.approve]
         out.append(finding("MMB101", doc.rel, outcome_line, msg.QUORUM.format(
             count=len(approvals), quorum=rules.quorum, counted=_names(approvals),
@@ -134,7 +167,8 @@ def check_votes(doc: CaseDoc, team: Team, members: dict[str, Member]) -> list[Fi
                     _role_matches(members[m], rule.role) for m in approvals):
                 out.append(finding("MMB105", doc.rel, doc.lines.line("decision", "amount"),
                                    msg.ESCALATION.format(amount=euro(amount),
-                                                         above=euro(rule.above), role=rule.role),
+                                                         above=euro(rule.above),
+                                                         role=mask(rule.role)),
                                    case.id))
     if rules.veto and tally.objections:
         out.append(finding("MMB106", doc.rel, outcome_line, msg.VETO.format(
@@ -212,35 +246,57 @@ def check_references(doc: CaseDoc, team: Team, members: dict[str, Member]) -> li
     case = doc.case
     assert case is not None
     out: list[Finding] = []
-    if case.requested_by not in members:
+    if find_member(members, case.requested_by) is None:
         out.append(finding("MMB004", doc.rel, doc.lines.line("requested_by"),
-                           msg.UNKNOWN_MEMBER.format(member=case.requested_by,
+                           msg.UNKNOWN_MEMBER.format(member=mask(case.requested_by),
                                                      known=_names(members)), case.id))
-    if case.decision is not None and case.decision.by not in members:
+    if case.decision is not None and find_member(members, case.decision.by) is None:
         out.append(finding("MMB004", doc.rel, doc.lines.line("decision", "by"),
-                           msg.UNKNOWN_MEMBER.format(member=case.decision.by,
+                           msg.UNKNOWN_MEMBER.format(member=mask(case.decision.by),
                                                      known=_names(members)), case.id))
     if case.category not in team.categories:
         out.append(finding("MMB004", doc.rel, doc.lines.line("category"),
-                           msg.UNKNOWN_CATEGORY.format(category=case.category,
-                                                       known=", ".join(team.categories)),
+                           msg.UNKNOWN_CATEGORY.format(category=mask(case.category),
+                                                       known=_names(team.categories)),
                            case.id))
     return out
 
 
 def check_personal_data(doc: CaseDoc) -> list[Finding]:
-    """MMB301: BSN, IBAN, phone, e-mail or address in any free-text value of a case file."""
+    """MMB301: BSN, IBAN, phone, e-mail, address, date of birth or a name after a title
+    in any free-text value of a case file, and in any number as written (YAML reads
+    ``household: 123456782`` and ``note: 0612345678`` as numbers)."""
     from mmb.privacy import KIND_LABELS, find_personal_data
 
     if not isinstance(doc.doc.data, dict):
         return []
     case_id = doc.case.id if doc.case is not None else None
     out: list[Finding] = []
-    for key, hits in _free_text_hits(doc.doc.data, (), find_personal_data):
+    found = _free_text_hits(doc.doc.data, (), find_personal_data)
+    for key, written in doc.doc.numbers.items():
+        name = key[-1] if key else None
+        if not (isinstance(name, str) and name in _STRUCTURAL_KEYS):
+            hits = find_personal_data(written)
+            if hits:
+                found.append((key, hits))
+    for key, hits in found:
         for hit in hits:
             out.append(finding("MMB301", doc.rel, doc.lines.line(*key), msg.PERSONAL_DATA.format(
                 field=_field_name(key), kind=KIND_LABELS[hit.kind], masked=hit.masked), case_id))
     return out
+
+
+def check_household_code(doc: CaseDoc, team: Team) -> list[Finding]:
+    """MMB002: the household code must have the team's form (`household_pattern`,
+    default ``H-`` and capitals or digits, as `mmb household` makes them). A name, a
+    client number or an address in its place is refused."""
+    case = doc.case
+    assert case is not None
+    if household_regex(team.household_pattern).fullmatch(case.household):
+        return []
+    return [finding("MMB002", doc.rel, doc.lines.line("household"), msg.HOUSEHOLD_CODE_BAD.format(
+        code=mask(case.household), pattern=team.household_pattern or DEFAULT_HOUSEHOLD_PATTERN),
+        case.id)]
 
 
 def _free_text_hits(data: Any, key: tuple[str | int, ...], find: Callable[[str], list[T]]
@@ -278,7 +334,7 @@ def check_ids(docs: Sequence[CaseDoc]) -> list[Finding]:
             continue
         if case.id != doc.stem:
             out.append(finding("MMB003", doc.rel, doc.lines.line("id"), msg.ID_NOT_FILE_NAME.format(
-                id=case.id, stem=doc.stem), case.id))
+                id=case.id, stem=mask(doc.stem)), case.id))
         if case.id in first:
             out.append(finding("MMB003", doc.rel, doc.lines.line("id"), msg.ID_DUPLICATE.format(
                 id=case.id, other=first[case.id].rel), case.id))
@@ -355,7 +411,8 @@ def check_household_cap(team: Team, approvals: Sequence[Approval]) -> list[Findi
         total = sum((p.amount for p in prior), ZERO) + a.amount
         if total > cap:
             out.append(finding("MMB103", a.rel, a.line, msg.CAP_EXCEEDED.format(
-                household=a.household, total=euro(total), period=cap_period_text(period, a.at),
+                household=mask(a.household), total=euro(total),
+                period=cap_period_text(period, a.at),
                 cap=euro(cap), over=euro(total - cap),
                 earlier=_earlier(prior)), a.case_id))
         by_household[a.household].append(a)
@@ -415,6 +472,7 @@ def check_team(doc: TeamDoc, now: datetime) -> list[Finding]:
     out.extend(check_ids(valid))
     for c in valid:
         out.extend(check_references(c, team, members))
+        out.extend(check_household_code(c, team))
         out.extend(check_votes(c, team, members))
         out.extend(check_decision(c, now))
         out.extend(check_speed(c, team, now))

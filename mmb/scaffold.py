@@ -20,7 +20,10 @@ def _template(name: str) -> str:
 
 def team_yaml(name: str, year: int) -> str:
     """The commented team.yaml of a new team."""
-    return _template("team.yaml").format(name=json.dumps(name, ensure_ascii=False), year=year)
+    import secrets
+
+    return _template("team.yaml").format(name=json.dumps(name, ensure_ascii=False), year=year,
+                                         team_id=secrets.token_hex(16))
 
 
 def create_team_folder(folder: Path, name: str | None = None, year: int | None = None) -> list[str]:

@@ -139,10 +139,16 @@ def _cash_book(doc: TeamDoc, ledger: Ledger, status: Status, now: datetime) -> N
 def render_status(status: Status, out: TextIO, colour: bool) -> None:
     """Print the status screen; colour only on a terminal."""
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as markup_escape
+
+    from mmb.text import visible
+
+    def escape(text: str) -> str:
+        """Text from the files for Rich markup: shown `visible`, markup escaped."""
+        return markup_escape(visible(text))
 
     console = Console(file=out, no_color=not colour, force_terminal=colour, highlight=False,
-                      soft_wrap=True, emoji=False)
+                      soft_wrap=True, emoji=False, color_system="auto" if colour else None)
     console.print(f"[bold]{escape(status.team)}[/bold] — {status.year}")
     if status.budget is None:
         console.print(msg.STATUS_NO_BUDGET.format(year=status.year))

@@ -193,9 +193,11 @@ def test_vote_before_a_recorded_decision_is_refused(make_team):
         actions.record_vote(root, "2026-001", "sanne", "object",
                             at=datetime(2026, 3, 2, 11, 0), note=None, now=NOW)
     assert folder_hash(root) == before
-    late = actions.record_vote(root, "2026-001", "sanne", "approve",
-                               at=datetime(2026, 3, 3, 11, 0), note=None, now=NOW)
-    assert not late.counts and "after the decision" in (late.reason or "")
+    # A vote after the decision cannot count: refused too (issue 13), never recorded.
+    with pytest.raises(RefusedError, match="after the decision cannot count"):
+        actions.record_vote(root, "2026-001", "sanne", "approve",
+                            at=datetime(2026, 3, 3, 11, 0), note=None, now=NOW)
+    assert folder_hash(root) == before
 
 
 @pytest.mark.parametrize("word", ["maybe", ""])
@@ -315,14 +317,16 @@ def test_household_code_is_stable_keyed_and_normalised():
         actions.household_code(b"secret-one-0123456789", " - ")
 
 
-def test_household_secret_file(tmp_path, monkeypatch):
+def test_household_secret_file(make_team, tmp_path, monkeypatch):
+    # (issue 14: the secret belongs to the team's team_id; tests/test_household.py has more)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     monkeypatch.delenv("MMB_HOUSEHOLD_SECRET", raising=False)
+    root = make_team({})
     with pytest.raises(UsageError, match="--new-secret"):
-        actions.household_secret("Buurtteam Noord")
-    path = actions.create_household_secret("Buurtteam Noord")
+        actions.household_secret(actions.open_team(root).team)
+    path = actions.create_household_secret(root).path
     assert path.stat().st_mode & 0o777 == 0o600
     assert str(tmp_path) in str(path)
-    assert len(actions.household_secret("Buurtteam Noord")) == 64
+    assert len(actions.household_secret(actions.open_team(root).team)) == 64
     with pytest.raises(UsageError, match="already exists"):
-        actions.create_household_secret("Buurtteam Noord")
+        actions.create_household_secret(root)

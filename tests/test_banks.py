@@ -537,9 +537,11 @@ def test_mt940_booking_date_crosses_the_year(tmp_path: Path) -> None:
         ":62F:C260102EUR7,\n"
     )
     export = read_export_data(text.encode(), tmp_path / "x.sta")
+    # The statement lists its entries newest first (02-01, 31-12, 31-12): read the other
+    # way round, as booked (issue 12: balances run in the bank's booking order).
     assert [(t.booking_date, t.amount) for t in export.transactions] == [
-        (date(2025, 12, 31), Decimal("-2.50")),
         (date(2025, 12, 31), Decimal("0.50")),
+        (date(2025, 12, 31), Decimal("-2.50")),
         (date(2026, 1, 2), Decimal("-1")),
     ]
     assert export.balances[0].closing == Decimal("7")

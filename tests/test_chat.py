@@ -23,6 +23,7 @@ from mmb import chat
 from mmb.chat import (
     ChatMessage,
     ChatVote,
+    DateOrderUndecided,
     Unattributed,
     VoteValue,
     extract_votes,
@@ -192,7 +193,10 @@ def test_ios_english_12h() -> None:
 
 
 def test_android_dutch_24h() -> None:
-    messages = read_chat(FIXTURES / "android_nl_24h.txt")
+    # Every date (05-03, 06-03) reads both ways: refused without --date-order.
+    with pytest.raises(DateOrderUndecided):
+        read_chat(FIXTURES / "android_nl_24h.txt")
+    messages = read_chat(FIXTURES / "android_nl_24h.txt", date_order="dmy")
     assert messages == [
         msg(
             D(2026, 3, 5, 8, 0),
@@ -322,13 +326,15 @@ def test_android_zip_with_one_txt(tmp_path: Path) -> None:
         tmp_path / "chat.zip",
         {"WhatsApp-chat met MMB Oost.txt": text, "IMG-20260305-WA0001.jpg": b"\x00\x01"},
     )
-    assert read_chat(archive) == read_chat(FIXTURES / "android_nl_24h.txt")
+    assert read_chat(archive, date_order="dmy") == read_chat(
+        FIXTURES / "android_nl_24h.txt", date_order="dmy"
+    )
 
 
 def test_zip_recognised_by_content_not_name(tmp_path: Path) -> None:
     text = (FIXTURES / "android_nl_24h.txt").read_bytes()
     archive = _zip(tmp_path / "export.txt", {"_chat.txt": text})
-    assert len(read_chat(archive)) == 12
+    assert len(read_chat(archive, date_order="dmy")) == 12
 
 
 def test_crlf_lf_and_bom_give_the_same_messages(tmp_path: Path) -> None:
@@ -364,8 +370,6 @@ def one(line: str) -> ChatMessage:
         ("[22-11-2026, 14:05:09] Jan: hoi", D(2026, 11, 22, 14, 5, 9)),
         ("22-11-2026 14:05 - Jan: hoi", D(2026, 11, 22, 14, 5)),
         ("22/11/2026, 14:05 - Jan: hoi", D(2026, 11, 22, 14, 5)),
-        ("22.11.26, 14:05 - Jan: hoi", D(2026, 11, 22, 14, 5)),
-        ("[22.11.26, 14:05:09] Jan: hoi", D(2026, 11, 22, 14, 5, 9)),
         ("11/22/26, 2:05 PM - Jan: hoi", D(2026, 11, 22, 14, 5)),
         (f"11/22/26, 2:05{NNBSP}PM - Jan: hoi", D(2026, 11, 22, 14, 5)),
         (f"[11/22/26, 2:05:09{NNBSP}PM] Jan: hoi", D(2026, 11, 22, 14, 5, 9)),
@@ -384,6 +388,23 @@ def one(line: str) -> ChatMessage:
 def test_timestamp_shapes(line: str, at: datetime) -> None:
     message = one(line)
     assert (message.at, message.sender, message.text) == (at, "Jan", "hoi")
+
+
+@pytest.mark.parametrize(
+    ("line", "at"),
+    [
+        ("22.11.26, 14:05 - Jan: hoi", D(2026, 11, 22, 14, 5)),
+        ("[22.11.26, 14:05:09] Jan: hoi", D(2026, 11, 22, 14, 5, 9)),
+    ],
+)
+def test_two_digit_years_are_never_guessed(line: str, at: datetime) -> None:
+    # 22.11.26 is 22 November 2026 day first, or 26 November 2022 year first.
+    with pytest.raises(DateOrderUndecided):
+        parse_chat_text(line + "\n")
+    (message,) = parse_chat_text(line + "\n", date_order="dmy")
+    assert (message.at, message.sender, message.text) == (at, "Jan", "hoi")
+    (message,) = parse_chat_text(line + "\n", date_order="ymd")
+    assert message.at == at.replace(year=2022, day=26)
 
 
 def test_multiline_keeps_inner_empty_lines_and_drops_trailing_ones() -> None:
@@ -405,9 +426,6 @@ def test_multiline_keeps_inner_empty_lines_and_drops_trailing_ones() -> None:
     [
         "2016-04-29 10:30:00 stond in de brief",
         "22-11-2026 15:00 afspraak bij de school",
-        "[22-11-2026 15:00:00] Els: geplakt uit een andere chat",  # other shape than the file
-        "31-02-2026 10:00 - Els: geen echte datum",
-        "22-11-2026 25:00 - Els: geen echte tijd",
         "over twee regels: met dubbele punt",
         "Els: ook geen bericht",
     ],
@@ -503,21 +521,20 @@ def test_order_from_dates_running_forward() -> None:
     assert dates(text) == [D(2026, 1, 2, 10), D(2026, 1, 3, 10), D(2026, 2, 1, 10)]
 
 
-def test_ambiguous_dash_dates_are_day_first() -> None:
-    assert dates("05-03-2026 10:00 - Jan: a\n") == [D(2026, 3, 5, 10)]
-
-
-def test_ambiguous_slash_dates_with_am_pm_are_month_first() -> None:
-    assert dates("5/3/26, 10:00 AM - Jan: a\n") == [D(2026, 5, 3, 10)]
-
-
-def test_ambiguous_slash_dates_with_am_pm_and_dutch_phone_are_day_first() -> None:
-    text = "5/3/26, 10:00 AM - Jan: <Media weggelaten>\n"
-    assert dates(text) == [D(2026, 3, 5, 10)]
-
-
-def test_ambiguous_slash_dates_24h_default_to_day_first() -> None:
-    assert dates("05/03/2026, 10:00 - Jan: a\n") == [D(2026, 3, 5, 10)]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "05-03-2026 10:00 - Jan: a\n",  # a dash is no evidence
+        "5/3/26, 10:00 AM - Jan: a\n",  # nor is a 12-hour clock
+        "5/3/26, 10:00 AM - Jan: <Media weggelaten>\n",  # nor a Dutch phone
+        "05/03/2026, 10:00 - Jan: a\n",  # nor a 24-hour clock
+    ],
+)
+def test_ambiguous_dates_are_never_guessed(text: str) -> None:
+    with pytest.raises(DateOrderUndecided, match="--date-order"):
+        dates(text)
+    assert [m.at for m in parse_chat_text(text, date_order="dmy")] == [D(2026, 3, 5, 10)]
+    assert [m.at for m in parse_chat_text(text, date_order="mdy")] == [D(2026, 5, 3, 10)]
 
 
 # =========================================================================== vote rules
@@ -921,7 +938,7 @@ def test_empty_zip(tmp_path: Path) -> None:
 def test_zip_ignores_macos_resource_forks(tmp_path: Path) -> None:
     text = (FIXTURES / "android_nl_24h.txt").read_bytes()
     archive = _zip(tmp_path / "mac.zip", {"chat.txt": text, "__MACOSX/._chat.txt": b"\x00\x05\x16"})
-    assert len(read_chat(archive)) == 12
+    assert len(read_chat(archive, date_order="dmy")) == 12
 
 
 def test_zip_with_several_txt_and_no_chat_txt(tmp_path: Path) -> None:
@@ -995,7 +1012,7 @@ def test_zip_member_not_utf8_names_member_and_line(tmp_path: Path) -> None:
 )
 def test_hostile_text_is_handled_quickly(text: str) -> None:
     start = time.perf_counter()
-    with contextlib.suppress(InputError):
+    with contextlib.suppress(InputError, DateOrderUndecided):
         extract_votes(parse_chat_text(text), RESOLVE)
     assert time.perf_counter() - start < 5
 
@@ -1176,7 +1193,8 @@ def test_property_votes_come_back_in_every_dialect(
             lines.append(render(at, str(payload), f": {media_text}"))
     export = bom + eol.join(lines) + eol
 
-    messages = parse_chat_text(export)
+    order = "dmy" if dialect.endswith("_nl") else "mdy"
+    messages = parse_chat_text(export, date_order=order)
     assert len(messages) == len(items)
     votes, skipped = extract_votes(messages, PROPERTY_RESOLVE)
     assert votes == expected
@@ -1227,7 +1245,7 @@ HEADERISH = st.sampled_from(
 def test_property_any_text_parses_or_raises_input_error(text: str) -> None:
     try:
         messages = parse_chat_text(text)
-    except InputError:
+    except (InputError, DateOrderUndecided):
         return
     assert messages, "a parsed export has at least one message"
     assert [m.line for m in messages] == sorted({m.line for m in messages})
@@ -1285,6 +1303,17 @@ VOTE_PIECES = st.sampled_from(
         "against",
         "AKKOORD",
         "Niet",
+        "oké",
+        "Oke",
+        "ok",
+        "is",
+        "goed",
+        "top",
+        "prima",
+        "+1",
+        "1+1",
+        "+",
+        "1",
     ]
 )
 

@@ -69,7 +69,7 @@ def test_fast_path_takes_the_banks_own_layout(monkeypatch):
     '"a";"say ""hi"""\n',          # an escaped quote
     '"a";b\n',                     # mixed quoting
     '"a";"two\nlines"\n',          # a line break inside a field
-    'a;b"c\n',                     # a stray quote
+    # (a stray quote, 'a;b"c', is refused since issue 12: tests/test_bank_quoting.py)
     'a;\x00b\n',                   # a NUL
 ])
 def test_anything_unusual_goes_to_the_csv_module(text, monkeypatch):

@@ -113,7 +113,6 @@ def test_bsn_eight_digits_are_zero_padded() -> None:
         DE_IBAN,
         grouped(DE_IBAN).lower(),
         make_iban("FR", "30006000011234567890189"),
-        make_iban("XX", "1234567890123"),  # not in the registry: 15-34 and mod 97 suffice
     ],
 )
 def test_iban_valid_accepts(value: str) -> None:
@@ -138,6 +137,7 @@ def _change_check(iban: str) -> str:
         make_iban("NL", "1NGB0007541233"),  # NL bank code is four letters
         make_iban("BE", "0631234567830"),  # BE is 16 characters
         make_iban("XX", "1234567890"),  # shorter than any IBAN
+        make_iban("XX", "1234567890123"),  # mod 97 right, but XX issues no IBANs
         "NL00INGB0007541233",
         "",
         "NL",
@@ -176,12 +176,12 @@ POSITIVES: list[tuple[str, PersonalKind, str]] = [
     ("111222333", "bsn", "111222333"),
     ("987654305", "bsn", "987654305"),
     ("123.456.782", "bsn", "123.456.782"),
-    ("123 456 782", "bsn", "123 456 782"),
+    ("bsn 123 456 782", "bsn", "123 456 782"),  # grouped with spaces: only near a BSN word
     ("123-456-782", "bsn", "123-456-782"),
     ("1234.56.782", "bsn", "1234.56.782"),
-    ("1234 56 782", "bsn", "1234 56 782"),
+    ("BSN: 1234 56 782", "bsn", "1234 56 782"),
     ("12345672", "bsn", "12345672"),
-    (f"123{NBSP}456{NBSP}782", "bsn", f"123{NBSP}456{NBSP}782"),
+    (f"sofinummer 123{NBSP}456{NBSP}782", "bsn", f"123{NBSP}456{NBSP}782"),
     ("BSN: 123456789", "bsn", "123456789"),  # fails the eleven-test: keyword wins
     ("bsn-nummer 123.456.789", "bsn", "123.456.789"),
     ("burgerservicenummer is 12345678", "bsn", "12345678"),
@@ -226,23 +226,23 @@ POSITIVES: list[tuple[str, PersonalKind, str]] = [
     ("+32 470 12 34 56", "phone", "+32 470 12 34 56"),
     ("+90 531 022 21 53", "phone", "+90 531 022 21 53"),
     # postcode with house number, street with house number
-    ("1234 AB 12", "postcode", "1234 AB 12"),
-    ("1234AB 12a", "postcode", "1234AB 12a"),
-    ("1234 AB, 12", "postcode", "1234 AB, 12"),
-    ("1234AB nr 5", "postcode", "1234AB nr 5"),
-    ("9999 ZZ 1-3", "postcode", "9999 ZZ 1-3"),
-    (f"1234{NBSP}AB{NBSP}12", "postcode", f"1234{NBSP}AB{NBSP}12"),
-    ("Kerkstraat 12", "postcode", "Kerkstraat 12"),
-    ("Kerkstraat nr. 12", "postcode", "Kerkstraat nr. 12"),
-    ("Kerkstraat, 12", "postcode", "Kerkstraat, 12"),
-    ("Lange Nieuwstraat 3-bis", "postcode", "Nieuwstraat 3-bis"),
-    ("Van Speijkstraat 104 hs", "postcode", "Speijkstraat 104 hs"),
-    ("Prinsengracht 263", "postcode", "Prinsengracht 263"),
-    ("Jan-Pieterszoon-Coenkade 7", "postcode", "Jan-Pieterszoon-Coenkade 7"),
-    ("Schiedamsedijk 40a", "postcode", "Schiedamsedijk 40a"),
-    ("Nieuwe Weg 4", "postcode", "Nieuwe Weg 4"),
-    ("Kerkstraat 12, 1234 AB", "postcode", "Kerkstraat 12, 1234 AB"),
-    (f"Dorpslaan{NBSP}7", "postcode", f"Dorpslaan{NBSP}7"),
+    ("1234 AB 12", "address", "1234 AB 12"),
+    ("1234AB 12a", "address", "1234AB 12a"),
+    ("1234 AB, 12", "address", "1234 AB, 12"),
+    ("1234AB nr 5", "address", "1234AB nr 5"),
+    ("9999 ZZ 1-3", "address", "9999 ZZ 1-3"),
+    (f"1234{NBSP}AB{NBSP}12", "address", f"1234{NBSP}AB{NBSP}12"),
+    ("Kerkstraat 12", "address", "Kerkstraat 12"),
+    ("Kerkstraat nr. 12", "address", "Kerkstraat nr. 12"),
+    ("Kerkstraat, 12", "address", "Kerkstraat, 12"),
+    ("Lange Nieuwstraat 3-bis", "address", "Nieuwstraat 3-bis"),
+    ("Van Speijkstraat 104 hs", "address", "Speijkstraat 104 hs"),
+    ("Prinsengracht 263", "address", "Prinsengracht 263"),
+    ("Jan-Pieterszoon-Coenkade 7", "address", "Jan-Pieterszoon-Coenkade 7"),
+    ("Schiedamsedijk 40a", "address", "Schiedamsedijk 40a"),
+    ("Nieuwe Weg 4", "address", "Nieuwe Weg 4"),
+    ("Kerkstraat 12, 1234 AB", "address", "Kerkstraat 12, 1234 AB"),
+    (f"Dorpslaan{NBSP}7", "address", f"Dorpslaan{NBSP}7"),
 ]
 
 TEMPLATES = [
@@ -286,7 +286,7 @@ def test_masked_forms(text: str, masked: str) -> None:
 def test_kind_labels_cover_every_kind() -> None:
     assert set(KIND_LABELS) == set(get_args(PersonalKind))
     assert KIND_LABELS["bsn"] == "a BSN (citizen service number)"
-    assert KIND_LABELS["postcode"] == "a postcode with house number"
+    assert KIND_LABELS["address"] == "an address (a street or postcode with a house number)"
 
 
 def test_many_findings_sorted_non_overlapping_with_offsets_in_the_original() -> None:
@@ -300,7 +300,7 @@ def test_many_findings_sorted_non_overlapping_with_offsets_in_the_original() -> 
         ("phone", f"06{NBSP}1234{NBSP}5678"),
         ("bsn", "111222333"),
         ("iban", grouped(NL_IBAN)),
-        ("postcode", "Kerkstraat 12, 1234 AB"),
+        ("address", "Kerkstraat 12, 1234 AB"),
     ]
     assert all(a.end <= b.start for a, b in itertools.pairwise(hits))
 
@@ -320,9 +320,10 @@ def test_iban_account_part_is_not_also_a_phone_number_or_bsn() -> None:
         assert [hit.kind for hit in find_personal_data(text)] == ["iban"]
 
 
-def test_iban_with_wrong_check_digits_is_not_reported_as_anything() -> None:
+def test_iban_with_wrong_check_digits_is_still_an_iban() -> None:
+    # Issue 14: a typo in an IBAN is still an IBAN (it used to pass unnoticed).
     for text in (_change_check(NL_IBAN), grouped(_change_check(NL_IBAN))):
-        assert find_personal_data(f"rekening {text} gebruikt") == []
+        assert [h.kind for h in find_personal_data(f"rekening {text} gebruikt")] == ["iban"]
 
 
 def test_personal_data_is_frozen() -> None:
@@ -347,7 +348,7 @@ NEGATIVES = [
     "Datum 20260302 en 02032026.",
     "Datum 20260106 en 12012026.",  # both pass the eleven-test: the date guard matters
     "Gesprek 2026-03-02T14:30:00 en 2026-03-02 14:30.",
-    "Geboren 01-02-1990, verhuisd 31-12-2025 10:00.",
+    "Verhuisd 31-12-2025 10:00.",  # ("Geboren 01-02-1990" is a date of birth now)
     "Spreekuur 9.00-12.30 uur en 14.30 uur.",
     "02-03-2026 14 uur",
     # amounts
@@ -376,7 +377,7 @@ NEGATIVES = [
     "Pas 6 12345678 verlopen",
     # 9-digit number failing the eleven-test, no BSN keyword nearby
     "Klantnummer bij de energieleverancier: 123456789.",
-    "Klantnummer 123456782 bij de energieleverancier.",
+    # ("Klantnummer 123456782", passing the eleven-test, is a BSN now: issue 14)
     "Referentie 123456789 op de brief.",
     # numbers passing the test but labelled as something else
     "Factuurnummer 123456782 van de fietsenmaker.",
@@ -448,7 +449,8 @@ def valid_bsns(draw: st.DrawFn) -> str:
     check = bsn_check_digit(first8)
     assume(check is not None and (first8 + str(check)) != "000000000")
     number = f"{first8}{check}"
-    style = draw(st.sampled_from(["plain", "3.", "3 ", "3-", "4.", "4 "]))
+    # (grouped with spaces they need a BSN word nearby: tests/test_privacy_mmb301.py)
+    style = draw(st.sampled_from(["plain", "3.", "3-", "4."]))
     if style == "plain":
         return number
     sep = style[1]
@@ -607,11 +609,12 @@ def _corpus(size: int) -> list[str]:
 
 def test_twenty_thousand_texts_are_fast() -> None:
     corpus = _corpus(20_000)
-    started = time.perf_counter()
+    # CPU time, not wall time: the machine may be shared with other work.
+    started = time.process_time()
     found = sum(len(find_personal_data(text)) for text in corpus)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert found == 20_000 // 8 * 5
-    assert elapsed < 2.0, f"20,000 texts took {elapsed:.2f} s"  # typically 0.2-0.3 s
+    assert elapsed < 2.0, f"20,000 texts took {elapsed:.2f} s"  # typically 0.3-0.6 s
 
 
 @pytest.mark.parametrize(

@@ -167,10 +167,18 @@ def hand_count() -> dict:
     return out
 
 
+def only_the_period_is_open(got: dict) -> bool:
+    """The examples' bank data end on 15 November and NOW is 22 November: their reports
+    are not final for that alone (the year is not over, the data do not reach its end)."""
+    reasons = got["status"]["reasons"]
+    return bool(reasons) and all("is not over" in r or "not 31 December" in r
+                                 for r in reasons)
+
+
 def test_figures_match_a_hand_count(in_root: Path) -> None:
     code, text = report(["examples/"])
-    assert code == 0
     got = json.loads(text)
+    assert code == 1 and only_the_period_is_open(got)
     hand = hand_count()
     assert got["requests"]["total"] == sum(hand["requests"].values()) == 64
     for outcome in OUTCOMES:
@@ -256,11 +264,14 @@ def check_golden(name: str, text: str) -> None:
     ("municipality.csv", ["examples/"], "csv", False),
 ])
 def test_golden(in_root: Path, name: str, folders: list[str], fmt: str, public: bool,
-                request: pytest.FixtureRequest) -> None:
+                request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if public:
         request.getfixturevalue("in_public")
+    # the examples live in this repository: the fingerprint's git commit would change
+    # with every commit (the files' hashes do not)
+    monkeypatch.setattr("mmb.fingerprint._in_git", lambda root: False)
     code, text = report(folders, fmt=fmt, public=public)
-    assert code == 0
+    assert code == 1  # not final: the year 2026 is not over on NOW
     check_golden(name, text)
 
 
@@ -271,10 +282,10 @@ def test_every_format_reads_back(in_root: Path, tmp_path: Path) -> None:
 
     for fmt in ("table", "csv", "json", "md", "html"):
         code, text = report(["examples/"], fmt=fmt)
-        assert code == 0 and text.strip(), fmt
+        assert code == 1 and text.strip(), fmt  # not final: the year is not over
     target = tmp_path / "r.xlsx"
     code, text = report(["examples/"], fmt="xlsx", output=target)
-    assert code == 0 and "r.xlsx" in text
+    assert code == 1 and "r.xlsx" in text
     wb = load_workbook(target)
     assert wb.sheetnames[0] == "Summary" and "Appendix" in wb.sheetnames
     summary = {ws_row[0].value: ws_row[1] for ws_row in wb["Summary"].iter_rows(min_row=4)
@@ -318,7 +329,7 @@ def test_html_is_self_contained(in_root: Path) -> None:
 def test_table_output_to_file_and_exit_status(in_root: Path, tmp_path: Path) -> None:
     target = tmp_path / "r.txt"
     code, text = report([TEAM], fmt="table", output=target)
-    assert code == 0 and text.startswith("Wrote the 2026 report (table)")
+    assert code == 1 and text.startswith("Wrote the 2026 report (table)")
     written = target.read_text(encoding="utf-8")
     assert "Buurtteam Noord-Oost" in written and "\x1b[" not in written
 
@@ -465,10 +476,10 @@ def test_errors_of_another_year_do_not_count(make_team) -> None:
         "2026-001": case_yaml(),
     })
     (root / "team.yaml").write_text(TEAM_YAML.replace("  - year: 2026", "  - year: 2025\n    amount: 100\n  - year: 2026"), encoding="utf-8")
-    code, _ = report([str(root)])
-    assert code == 0
-    code, _ = report([str(root)], year=2025)
-    assert code == 1
+    # (not final either way: the year is not over and there is no ledger; what matters
+    # here is which validate errors count)
+    assert json.loads(report([str(root)])[1])["status"]["errors"] == 0
+    assert json.loads(report([str(root)], year=2025)[1])["status"]["errors"] >= 1
 
 
 def test_ledger_errors_of_another_year_do_not_count(make_team) -> None:
@@ -480,7 +491,7 @@ def test_ledger_errors_of_another_year_do_not_count(make_team) -> None:
         "c,2026-03-03,-150.00,1840.00,Fietsen,,,,2026-001,,missing,kwijt\n", encoding="utf-8")
     code, text = report([str(root)])
     got = json.loads(text)
-    assert code == 0 and got["findings"] == []
+    assert got["findings"] == [] and got["status"]["errors"] == 0
     assert got["account"]["opening_balance"] == "990.00"
     assert got["account"]["closing_balance"] == "1840.00"
     assert got["open_items"]["receipts_declared_missing"] == 1
@@ -570,7 +581,7 @@ def test_cli_has_no_traceback(in_root: Path, public_examples: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "mmb", "report", "examples/", "--public",
                           "-f", "json"], cwd=public_examples, env=env, capture_output=True,
                          text=True, timeout=60)
-    assert run.returncode == 0 and json.loads(run.stdout)["public"] is True
+    assert run.returncode == 1 and json.loads(run.stdout)["public"] is True  # year not over
 
 
 def test_report_core_imports_no_cli_or_rendering() -> None:

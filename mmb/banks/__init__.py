@@ -17,7 +17,6 @@ import io
 import pkgutil
 from collections import Counter
 from dataclasses import replace
-from datetime import date
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -25,11 +24,11 @@ from typing import TYPE_CHECKING
 from mmb import messages as msg
 from mmb.banks.base import (
     HEAD_CHARS,
+    BalanceProblem,
     BankExport,
     BankFormatError,
     BankReader,
     BankTransaction,
-    Parsed,
     Source,
     StatementBalance,
 )
@@ -37,10 +36,13 @@ from mmb.banks.base import (
 if TYPE_CHECKING:
     import zipfile
 
+    from mmb.files import TeamFileError
+
 __all__ = [
     "KNOWN_FORMATS",
     "MAX_FILE_BYTES",
     "READERS",
+    "BalanceProblem",
     "BankExport",
     "BankFormatError",
     "BankReader",
@@ -51,7 +53,7 @@ __all__ = [
     "read_export_data",
 ]
 
-MAX_FILE_BYTES = 200 * 1024 * 1024  # a year of a team account is well under 1 MB
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a year of a team account is well under 1 MB
 MAX_ZIP_BYTES = 200 * 1024 * 1024  # all members together, unpacked
 MAX_ZIP_MEMBERS = 2000  # ABN AMRO: one XML per day, 18 months back at most
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -89,17 +91,24 @@ def read_export(path: Path) -> BankExport:
     """
     path = Path(path)
     where = Source(path, b"")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise where.error(
-                msg.BANK_TOO_LARGE, size_mb=size // 2**20, limit_mb=MAX_FILE_BYTES // 2**20
-            )
-        data = path.read_bytes()
+    from mmb.files import TeamFileError, read_regular_file
+
+    try:  # a regular file only (a FIFO is refused, not waited for), never over the limit
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except TeamFileError as exc:
+        raise export_refused(where, exc) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise where.error(msg.BANK_CANNOT_OPEN, reason=reason) from None
     return read_export_data(data, path)
+
+
+def export_refused(where: Source, exc: TeamFileError) -> BankFormatError:
+    """The `BankFormatError` for an export that breaks a rule of safe reading."""
+    if exc.size is not None and exc.limit is not None:
+        return where.error(msg.BANK_TOO_LARGE, size_mb=exc.size // 2**20,
+                           limit_mb=exc.limit // 2**20)
+    return where.error(msg.BANK_REFUSED, reason=exc.reason)
 
 
 def read_export_data(data: bytes, path: Path) -> BankExport:
@@ -112,8 +121,7 @@ def read_export_data(data: bytes, path: Path) -> BankExport:
     if data.startswith(_ZIP_MAGIC):
         return _read_zip(source)
     reader = detect_format(source)
-    transactions, balances = _run(reader, source)
-    return _export(source.path, reader.format, reader.format_name, transactions, balances)
+    return _export(source.path, reader.format, reader.format_name, *_run(reader, source))
 
 
 def detect_format(source: Source) -> BankReader:
@@ -133,9 +141,15 @@ def detect_format(source: Source) -> BankReader:
     raise source.error(msg.BANK_UNKNOWN_FORMAT, formats="; ".join(KNOWN_FORMATS))
 
 
-def _run(reader: BankReader, source: Source) -> Parsed:
-    """Read, and put the rows of this one file in booking order, oldest first, keeping the
-    bank's order within a day."""
+Read = tuple[list[BankTransaction], list[StatementBalance], list[BalanceProblem]]
+
+
+def _run(reader: BankReader, source: Source) -> Read:
+    """Read, check the balances the file states in the bank's order (MMB210), and put the
+    rows of this one file in booking order, oldest first, keeping the bank's order within
+    a day."""
+    from mmb.banks._stated import check_rows, check_statements
+
     try:
         transactions, balances = reader.read(source)
     except BankFormatError:
@@ -150,8 +164,16 @@ def _run(reader: BankReader, source: Source) -> Parsed:
         first, last = transactions[0].booking_date, transactions[-1].booking_date
         if first > last or (first == last and reader.order == "newest_first"):
             transactions.reverse()
+    if reader.order == "statements":
+        problems = check_statements(balances)
+    else:
+        problems, stated = check_rows(transactions)
+        balances = [*balances, *stated]
+    if source.member is not None:
+        balances = [replace(b, member=source.member) for b in balances]
+        problems = [replace(p, member=source.member) for p in problems]
     transactions.sort(key=attrgetter("booking_date"))  # stable
-    return transactions, balances
+    return transactions, balances, problems
 
 
 def _export(
@@ -160,23 +182,24 @@ def _export(
     format_name: str,
     transactions: list[BankTransaction],
     balances: list[StatementBalance],
+    problems: list[BalanceProblem],
 ) -> BankExport:
     """The export, in date order across zip members too; bank ids that repeat within the
-    export are not ids and are dropped."""
+    export are not ids and are dropped. `balances` come in the bank's order (the file's;
+    for a zip, its members by date), in which each statement must open with the closing
+    balance of the one before."""
+    from mmb.banks._stated import check_sequence
+
     transactions.sort(key=attrgetter("booking_date"))  # stable: keeps each file's order
-    # Statements in date order too (zip members and Rabobank days may come in any order).
-    balances = sorted(balances, key=_balance_day)
+    problems = [*problems, *check_sequence(balances)]
     counts = Counter(filter(None, map(attrgetter("bank_id"), transactions)))
     if any(n > 1 for n in counts.values()):
         transactions = [
             replace(t, bank_id=None) if t.bank_id is not None and counts[t.bank_id] > 1 else t
             for t in transactions
         ]
-    return BankExport(path, format_id, format_name, tuple(transactions), tuple(balances))
-
-
-def _balance_day(balance: StatementBalance) -> date:
-    return balance.opening_date or balance.closing_date or date.min
+    return BankExport(path, format_id, format_name, tuple(transactions), tuple(balances),
+                      tuple(problems))
 
 
 def _is_junk(name: str) -> bool:
@@ -227,7 +250,7 @@ def _read_zip(container: Source) -> BankExport:
         members.append(info)
     if not members:
         raise container.error(msg.BANK_ZIP_EMPTY)
-    read: list[tuple[BankReader, Parsed]] = []
+    read: list[tuple[BankReader, Read]] = []
     budget = MAX_ZIP_BYTES
     for info in members:
         try:
@@ -258,13 +281,17 @@ def _read_zip(container: Source) -> BankExport:
     if len(readers) > 1:
         names = ", ".join(sorted({reader.format_name for reader, _ in read}))
         raise container.error(msg.BANK_ZIP_MIXED, formats=names)
+    from mmb.banks._stated import first_day
+
+    # ABN AMRO zips one statement per day, in no particular order: the bank's order of
+    # the statements is the order of their days.
+    read.sort(key=lambda item: first_day(item[1][1]))
     reader = read[0][0]
-    transactions = [t for _, (txs, _) in read for t in txs]
-    balances = [b for _, (_, bals) in read for b in bals]
     return _export(
         container.path,
         reader.format,
         msg.BANK_FORMAT_IN_ZIP.format(format_name=reader.format_name),
-        transactions,
-        balances,
+        [t for _, (txs, _, _) in read for t in txs],
+        [b for _, (_, bals, _) in read for b in bals],
+        [p for _, (_, _, probs) in read for p in probs],
     )

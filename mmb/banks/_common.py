@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from mmb import messages as msg
 from mmb.banks.base import Source
@@ -123,8 +124,9 @@ def looks_like_cash(*texts: str) -> bool:
 _COMMA_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", re.ASCII)
 # Dot decimal, no grouping (Volksbank, CAMT.053 and some bunq files).
 _DOT_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,2})?", re.ASCII)
-# MT940: digits, decimal comma, possibly nothing after it ("10,").
-_SWIFT_AMOUNT = re.compile(r"\d+(?:,\d{0,2})?", re.ASCII)
+# MT940: digits, decimal comma, possibly nothing after it ("10,"); old Rabobank files write
+# a decimal point ("000000000000.00").
+_SWIFT_AMOUNT = re.compile(r"\d+(?:[,.]\d{0,2})?", re.ASCII)
 
 
 #: The most common spelling: no grouping, two decimals (``-1922,25``); `amount_comma` of
@@ -148,16 +150,40 @@ def amount_dot(text: str) -> Decimal:
     return Decimal(s)
 
 
+# ISO 20022 (CAMT.053): a decimal point and up to five decimals.
+_ISO_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d{1,5})?", re.ASCII)
+
+
+class SubCentError(ValueError):
+    """An amount with a part of a cent (``18.155``): mmb books whole cents only."""
+
+
+def amount_iso(text: str) -> Decimal:
+    """ISO 20022 ``18.15``, ``18.150``, ``000000000000087.71``, ``250`` -> Decimal, exact
+    to the cent: decimals after the second must be zeros (``18.150`` is 18,15), else
+    `SubCentError`. Raises ValueError for anything that is not such an amount."""
+    s = text.strip()
+    if not _ISO_AMOUNT.fullmatch(s):
+        raise ValueError(text)
+    whole, _, decimals = s.partition(".")
+    if len(decimals) > 2:
+        if decimals[2:].strip("0"):
+            raise SubCentError(text)
+        s = f"{whole}.{decimals[:2]}"
+    return Decimal(s)
+
+
 def amount_auto(text: str) -> Decimal:
     """Dutch notation when the text has a comma, else dot decimal (bunq writes both)."""
     return amount_comma(text) if "," in text else amount_dot(text)
 
 
 def amount_swift(text: str) -> Decimal:
-    """MT940 ``1147,95`` / ``10,`` / ``000000000127,50`` -> Decimal. Raises ValueError."""
+    """MT940 ``1147,95`` / ``10,`` / ``000000000127,50`` / ``000000000000.00`` -> Decimal.
+    Raises ValueError."""
     if not _SWIFT_AMOUNT.fullmatch(text):
         raise ValueError(text)
-    whole, _, cents = text.partition(",")
+    whole, _, cents = text.replace(".", ",").partition(",")
     return Decimal(f"{whole}.{cents}") if cents else Decimal(whole)
 
 
@@ -184,6 +210,19 @@ def date_iso(text: str) -> date:
     return date(int(text[:4]), int(text[5:7]), int(text[8:]))
 
 
+_DMY_SLASH = re.compile(r"\d{2}/\d{2}/\d{4}", re.ASCII)
+
+
+@lru_cache(maxsize=4096)
+def date_iso_or_dmy(text: str) -> date:
+    """``2026-03-05`` or ``05/03/2026`` (day first, as bunq writes it in English exports)
+    -> date. Raises ValueError (also for a month over 12, so 03/25/2026 is refused, not
+    guessed)."""
+    if _DMY_SLASH.fullmatch(text):
+        return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    return date_iso(text)
+
+
 @lru_cache(maxsize=4096)
 def date_dmy(text: str) -> date:
     """``05-03-2026`` -> date. Raises ValueError."""
@@ -192,41 +231,50 @@ def date_dmy(text: str) -> date:
     return date(int(text[6:]), int(text[3:5]), int(text[:2]))
 
 
+def runs_newest_first(days: Sequence[date]) -> bool:
+    """True when the dates run newest first throughout (never up, and down at least once):
+    a statement listed that way (ING MT940) is booked the other way round."""
+    return len(days) > 1 and days[0] > days[-1] and all(
+        a >= b for a, b in pairwise(days))
+
+
 # --- accounts ------------------------------------------------------------------------
 
-_IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", re.ASCII)
-_IBAN_WITH_CCY = re.compile(r"([A-Z]{2}\d{2}[A-Z0-9]{11,30}?)([A-Z]{3})", re.ASCII)
+# An account with its currency glued on (ING MT940 ``NL..INGB...EUR``).
+_WITH_CURRENCY = re.compile(r"(.+?)([A-Z]{3})", re.ASCII)
 
 
-# Letters as their IBAN numbers (A=10 ... Z=35) for the mod-97 check.
-_IBAN_LETTERS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
-
-
-@lru_cache(maxsize=1024)
 def iban_valid(text: str) -> bool:
-    """True for an IBAN-shaped string whose mod-97 check digits are right."""
-    if not _IBAN_SHAPE.fullmatch(text):
-        return False
-    return int((text[4:] + text[:4]).translate(_IBAN_LETTERS)) % 97 == 1
+    """True for a valid IBAN (`mmb.iban.is_valid`: the library's check of country,
+    layout, length and check digits)."""
+    from mmb.iban import is_valid
+
+    return is_valid(text)
 
 
 def iban_from_parts(country: str, bank: str, account: str) -> str:
     """Build an IBAN with correct check digits, e.g. ("NL", "ABNA", "0417164300")."""
-    bban = bank + account
-    check = 98 - int((bban + country + "00").translate(_IBAN_LETTERS)) % 97
-    return f"{country}{check:02d}{bban}"
+    from mmb.iban import from_parts
+
+    return from_parts(country, bank, account)
+
+
+def split_currency(text: str) -> tuple[str, str | None]:
+    """An account written with its currency glued on, ``NL02INGB0008823104EUR``, as
+    (account, currency); (text, None) when the text is no IBAN with a currency after it."""
+    if iban_valid(text):
+        return text, None
+    glued = _WITH_CURRENCY.fullmatch(text)
+    if glued and iban_valid(glued.group(1)):
+        return glued.group(1), glued.group(2)
+    return text, None
 
 
 @lru_cache(maxsize=256)
 def own_account(text: str) -> str:
     """The export's own account: upper case, no spaces; a currency glued to an IBAN
-    (ING MT940 ``NL..INGB...EUR``) is dropped."""
-    s = "".join(text.split()).upper()
-    if not iban_valid(s):
-        m = _IBAN_WITH_CCY.fullmatch(s)
-        if m and iban_valid(m.group(1)):
-            return m.group(1)
-    return s
+    (ING MT940 ``NL..INGB...EUR``) is dropped (the readers check the currency)."""
+    return split_currency("".join(text.split()).upper())[0]
 
 
 def counter_account(text: str) -> str:
@@ -294,14 +342,32 @@ def csv_records(
 
 def _csv_module_records(source: Source, text: str, delimiter: str, quotechar: str,
                         first: int = 1) -> Iterator[tuple[int, list[str]]]:
-    """`csv_records` by the csv module, for `text` starting on line `first`."""
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=True
-    )
+    """`csv_records` by the csv module, for `text` starting on line `first`.
+
+    The csv module, even strict, takes a quote inside a field that does not start with
+    one as part of the text (``NL77RABO0311467415","EUR",...`` gives the account
+    ``NL77RABO0311467415"``): each record's own text is therefore also matched against
+    the strict shape (a field is quoted, with quotes inside doubled, or holds no quote),
+    and a record of another shape is refused like any other broken quote."""
+    consumed: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, quotechar=quotechar, strict=True)
+    shape = _record_shape(delimiter, quotechar)
     previous = first - 1
     try:
         for row in reader:
             start, previous = previous + 1, first - 1 + reader.line_num
+            record = "".join(consumed)
+            consumed.clear()
+            if not shape(record.rstrip("\r\n")):
+                raise source.error(
+                    msg.BANK_CSV_BROKEN, line=start,
+                    reason=msg.BANK_CSV_STRAY_QUOTE.format(quote=quotechar))
             # Skip blank lines and lines of bare separators (the first test is the fast
             # common case: a row whose first field holds something).
             if row and (row[0].strip() or "".join(row).strip()):
@@ -310,7 +376,52 @@ def _csv_module_records(source: Source, text: str, delimiter: str, quotechar: st
         raise source.error(msg.BANK_CSV_BROKEN, line=previous + 1, reason=str(exc)) from None
 
 
+@lru_cache(maxsize=8)
+def _record_shape(delimiter: str, quotechar: str) -> Callable[[str], object]:
+    """The `fullmatch` of a strict CSV record: fields separated by `delimiter`, each
+    either between quotes (a quote inside doubled, line breaks allowed) or without any
+    quote."""
+    q, d = re.escape(quotechar), re.escape(delimiter)
+    one = rf"(?:{q}(?:[^{q}]|{q}{q})*{q}|[^{q}{d}\r\n]*)"
+    return re.compile(rf"{one}(?:{d}{one})*").fullmatch
+
+
 _FIELD_LIMIT = csv.field_size_limit()
+
+
+def unwrapped_line(line: str, quotechar: str = '"') -> str | None:
+    """The text of a line that is one quoted field as a whole (a spreadsheet saved each
+    row into one cell: ``"Datum,""Bedrag"",..."``), or None when the line is not so."""
+    if len(line) < 2 or line[0] != quotechar or line[-1] != quotechar:
+        return None
+    inner = line[1:-1]
+    doubled = quotechar * 2
+    if quotechar in inner.replace(doubled, ""):
+        return None
+    return inner.replace(doubled, quotechar)
+
+
+def wrapped(text: str, delimiters: str = ",;") -> bool:
+    """True when the first line of `text` is one quoted field holding a whole row: a
+    file whose every line was wrapped in one pair of quotes."""
+    inner = unwrapped_line(first_line(text.lstrip("\ufeff")))
+    return inner is not None and any(d in inner for d in delimiters)
+
+
+def unwrap(source: Source, text: str) -> str:
+    """`text` with every line taken out of its one pair of quotes (see `wrapped`), line
+    for line, so line numbers stay. A line that is not wrapped is refused: the file is
+    then damaged, not saved one way."""
+    out: list[str] = []
+    for number, line in lines_with_numbers(text.lstrip("\ufeff")):
+        if not line.strip():
+            out.append("")
+            continue
+        inner = unwrapped_line(line)
+        if inner is None or "\n" in inner or "\r" in inner:
+            raise source.error(msg.BANK_CSV_BROKEN, line=number, reason=msg.BANK_CSV_UNWRAPPED)
+        out.append(inner)
+    return "\n".join(out) + "\n"
 
 
 def first_line(text: str) -> str:
@@ -411,6 +522,11 @@ class Fields:
         """`parse(value)`, or the bad-amount error."""
         try:
             return parse(value)
+        except SubCentError:
+            raise self.source.error(
+                msg.BANK_SUB_CENT, line=line, finding_code="MMB002", value=value.strip(),
+                column=column, format_name=self.format_name,
+            ) from None
         except (ValueError, ArithmeticError):
             raise self.source.error(
                 msg.BANK_BAD_AMOUNT,
@@ -431,6 +547,15 @@ class Fields:
             raise self.source.error(
                 msg.BANK_BAD_DATE, line=line, value=value, column=column, pattern=pattern
             ) from None
+
+    def euro(self, currency: str, line: int | None, what: str) -> None:
+        """Refuse anything but euros: a team account is a euro account (`what` says which
+        part of the export names the currency: the account, a balance, a transaction)."""
+        code = currency.strip().upper()
+        if code and code != "EUR":
+            raise self.source.error(
+                msg.BANK_FOREIGN_CURRENCY, line=line, what=what, currency=currency.strip()
+            )
 
     def choice(self, value: str, line: int | None, column: str, allowed: dict[str, bool]) -> bool:
         """Look `value` up case-insensitively in `allowed` (e.g. Af -> True, Bij -> False)."""

@@ -45,8 +45,10 @@ def _read(source: Source) -> Parsed:
             # The TXT gives the bare account number; the team knows its account by IBAN.
             account = abn_iban(number) if _ACCOUNT_NUMBER.fullmatch(number) else own_account(number)
             accounts[number] = account
+        fields.euro(row[1], line, msg.BANK_CURRENCY_TRANSACTION)
         booked = fields.date(date_ymd, row[2], line, msg.BANK_COLUMN_TRANSACTION_DATE, "YYYYMMDD")
-        fields.amount(amount_comma, row[3], line, msg.BANK_COLUMN_START_BALANCE, "750,00")
+        before = fields.amount(amount_comma, row[3], line, msg.BANK_COLUMN_START_BALANCE,
+                               "750,00")
         balance = fields.amount(amount_comma, row[4], line, msg.BANK_COLUMN_END_BALANCE, "737,55")
         amount = fields.amount(amount_comma, row[6], line, msg.BANK_COLUMN_AMOUNT, "-12,45")
         # Keep the raw text: its spacing carries the fixed-width layout.
@@ -64,6 +66,7 @@ def _read(source: Source) -> Parsed:
                 code="",
                 is_cash=amount < 0 and looks_like_cash(said.description),
                 row=line,
+                balance_before=before,
             )
         )
     return out, []

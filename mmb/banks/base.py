@@ -22,7 +22,9 @@ from mmb.errors import InputError
 class BankFormatError(InputError):
     """A bank export that cannot be read. The message names the file (and zip member and
     line where that applies) and says what to do; `path`, `member` and `line` carry the
-    same for callers that report findings."""
+    same for callers that report findings, and `code` the rule code `mmb validate`
+    reports it under (MMB001, or MMB002 for a value the file holds that mmb does not
+    accept, like a part of a cent)."""
 
     def __init__(
         self,
@@ -31,11 +33,13 @@ class BankFormatError(InputError):
         path: Path,
         line: int | None = None,
         member: str | None = None,
+        code: str = "MMB001",
     ) -> None:
         super().__init__(message)
         self.path = path
         self.line = line
         self.member = member
+        self.code = code
 
 
 @dataclass(slots=True)
@@ -55,17 +59,63 @@ class BankTransaction:
     code: str
     is_cash: bool
     row: int
+    #: The balance before the transaction where the export states it (ABN AMRO TXT's start
+    #: balance, de Volksbank's "saldo voor mutatie"); checked against `balance_after`.
+    balance_before: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class StatementBalance:
-    """Opening and closing balance of one statement (CAMT.053, MT940)."""
+    """The balances one statement states (CAMT.053, MT940), or that the balance column of
+    a CSV export states for one account (`from_rows`): the opening balance, the closing
+    balance, and what the statement's own transactions add up to.
+
+    For a CSV the opening is the balance before its first row (stated by de Volksbank and
+    ABN AMRO; for ING, Rabobank and Triodos the stated balance after the first row minus
+    its amount) and the closing the balance after its last row, in the bank's order."""
 
     account: str
     opening_date: date | None
     opening: Decimal | None
     closing_date: date | None
     closing: Decimal | None
+    #: Where the opening and closing balances are written (line in the file or zip member).
+    opening_line: int | None = None
+    closing_line: int | None = None
+    #: The number of booked transactions of the statement, and their sum.
+    count: int = 0
+    movement: Decimal = Decimal(0)
+    #: The available balance the bank states beside the booked one (MT940 :64:, CAMT
+    #: CLAV). Read and shown, never checked: holds and credit limits make it differ.
+    available: Decimal | None = None
+    from_rows: bool = False
+    member: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceProblem:
+    """A balance an export states that its own transactions contradict (rule MMB210).
+
+    `kind` says which: ``"closing"`` (opening plus the statement's transactions differ
+    from its closing balance), ``"opening"`` (a statement does not open with the closing
+    balance of the statement before it of the same account), ``"row"`` (a CSV's balance
+    after a row is not the balance before it plus its amount) or ``"row_before"`` (a row
+    whose stated start and end balance differ by more or less than its amount).
+    `stated` is the bank's figure, `computed` what the export's own numbers give."""
+
+    kind: str
+    account: str
+    line: int | None
+    stated: Decimal
+    stated_date: date | None
+    computed: Decimal
+    #: "closing": the opening balance; "opening": the previous statement's closing
+    #: balance; "row" and "row_before": the balance before the row.
+    other: Decimal | None = None
+    other_date: date | None = None
+    amount: Decimal | None = None
+    count: int = 0
+    member: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +127,8 @@ class BankExport:
     format_name: str
     transactions: tuple[BankTransaction, ...]
     balances: tuple[StatementBalance, ...]
+    #: Balances the export states that its own transactions contradict (MMB210).
+    problems: tuple[BalanceProblem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,14 +165,27 @@ class Source:
         return text
 
     def error(self, template: str, line: int | None = None, **fields: object) -> BankFormatError:
-        """A `BankFormatError` from one of the ``BANK_*`` templates of `mmb.messages`."""
+        """A `BankFormatError` from one of the ``BANK_*`` templates of `mmb.messages`
+        (`finding_code`, when given, is the rule code `validate` reports it under)."""
+        from mmb.text import shorten
+
+        code = str(fields.pop("finding_code", "MMB001"))
+        # Values quoted from the file are shortened (and every output shows them visibly,
+        # `mmb.text.visible`): a message names the value at fault, never a whole file.
+        quoted = {k: shorten(v, 80 if k == "reason" else 40) if isinstance(v, str)
+                  and k in _QUOTED else v for k, v in fields.items()}
         return BankFormatError(
-            template.format(where=self.where(line), **fields),
+            template.format(where=self.where(line), **quoted),
             path=self.path,
             line=line,
             member=self.member,
+            code=code,
         )
 
+
+#: The fields of the BANK_* messages that quote the file (a cell, a line, a member name,
+#: a parser's reason).
+_QUOTED = frozenset(("value", "name", "reason", "column"))
 
 Parsed = tuple[list[BankTransaction], list[StatementBalance]]
 
@@ -136,7 +201,9 @@ class BankReader:
 
     `order` says how the file lists rows: ``"oldest_first"`` or ``"newest_first"`` (the
     bank's habit; a file whose dates clearly run the other way is taken as it runs), or
-    ``"statements"`` (CAMT/MT940: each statement in booking order, never reversed).
+    ``"statements"`` (CAMT/MT940: the reader returns each statement's transactions in
+    booking order, running balances computed in that order, and the statements in the
+    file's order).
     """
 
     format: str

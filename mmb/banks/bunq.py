@@ -1,7 +1,8 @@
 """bunq CSV statement: quoted, comma or semicolon (sniffed), Dutch or English header,
 6 columns (2018-2019) or 7 with the interest date; signed amounts, decimal comma with
-dot thousands (``1.250,00``) or, in some files, a decimal dot. No balance, no id, and the
-rows are not reliably sorted.
+dot thousands (``1.250,00``) or, in some files, a decimal dot. Dates ``YYYY-MM-DD``, or
+``DD/MM/YYYY`` in some English exports. No balance, no id, and the rows are not reliably
+sorted. A file whose every line a spreadsheet wrapped in one pair of quotes is read too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from mmb.banks._common import (
     clean,
     counter_account,
     csv_records,
-    date_iso,
+    date_iso_or_dmy,
     first_line,
     looks_like_cash,
     own_account,
     split_header,
+    unwrap,
+    unwrapped_line,
+    wrapped,
 )
 from mmb.banks.base import BankReader, BankTransaction, Parsed, Source
 
@@ -37,13 +41,18 @@ _EN = {"date", "amount", "account", "counterparty", "name", "description"}
 
 
 def _detect(head: str) -> bool:
-    _, names = split_header(first_line(head), ",;")
+    line = first_line(head.lstrip("\ufeff"))
+    if wrapped(line):
+        line = unwrapped_line(line) or line
+    _, names = split_header(line, ",;")
     lowered = {n.lower() for n in names}
     return lowered >= _NL or lowered >= _EN
 
 
 def _read(source: Source) -> Parsed:
     text = source.text_as("cp1252")
+    if wrapped(text):  # every line wrapped in one pair of quotes (saved by a spreadsheet)
+        text = unwrap(source, text)
     delimiter, _ = split_header(first_line(text), ",;")
     fields = Fields(source, FORMAT_NAME)
     records = csv_records(source, text, delimiter=delimiter)
@@ -54,7 +63,8 @@ def _read(source: Source) -> Parsed:
     out: list[BankTransaction] = []
     for line, row in records:
         check_width(source, line, row, cols.width, FORMAT_NAME)
-        booked = fields.date(date_iso, row[i_date], line, header[i_date], "YYYY-MM-DD")
+        booked = fields.date(date_iso_or_dmy, row[i_date], line, header[i_date],
+                             "YYYY-MM-DD or DD/MM/YYYY")
         amount = fields.amount(amount_auto, row[i_amount], line, header[i_amount], "-1.034,75")
         name, description = clean(row[i_name]), clean(row[i_text])
         out.append(

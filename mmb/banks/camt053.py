@@ -17,12 +17,13 @@ from mmb import messages as msg
 from mmb.banks._abn import describe, split_txt
 from mmb.banks._common import (
     Fields,
-    amount_dot,
+    amount_iso,
     clean,
     counter_account,
     date_iso,
     looks_like_cash,
     own_account,
+    runs_newest_first,
     volksbank_card_merchant,
 )
 from mmb.banks.base import (
@@ -38,7 +39,9 @@ FORMAT_NAME = "CAMT.053 XML"
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053."
 _SIGNS = {"crdt": False, "dbit": True}
 _OPENING = ("OPBD", "PRCD")  # PRCD: closing booked balance of the previous day (ABN AMRO)
-_CLOSING = ("CLBD",)
+# CLBD: closing booked; ITBD (interim booked) closes a statement sent during the day.
+_CLOSING = ("CLBD", "ITBD")
+_STATED = (*_OPENING, *_CLOSING, "CLAV")  # CLAV: closing available, shown, not checked
 _CASH_SUBFAMILIES = {"CWDL", "BCWD"}  # cash withdrawal, branch cash withdrawal
 _PLACEHOLDER_REFS = {"NONREF", "NOTPROVIDED", "NOT PROVIDED"}
 _VOLKSBANK = re.compile(r"NL\d{2}(?:ASNB|SNSB|RBRB)\d{10}")
@@ -185,7 +188,11 @@ class _Camt:
         raw = self.text(element, "Amt")
         if not raw:
             raise self.missing(element, kind, "Amt")
-        amount = self.fields.amount(amount_dot, raw, line, "Amt", "12.45")
+        amt = element.find(self.q("Amt"))
+        what = msg.BANK_CURRENCY_BALANCE if kind == msg.BANK_CAMT_BALANCE else (
+            msg.BANK_CURRENCY_TRANSACTION)
+        self.fields.euro(amt.get("Ccy", ""), line, what)
+        amount = self.fields.amount(amount_iso, raw, line, "Amt", "12.45")
         indicator = self.text(element, "CdtDbtInd")
         return -amount if self.fields.choice(indicator, line, "CdtDbtInd", _SIGNS) else amount
 
@@ -216,17 +223,19 @@ def _statement(camt: _Camt, statement: Element) -> tuple[list[BankTransaction], 
     account = own_account(camt.text(statement, "Acct/Id/IBAN", "Acct/Id/Othr/Id"))
     if not account:
         raise camt.missing(statement, msg.BANK_CAMT_STATEMENT, msg.BANK_CAMT_NO_ACCOUNT)
-    found: dict[str, tuple[date | None, Decimal]] = {}
+    camt.fields.euro(camt.text(statement, "Acct/Ccy"), camt.line(statement),
+                     msg.BANK_CURRENCY_ACCOUNT)
+    found: dict[str, tuple[date | None, Decimal, int | None]] = {}
     for bal in statement.iterfind(camt.q("Bal")):
         code = camt.text(bal, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry").upper()
-        if code in _OPENING + _CLOSING and code not in found:
+        if code in _STATED and code not in found:
             found[code] = (
                 camt.day(bal, "Dt/Dt", "Dt/DtTm"),
                 camt.signed(bal, msg.BANK_CAMT_BALANCE),
+                camt.line(bal),
             )
     opening = next((found[c] for c in _OPENING if c in found), None)
     closing = next((found[c] for c in _CLOSING if c in found), None)
-    running = opening[1] if opening else None
     out: list[BankTransaction] = []
     for entry in statement.iterfind(camt.q("Ntry")):
         status = camt.text(entry, "Sts", "Sts/Cd").upper()
@@ -236,15 +245,26 @@ def _statement(camt: _Camt, statement: Element) -> tuple[list[BankTransaction], 
         booked = camt.day(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm")
         if booked is None:
             raise camt.missing(entry, msg.BANK_CAMT_ENTRY, msg.BANK_CAMT_NO_BOOKING_DATE)
-        if running is not None:
-            running += amount
-        out.append(_entry(camt, entry, account, booked, amount, running))
+        out.append(_entry(camt, entry, account, booked, amount))
+    if runs_newest_first([tx.booking_date for tx in out]):
+        out.reverse()  # entries listed newest first: the balances run the other way
+    movement = sum((tx.amount for tx in out), Decimal(0))
+    if opening is not None:
+        running = opening[1]
+        for tx in out:
+            running += tx.amount
+            tx.balance_after = running  # the rows were made here: set before anyone sees them
     return out, StatementBalance(
         account=account,
         opening_date=opening[0] if opening else None,
         opening=opening[1] if opening else None,
         closing_date=closing[0] if closing else None,
         closing=closing[1] if closing else None,
+        opening_line=opening[2] if opening else None,
+        closing_line=closing[2] if closing else None,
+        count=len(out),
+        movement=movement,
+        available=found["CLAV"][1] if "CLAV" in found else None,
     )
 
 
@@ -254,7 +274,6 @@ def _entry(
     account: str,
     booked: date,
     amount: Decimal,
-    balance: Decimal | None,
 ) -> BankTransaction:
     # The counterparty is the creditor of money going out, the debtor of money coming in.
     party = "Cdtr" if amount < 0 else "Dbtr"
@@ -302,7 +321,7 @@ def _entry(
         account=account,
         booking_date=booked,
         amount=amount,
-        balance_after=balance,
+        balance_after=None,  # set by `_statement`, in the statement's booking order
         counterparty=counterparty,
         counterparty_iban=counterparty_iban,
         description=description,

@@ -6,9 +6,11 @@ Newest row first; amounts unsigned with ``Af``/``Bij`` (``Debit``/``Credit``) be
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
+from mmb import messages as msg
 from mmb.banks._common import (
     PLAIN_COMMA_AMOUNT,
     Columns,
@@ -45,6 +47,7 @@ _SIGNS = {"af": True, "bij": False, "debit": True, "credit": False}
 # The spellings the bank writes, looked up as they are before trying any other spelling.
 _SIGNS_AS_WRITTEN = {"Af": True, "Bij": False, "Debit": True, "Credit": False}
 _CASH_KINDS = {"geldautomaat", "cash machine"}
+_PRICED = re.compile(r"(?:bedrag|amount) \(([A-Za-z]{3})\)", re.IGNORECASE)
 
 
 def _header(head: str) -> tuple[str, list[str]] | None:
@@ -70,6 +73,10 @@ def _read(source: Source, delimiter: str, format_name: str) -> Parsed:
     fields = Fields(source, format_name)
     records = csv_records(source, text, delimiter=delimiter)
     _, header = next(records, (1, []))
+    for name in header:  # "Bedrag (EUR)": a team account is a euro account
+        priced = _PRICED.fullmatch(name.strip())
+        if priced:
+            fields.euro(priced.group(1), 1, msg.BANK_CURRENCY_COLUMN.format(column=name))
     cols = Columns(source, format_name, header, _COLUMNS, optional=_OPTIONAL)
     i_date, i_name, i_account, i_counter = (
         cols["date"],

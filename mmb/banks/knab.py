@@ -5,6 +5,7 @@ each end with ``;``. Unsigned amounts with ``C``/``D``, dates ``DD-MM-YYYY``, a 
 
 from __future__ import annotations
 
+from mmb import messages as msg
 from mmb.banks._common import (
     Columns,
     Fields,
@@ -23,6 +24,7 @@ FORMAT_NAME = "Knab CSV"
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("Rekeningnummer",),
+    "currency": ("Valutacode",),
     "date": ("Transactiedatum",),
     "sign": ("CreditDebet",),
     "amount": ("Bedrag",),
@@ -33,7 +35,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "reference": ("Referentie",),
     "booked": ("Boekdatum",),
 }
-_OPTIONAL = ("method", "reference", "booked")
+_OPTIONAL = ("method", "reference", "booked", "currency")
 _SIGNS = {"d": True, "c": False}
 
 
@@ -55,9 +57,12 @@ def _read(source: Source) -> Parsed:
     )
     i_counter, i_name, i_text = cols["counter"], cols["name"], cols["text"]
     i_method, i_reference, i_booked = cols.get("method"), cols.get("reference"), cols.get("booked")
+    i_currency = cols.get("currency")
     out: list[BankTransaction] = []
     for line, row in records:
         check_width(source, line, row, cols.width, FORMAT_NAME)
+        if i_currency is not None:
+            fields.euro(row[i_currency], line, msg.BANK_CURRENCY_TRANSACTION)
         # The booking date where given (it may differ from the transaction date).
         i_when = i_booked if i_booked is not None and row[i_booked].strip() else i_date
         booked = fields.date(date_dmy, row[i_when], line, header[i_when], "DD-MM-YYYY")

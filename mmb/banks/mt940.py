@@ -29,9 +29,12 @@ from mmb.banks._common import (
     lines_with_numbers,
     looks_like_cash,
     own_account,
+    runs_newest_first,
+    split_currency,
     volksbank_card_merchant,
 )
 from mmb.banks.base import (
+    BankFormatError,
     BankReader,
     BankTransaction,
     Parsed,
@@ -44,14 +47,18 @@ FORMAT_NAME = "MT940"
 _TAG = re.compile(r":(\d{2}[A-Z]?):")
 _HEAD_START = re.compile(r"(?:^|\{4:):20:", re.M)
 _HEAD_BALANCE = re.compile(r"^:60[FM]:", re.M)
+# The type is N, F or S and three characters; old ING and Triodos files write a two-letter
+# code and a space (``100722D25,03NOV NONREF``), and some banks put a space before it.
 _STATEMENT_LINE = re.compile(
     r"(?P<value>\d{6})(?P<entry>\d{4}|\s{4})?(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d[\d,]*)(?P<type>[NFS][A-Z0-9]{3})(?P<ref>.*?)(?://(?P<bankref>.*))?",
+    r"(?P<amount>\d[\d,.]*) ?(?P<type>[NFS][A-Z0-9]{2}[A-Z0-9 ])(?P<ref>.*?)"
+    r"(?://(?P<bankref>.*))?",
     re.ASCII,
 )
 _BALANCE = re.compile(
-    r"(?P<mark>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d[\d,]*)", re.ASCII
+    r"(?P<mark>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d[\d,.]*)", re.ASCII
 )
+_DOS_EOF = "\x1a"
 _DEBIT_MARKS = {"D", "RC"}  # RC: reversal of a credit, i.e. money out
 _VOLKSBANK = re.compile(r"NL\d{2}(?:ASNB|SNSB|RBRB)\d{10}")
 _TRIODOS = re.compile(r"TRIODOSBANK/(\d{9,10})")
@@ -85,36 +92,43 @@ def _detect(head: str) -> bool:
 
 
 def _tokens(text: str) -> tuple[list[_Statement], bool]:
-    """Split the file into statements of tags; also say whether ABN AMRO framing was seen."""
+    """Split the file into statements of tags; also say whether ABN AMRO framing was seen.
+
+    A statement starts at :20:, or at a :25: when the statement so far has an account
+    already. A DOS end-of-file byte (0x1A, ^Z), which some banks write between the
+    statements of one file, ends a message like ``-}`` does."""
     statements: list[_Statement] = []
     current: _Tag | None = None
     abn_framing = False
     for number, raw in lines_with_numbers(text):
-        line = raw
-        if line.startswith("{"):
-            # SWIFT block headers ({1:..}{2:..}{4:); text after "{4:" is the first tag.
-            start = line.find("{4:")
-            current = None
-            if start < 0:
+        for part, line in enumerate(raw.split(_DOS_EOF)):
+            if part:
+                current = None  # ^Z: the end of a message
+            if line.startswith("{"):
+                # SWIFT block headers ({1:..}{2:..}{4:); text after "{4:" is the first tag.
+                start = line.find("{4:")
+                current = None
+                if start < 0:
+                    continue
+                line = line[start + 3 :]
+                if not line.strip():
+                    continue
+            stripped = line.strip()
+            if stripped in ("-", "}") or stripped.startswith("-}"):
+                current = None  # end of a message
                 continue
-            line = line[start + 3 :]
-            if not line.strip():
-                continue
-        stripped = line.strip()
-        if stripped in ("-", "}") or stripped.startswith("-}"):
-            current = None  # end of a message
-            continue
-        match = _TAG.match(line)
-        if match is None:
-            if current is not None:
-                current.lines.append(line)
-            elif stripped == "ABNANL2A":
-                abn_framing = True
-            continue  # framing outside tags (":940:", "ABNANL2A", "940", ...)
-        current = _Tag(match.group(1), number, [line[match.end() :]])
-        if current.tag == "20" or not statements:
-            statements.append(_Statement(number))
-        statements[-1].tags.append(current)
+            match = _TAG.match(line)
+            if match is None:
+                if current is not None:
+                    current.lines.append(line)
+                elif stripped == "ABNANL2A":
+                    abn_framing = True
+                continue  # framing outside tags (":940:", "ABNANL2A", "940", ...)
+            current = _Tag(match.group(1), number, [line[match.end() :]])
+            if (current.tag == "20" or not statements or (
+                    current.tag == "25" and any(t.tag == "25" for t in statements[-1].tags))):
+                statements.append(_Statement(number))
+            statements[-1].tags.append(current)
     return statements, abn_framing
 
 
@@ -140,6 +154,7 @@ class _Reader:
         m = _BALANCE.fullmatch(tag.lines[0].strip())
         if m is None:
             raise self.bad(tag)
+        self.fields.euro(m["ccy"], tag.line, msg.BANK_CURRENCY_BALANCE)
         amount = self.fields.amount(amount_swift, m["amount"], tag.line, f":{tag.tag}:", "500,00")
         return self.yymmdd(m["date"], tag), -amount if m["mark"] == "D" else amount
 
@@ -150,21 +165,22 @@ def _yymmdd(text: str) -> date:
     return date(2000 + yy if yy < 80 else 1900 + yy, mm, dd)
 
 
-def _account(text: str, abn: bool) -> str:
-    """The :25: account as an IBAN where it can be: ING glues the currency to it
-    (``NL..INGB...EUR``), Rabobank adds `` EUR``, Knab writes spaces, ABN AMRO and
-    Triodos give a bank account number."""
+def _account(text: str, abn: bool) -> tuple[str, str | None]:
+    """The :25: account as an IBAN where it can be, and the currency written with it:
+    ING glues the currency to it (``NL..INGB...EUR``), Rabobank adds `` EUR``, Knab writes
+    spaces, ABN AMRO and Triodos give a bank account number."""
     compact = "".join(text.split()).upper()
-    if not iban_valid(compact):
+    compact, currency = split_currency(compact)
+    if currency is None:
         glued = _WITH_CURRENCY.fullmatch(compact)
-        if glued and (_ACCOUNT_NUMBER.fullmatch(glued.group(1)) or iban_valid(glued.group(1))):
-            compact = glued.group(1)
+        if glued and _ACCOUNT_NUMBER.fullmatch(glued.group(1).replace(".", "")):
+            compact, currency = glued.group(1), glued.group(2)
     if abn and _ACCOUNT_NUMBER.fullmatch(compact):
-        return abn_iban(compact)
+        return abn_iban(compact), currency
     triodos = _TRIODOS.fullmatch(compact)
     if triodos:
-        return iban_from_parts("NL", "TRIO", triodos.group(1).zfill(10))
-    return own_account(compact)
+        return iban_from_parts("NL", "TRIO", triodos.group(1).zfill(10)), currency
+    return own_account(compact), currency
 
 
 def _read(source: Source) -> Parsed:
@@ -191,7 +207,9 @@ def _statement(
     raw_account = by_tag["25"].lines[0] if "25" in by_tag else ""
     # Only ABN AMRO's own framing turns a bare account number into an ABNA IBAN.
     abn = abn_framing or reference.startswith("ABN AMRO")
-    account = _account(raw_account, abn)
+    account, currency = _account(raw_account, abn)
+    if currency is not None and "25" in by_tag:
+        reader.fields.euro(currency, by_tag["25"].line, msg.BANK_CURRENCY_ACCOUNT)
     opening_tag = by_tag.get("60F") or by_tag.get("60M")
     closing_tag = by_tag.get("62F") or by_tag.get("62M")
     if not account:
@@ -217,18 +235,36 @@ def _statement(
         )
     opening_date, opening = reader.balance(opening_tag)
     closing_date, closing = reader.balance(closing_tag)
+    available = _available(reader, by_tag.get("64"))
     volksbank = _VOLKSBANK.fullmatch(account) is not None
-    running = opening
     out: list[BankTransaction] = []
     tags = statement.tags
     for index, tag in enumerate(tags):
         if tag.tag != "61":
             continue
         info = tags[index + 1] if index + 1 < len(tags) and tags[index + 1].tag == "86" else None
-        tx = _transaction(reader, tag, info, account, running, abn=abn, volksbank=volksbank)
+        out.append(_transaction(reader, tag, info, account, abn=abn, volksbank=volksbank))
+    if runs_newest_first([tx.booking_date for tx in out]):
+        out.reverse()  # ING lists a statement newest first: its balances run the other way
+    running = opening
+    for tx in out:
         running += tx.amount
-        out.append(tx)
-    return out, StatementBalance(account, opening_date, opening, closing_date, closing)
+        tx.balance_after = running  # the rows were made here: set before anyone sees them
+    return out, StatementBalance(
+        account, opening_date, opening, closing_date, closing,
+        opening_line=opening_tag.line, closing_line=closing_tag.line, count=len(out),
+        movement=running - opening, available=available)
+
+
+def _available(reader: _Reader, tag: _Tag | None) -> Decimal | None:
+    """The :64: available balance, shown beside the booked one; never checked, so a
+    layout mmb cannot read is left out rather than refused."""
+    if tag is None:
+        return None
+    try:
+        return reader.balance(tag)[1]
+    except BankFormatError:
+        return None
 
 
 def _transaction(
@@ -236,7 +272,6 @@ def _transaction(
     tag: _Tag,
     info: _Tag | None,
     account: str,
-    before: Decimal,
     *,
     abn: bool,
     volksbank: bool,
@@ -269,12 +304,12 @@ def _transaction(
         account=account,
         booking_date=booked,
         amount=amount,
-        balance_after=before + amount,
+        balance_after=None,  # set by `_statement`, in the statement's booking order
         counterparty=name,
         counterparty_iban=iban,
         description=description,
         bank_id=None if bank_ref.upper() in _PLACEHOLDER_REFS else bank_ref,
-        code=m["type"],
+        code=m["type"].strip(),
         is_cash=amount < 0 and looks_like_cash(name, description),
         row=tag.line,
     )

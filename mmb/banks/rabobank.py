@@ -5,6 +5,7 @@ amounts with a decimal comma, the balance after each row and a sequence number
 
 from __future__ import annotations
 
+from mmb import messages as msg
 from mmb.banks._common import (
     Columns,
     Fields,
@@ -25,6 +26,7 @@ FORMAT_NAME = "Rabobank CSV"
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("IBAN/BBAN",),
+    "currency": ("Munt", "Ccy"),
     "seq": ("Volgnr", "Seq No"),
     "date": ("Datum", "Date"),
     "amount": ("Bedrag", "Amount"),
@@ -37,7 +39,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "text2": ("Omschrijving-2", "Description-2"),
     "text3": ("Omschrijving-3", "Description-3"),
 }
-_OPTIONAL = ("seq", "balance", "reference", "text2", "text3")
+_OPTIONAL = ("seq", "balance", "reference", "text2", "text3", "currency")
 # ga = Geldautomaat Euro, gb = Geldautomaat VV (foreign currency).
 _CASH_CODES = {"ga", "gb"}
 
@@ -63,8 +65,11 @@ def _read(source: Source) -> Parsed:
     i_account, i_date, i_amount = cols["account"], cols["date"], cols["amount"]
     i_counter, i_name, i_code = cols["counter"], cols["name"], cols["code"]
     out: list[BankTransaction] = []
+    i_currency = cols.get("currency")
     for line, row in records:
         check_width(source, line, row, cols.width, FORMAT_NAME)
+        if i_currency is not None:
+            fields.euro(row[i_currency], line, msg.BANK_CURRENCY_TRANSACTION)
         booked = fields.date(date_iso, row[i_date], line, header[i_date], "YYYY-MM-DD")
         amount = fields.amount(amount_comma, row[i_amount], line, header[i_amount], "-12,45")
         balance = None
