@@ -619,12 +619,15 @@ def report(
         "--by", help="Breakdown over many teams: district, team, category or month.")] = None,
     public: Annotated[bool, typer.Option(
         "--public", help="Anonymised aggregate: no case ids, codes, names or free text; "
-        "small cells suppressed.")] = False,
+        "noisy figures, small ones hidden (needs the key: --new-key).")] = False,
     threshold: Annotated[int, typer.Option(
-        "--threshold", help="With --public: counts below this are suppressed.")] = 5,
+        "--threshold", help="With --public: figures of fewer (noisy) households are hidden.")] = 5,
     dutch_excel: Annotated[bool, typer.Option(
         "--dutch-excel", help="With csv: semicolons and decimal commas for Dutch Excel.")
     ] = False,
+    new_key: Annotated[bool, typer.Option(
+        "--new-key", help="Make the municipality's key for --public (once) in the folder "
+        "given, and stop.")] = False,
     verify: Annotated[Path | None, typer.Option(
         "--verify", metavar="REPORT.json", help="Check that the folders (default: the ones "
         "the report was made from) still hold exactly the files this JSON report was made "
@@ -638,11 +641,24 @@ def report(
         given = [name for name, used in (
             ("--year", year is not None), ("--format", format is not ReportFormat.table),
             ("-o", output is not None), ("--by", by is not None), ("--public", public),
-            ("--threshold", threshold != 5), ("--dutch-excel", dutch_excel)) if used]
+            ("--threshold", threshold != 5), ("--dutch-excel", dutch_excel),
+            ("--new-key", new_key)) if used]
         if given:
             raise UsageError(msg.YE_VERIFY_OPTIONS.format(options=", ".join(given)))
         raise typer.Exit(run_verify(verify, folders or None, sys.stdout))
     from mmb.report import run_report
+
+    if new_key:
+        from mmb.report_key import create_key
+
+        if folders is not None and len(folders) > 1:
+            raise UsageError(msg.REPORT_KEY_ONE_FOLDER)
+        if public or output is not None or by is not None or year is not None:
+            raise UsageError(msg.REPORT_KEY_WITH_OPTIONS)
+        folder = Path(folders[0] if folders else ".")
+        path = create_key(folder)
+        typer.echo(msg.REPORT_KEY_CREATED.format(path=path, folder=folder))
+        raise typer.Exit(0)
 
     code = run_report(folders or ["."], year=year, fmt=format.value, output=output,
                       by=by.value if by else None, public=public, threshold=threshold,

@@ -407,6 +407,20 @@ MONEY_NOT_GROUPED = "{raw!r} is not an amount; write e.g. 1.234,56"
 MONEY_MIXED = "{raw!r} mixes separators in a way that is not an amount"
 MONEY_AMBIGUOUS = "{raw!r} is ambiguous (thousands or three decimals?): write {whole}{frac} for {whole}{frac} euros; amounts have at most two decimals"
 
+# --------------------------------------------------------------------------- public report: the report key (issue 14a)
+# `mmb report --public` adds noise keyed with a secret of the municipality (mmb.report_sdc).
+REPORT_KEY_MISSING = "a public report needs the municipality's report key, and there is none for {folder}: make it once with `mmb report {where} --new-key` (in the folder that holds all the municipality's teams); it writes {name} there, readable only by you and never put in git. If someone else already made the key for these teams, copy their file to {name} instead: two keys for the same teams let a reader average the noise away"
+REPORT_KEY_MIXED = "the teams below {folders} have different report keys ({first} and {second}); make one public report per municipality folder, or use one key for all of them"
+REPORT_KEY_READABLE = "the report key {path} can be read by other users ({mode}); run `chmod 600 {path}` and try again"
+REPORT_KEY_NOT_FILE = "the report key {path} is not a regular file; remove it and copy the key file there"
+REPORT_KEY_BAD = "the report key {path} is damaged (expected one line of at least 32 hexadecimal characters); copy the key file again from whoever made it"
+REPORT_KEY_UNREADABLE = "cannot read the report key {path}: {reason}"
+REPORT_KEY_EXISTS = "there is already a report key for {folder}: {path}; it was kept (a second key would let a reader average the noise away)"
+REPORT_KEY_NOT_FOLDER = "cannot make a report key in {folder}: it is not a folder"
+REPORT_KEY_ONE_FOLDER = "--new-key makes the key in one folder; give only the municipality folder"
+REPORT_KEY_WITH_OPTIONS = "--new-key only makes the key; run `mmb report --public` afterwards"
+REPORT_KEY_FAILED = "cannot write the report key in {folder}: {reason}"
+REPORT_KEY_CREATED = "Created the report key {path} (readable only by you; .mmb/ is ignored by git). Every public report of the teams below {folder} uses it. Keep a copy somewhere safe: a new key later gives every figure new noise, and a reader who has reports made with both keys can average the noise away."
 # --------------------------------------------------------------------------- chat votes: date order, shapes, checks
 # The date order of a chat export (`mmb.chat.parse_export`, `mmb votes import`).
 CHAT_ORDER_LABELS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}

@@ -34,13 +34,13 @@ from mmb.errors import InputError, UsageError
 from mmb.findings import Finding, sort_findings
 from mmb.money import CENT, euro
 from mmb.report_close import Coverage
-from mmb.report_sdc import Cell, HouseholdKey, Line, Protection, Unit, protect
+from mmb.report_sdc import Cell, HouseholdKey, Keys, Protection, Scope, Unit, protect
 
 if TYPE_CHECKING:
     from mmb.fingerprint import Fingerprint
     from mmb.folder import TeamDoc
     from mmb.ledger import Ledger, LedgerRow
-    from mmb.models import Case
+    from mmb.models import Case, Team
 
 # ============================================================================ messages
 # Every user-facing string of `mmb report` (and its renderers), in one block, to be moved
@@ -92,17 +92,19 @@ TEAMS_IN_DISTRICTS = "{teams} team(s) in {districts} district(s)"
 GENERATED = "Made by mmb on {now}."
 SUPPRESSED_MARK = "x"
 UNKNOWN_MARK = "–"
-LEGEND_SUPPRESSED = ("x: not shown to protect privacy (fewer than {threshold} households, "
-                     "one household dominates, or it could be worked out from a total "
-                     "that is shown).")
+LEGEND_SUPPRESSED = ("x: not shown to protect privacy (fewer than about {threshold} "
+                     "households). Figures have small random noise, so tables need not "
+                     "add up.")
 METHOD_PUBLIC = (
-    "Anonymised aggregate. No case ids, household codes, member names or free text. Counts "
-    "rest on distinct households: a figure from fewer than {threshold} households is not "
-    "shown, nor an amount of which one household has more than {dominance}% or that every "
-    "household received equally; then more figures are hidden until none of them can be "
-    "worked out from the totals shown. A true zero is shown. Requests solved otherwise are "
-    "counted, not what solved them. Budgets and bank costs are public money and always "
-    "shown.")
+    "Anonymised aggregate. No case ids, household codes, member names or free text. Every "
+    "count and amount about households has small random noise (the cell key method: the "
+    "same households give the same noise in every report), so a figure is close to the "
+    "true one but never certainly equal to it, and tables need not add up: counts are off "
+    "by at most {count_noise} (mostly by 0 or 1), amounts by at most {amount_percent}% of "
+    "the largest household's part. A figure whose (noisy) number of households is below "
+    "{threshold} is not shown (x); some true zeros are not shown either. Requests solved "
+    "otherwise are counted, not what solved them. Budgets, top-ups, deposits and bank costs "
+    "are public money and shown exactly; bank balances and other bookings are not shown.")
 NO_DISTRICT = "(no district)"
 UNKNOWN_CASE = "(unknown case)"
 NOT_RECORDED = "(not recorded)"
@@ -241,8 +243,6 @@ FLOWS = ("deposits", "refunds", "case_payments", "bank_costs", "transfers", "cor
 #: Money that leaves the budget besides the cases and the bank costs, each on its own line:
 #: what `unspent` subtracts besides them (signed flows; money out makes them negative).
 OTHER_FLOWS = ("transfers", "corrections", "other", "refunds_unlinked", "unexplained")
-#: Breakdowns whose rows share no household, so that household counts add up to the total.
-_HOUSEHOLDS_ADD_UP = ("district", "team")
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md",
                    ".html": "html", ".htm": "html", ".pdf": "pdf", ".txt": "table"}
 
@@ -269,6 +269,10 @@ class TeamFacts:
     ibans: tuple[str, ...] = ()  # the accounts in team.yaml
     coverage: tuple[Coverage, ...] = ()  # how far the bank data reach, per account
     unattributed: int = 0  # ledger rows that could be placed on none of the accounts
+    #: what the public report's noise knows the team by (its bank accounts, else its
+    #: name): the same wherever the folder is; "" for facts made by hand (then `folder`)
+    identity: str = ""
+    root: str = ""  # the team folder, absolute (to find the report key)
 
 
 @dataclass(frozen=True)
@@ -545,6 +549,8 @@ def _collect_team(index: int, prefix: str, team_rel: str, doc: TeamDoc, ledger: 
         ibans=bank.ibans,
         coverage=bank.coverage,
         unattributed=bank.unattributed,
+        identity=_identity(team, doc.root.resolve().name),
+        root=str(doc.root.resolve()),
     ), cases=[], rows=[], unpaid=[], years=set(), findings=[])
     if team is not None:
         part.years.update(b.year for b in team.budget)
@@ -599,6 +605,14 @@ def _collect_team(index: int, prefix: str, team_rel: str, doc: TeamDoc, ledger: 
         defaults = find_defaults(doc.root) or doc.root / doc.defaults_rel  # (gone meanwhile)
         part.defaults = str(defaults)
     return part
+
+
+def _identity(team: Team | None, folder_name: str) -> str:
+    """What the public report's record keys know a team by: its bank account(s), which
+    stay the same when the folder is moved, cloned or renamed; else its name."""
+    if team is not None and team.accounts:
+        return "iban:" + "+".join(sorted(a.iban for a in team.accounts))
+    return "name:" + (team.name if team is not None else folder_name)
 
 
 def _shown_as(prefix: str, team_rel: str, doc: TeamDoc) -> Callable[[Finding], Finding]:
@@ -886,6 +900,8 @@ def _row(key: str, cases: Sequence[CaseFact], rows: Sequence[RowFact],
         (c.household_key, c.approved) for c in cases if c.outcome == "approved")
     linked = [r for r in rows if r.flow in ("case_payments", "refunds")]
     cells["spent"] = _money_cell((r.household_key, -r.amount) for r in linked)
+    for name, cell in cells.items():  # cells that count the same households (report_sdc)
+        cell.family = _FAMILY.get(name, name)
     if teams is not None:
         budget = sum(((t.budget or ZERO) + t.top_ups for t in teams), ZERO)
         costs = -sum((r.amount for r in rows if r.flow == "bank_costs"), ZERO)
@@ -906,6 +922,9 @@ def _row(key: str, cases: Sequence[CaseFact], rows: Sequence[RowFact],
 
 #: The lines of "everything spent" on the budget side, in order (money out positive).
 SPENT_LINES = ("cases", "bank_costs", *OTHER_FLOWS)
+#: Cells of a row that count the same households as another (`Cell.family`).
+_FAMILY = {"households": "requests", "households_helped": "approved",
+           "approved_amount": "approved", "unspent": "spent"}
 
 
 def _account(teams: Sequence[TeamFacts], rows: Sequence[RowFact]) -> Account:
@@ -1069,33 +1088,14 @@ def _team_accounts(facts: Facts) -> list[Account]:
     return [_account([t], rows.get(t.index, [])) for t in facts.teams]
 
 
-def _lines(breakdowns: dict[str, list[Row]], total: Row) -> list[Line]:
-    """Every sum a reader can check in the published tables (see `mmb.report_sdc`)."""
-    lines: list[Line] = []
-    everything = [total, *(r for rows in breakdowns.values() for r in rows)]
-    for row in everything:
-        cells = row.cells
-        lines.append([(cells[o], 1) for o in OUTCOMES] + [(cells["requests"], -1)])
-        if "unspent" in cells:  # spent + unspent = budget - bank costs, both public
-            lines.append([(cells["spent"], 1), (cells["unspent"], 1)])
-    for dim, rows in breakdowns.items():
-        columns = [*ROW_COUNTS, *ROW_MONEY] + (["unspent"] if dim in _HOUSEHOLDS_ADD_UP else [])
-        for col in columns:
-            if col.startswith("households") and dim not in _HOUSEHOLDS_ADD_UP:
-                continue  # one household can ask in two months or categories: no sum
-            lines.append([(r.cells[col], 1) for r in rows] + [(total.cells[col], -1)])
-    if "team" in breakdowns and "district" in breakdowns:
-        for d in breakdowns["district"]:
-            members = [r for r in breakdowns["team"] if r.district == d.key]
-            for col in (*ROW_COUNTS, *ROW_MONEY, "unspent"):
-                lines.append([(r.cells[col], 1) for r in members] + [(d.cells[col], -1)])
-    return lines
-
-
 def build_report(facts: Facts, *, now: datetime, public: bool = False, threshold: int = 5,
-                 by: str | None = None) -> Report:
+                 by: str | None = None, key: bytes | None = None) -> Report:
     """Add the facts up into the report. With `public`, single cases, households, member
-    names and free text are left out and small cells hidden (see `mmb.report_sdc`)."""
+    names and free text are left out, figures get noise keyed with `key` (the
+    municipality's report key, `mmb.report_key`) and small cells are hidden (see
+    `mmb.report_sdc`)."""
+    if public and key is None:
+        raise ValueError("a public report needs the report key")
     year = facts.year
     teams = facts.teams
     single = len(teams) == 1
@@ -1138,8 +1138,9 @@ def build_report(facts: Facts, *, now: datetime, public: bool = False, threshold
 
         report.fingerprint = make(facts.folders, facts.inputs, facts.git, public=public)
     if public:
+        assert key is not None
         figures.account.ibans = ()  # the public report names no team
-        report.protection = _protect(report, threshold)
+        report.protection = _protect(report, threshold, facts, key)
         return report
     names = {t.index: t for t in teams}
     report.accounts = [TeamAccount(t.name, t.district, t.folder, t.has_ledger, a)
@@ -1229,43 +1230,102 @@ def _notices(facts: Facts, public: bool, accounts: Sequence[Account]) -> list[st
     return out
 
 
-def _protect(report: Report, threshold: int) -> Protection:
-    """Hide what a public report must not show, in place."""
+def _scopes(report: Report, facts: Facts, identity: dict[int, str]
+            ) -> list[tuple[Scope, list[Cell]]]:
+    """The protected cells of the report by row, with each row's scope (`Scope`). Unspent
+    is left out: it is derived from the published spent (`_protect`)."""
     total = report.total
-    cells: list[Cell] = list(total.row.cells.values())
-    for rows in report.breakdowns.values():
-        for row in rows:
-            cells.extend(row.cells.values())
-    extra = [total.decided, total.within_target, total.followed_up, total.regret,
-             *total.open.values()]
-    log = protect([*cells, *extra], _lines(report.breakdowns, total.row), threshold)
+    everyone = tuple(identity.values())
+    extra = {"decided": total.decided, "within_target": total.within_target,
+             "followed_up": total.followed_up, "regret": total.regret, **total.open}
+    for name, cell in extra.items():
+        cell.family = name
+    rows = [(Scope(everyone), [*_cells(total.row), *extra.values()])]
+    for dim, breakdown in report.breakdowns.items():
+        if dim == "team":  # team rows are in the order of the teams
+            teams = [(identity[t.index],) for t in facts.teams]
+            rows += [(Scope(own), _cells(r)) for own, r in zip(teams, breakdown, strict=True)]
+        elif dim == "district":
+            for r in breakdown:
+                members = tuple(identity[t.index] for t in facts.teams if t.district == r.key)
+                rows.append((Scope(members), _cells(r)))
+        else:
+            rows += [(Scope(everyone, f"{dim}:{r.key}"), _cells(r)) for r in breakdown]
+    return rows
+
+
+def _release(facts: Facts, identity: dict[int, str]) -> bytes:
+    """A fingerprint of everything the public figures are made from (`Keys.release`): the
+    same facts give the same bytes (whatever the breakdown or format), any change other
+    bytes. Teams by identity, so the order they are found in does not matter."""
+    import hashlib
+
+    def team(i: int) -> str:
+        return identity[i]
+
+    parts = sorted(repr((team(c.team), c.case_id, c.household, c.category, c.outcome,
+                         c.month, c.opened, c.decided, str(c.approved), c.followup, c.regret))
+                   for c in facts.cases)
+    parts += sorted(repr((team(r.team), r.row, r.day, str(r.amount), r.flow, r.case,
+                          r.category, r.household, r.receipt)) for r in facts.rows)
+    parts += sorted(repr((team(u.team), u.case_id, u.household)) for u in facts.unpaid)
+    parts += sorted(repr((team(t.index), t.district, t.decision_hours)) for t in facts.teams)
+    digest = hashlib.sha256(str(facts.year).encode("ascii"))
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\n")
+    return digest.digest()
+
+
+def _cells(row: Row) -> list[Cell]:
+    return [c for name, c in row.cells.items() if name != "unspent"]
+
+
+def _protect(report: Report, threshold: int, facts: Facts, key: bytes) -> Protection:
+    """Publish what a public report may show, in place: noisy figures, small ones hidden
+    (`mmb.report_sdc`), figures derived from published ones, the rest left out."""
+    identity = {t.index: t.identity or t.folder or t.name for t in facts.teams}
+    total = report.total
+    keys = Keys(key, identity, _release(facts, identity))
+    log = protect(_scopes(report, facts, identity), keys, threshold)
+    # Derived figures come from published ones, so that public sums do not undo the noise.
+    for row in [total.row, *(r for rows in report.breakdowns.values() for r in rows)]:
+        cells = row.cells
+        if "unspent" in cells:
+            spent, unspent = cells["spent"], cells["unspent"]
+            budget, costs = cells["budget"].value, cells["bank_costs"].value
+            assert isinstance(budget, Decimal) and isinstance(costs, Decimal)
+            assert isinstance(spent.value, Decimal) and isinstance(spent.exact, Decimal)
+            assert isinstance(unspent.value, Decimal)
+            other_out = budget - costs - spent.exact - unspent.value  # bookings, not cases
+            unspent.exact = unspent.value
+            unspent.value = budget - spent.value - costs - other_out
+            # With other bookings (not public: one can be a household's payment that is
+            # linked to its case later) unspent would give their exact sum away.
+            unspent.suppressed = "derived" if spent.hidden or other_out else ""
     shown = total.row.cells
-    # Never published: single grants and case-level money, what solved a request.
+    approved, amount = shown["approved"], shown["approved_amount"]
+    if approved.hidden or amount.hidden or not approved.value:
+        total.average_grant.suppressed = "derived"
+    else:
+        assert isinstance(amount.value, Decimal)
+        total.average_grant.value = (amount.value / int(approved.value)).quantize(
+            CENT, ROUND_HALF_UP)
+    if total.decided.hidden:
+        total.median_hours.suppressed = total.p90_hours.suppressed = "derived"
+    # Never published: single grants and case-level money, what solved a request, and
+    # the bank's own figures (balances and bookings other than the budget's deposits and
+    # the bank costs: with public budgets they would give the exact spending away, and a
+    # booking that moves between lines one household's payment).
     total.median_grant.suppressed = "policy"
     total.payments.suppressed = "policy"
     total.refunds.suppressed = "policy"
     total.solved_by = []
     account = total.account
-    for cell in (account.money_in, account.money_out, account.flows["case_payments"],
-                 account.flows["refunds"]):
-        cell.suppressed = "policy"
-    # Figures computed from hidden ones are hidden with them.
-    if shown["approved"].hidden or shown["approved_amount"].hidden:
-        total.average_grant.suppressed = "derived"
-    if total.decided.hidden:
-        total.median_hours.suppressed = total.p90_hours.suppressed = "derived"
-    if shown["spent"].hidden:
-        # the balances, deposits and costs would give spent away by subtraction
-        for cell in (account.opening_balance, account.closing_balance,
-                     account.computed_closing, account.cases_net, *account.flows.values()):
-            cell.suppressed = "derived"
-    if shown["spent"].hidden or shown["unspent"].hidden:
-        # the budget side and the reconciliation would give spent away too (the budget and
-        # the bank costs are public money and stay)
-        keep = (account.difference, account.budget_total, account.spent_lines["bank_costs"])
-        for cell in account.cells:
-            if not cell.suppressed and not any(cell is k for k in keep):
-                cell.suppressed = "derived"
+    public = (account.flows["deposits"], account.flows["bank_costs"], account.budget_total,
+              account.spent_lines.get("bank_costs"))
+    for cell in account.cells:
+        if not any(cell is p for p in public):
+            cell.suppressed = "policy"
     return log
 
 
@@ -1327,7 +1387,12 @@ def run_report(folders: list[str], *, year: int | None, fmt: str, output: Path |
         years = sorted(y for y in facts.years_found if 2000 <= y <= 2100)
         found = NO_DATA_FOUND.format(years=", ".join(map(str, years))) if years else ""
         raise InputError(NO_DATA.format(year=year, folders=" ".join(folders), found=found))
-    report = build_report(facts, now=now, public=public, threshold=threshold, by=by)
+    key: bytes | None = None
+    if public:  # refused without the municipality's report key, before anything is written
+        from mmb.report_key import load_key
+
+        key = load_key([Path(t.root) for t in facts.teams if t.root], folders).secret
+    report = build_report(facts, now=now, public=public, threshold=threshold, by=by, key=key)
     from mmb import report_render
 
     if output is None:

@@ -42,7 +42,7 @@ from mmb.report import (
     Row,
     status_line,
 )
-from mmb.report_sdc import DOMINANCE, Cell
+from mmb.report_sdc import AMOUNT_NOISE, COUNT_NOISE, Cell
 from mmb.text import json_safe, visible
 
 if TYPE_CHECKING:
@@ -217,11 +217,10 @@ def to_json(report: Report) -> dict[str, Any]:
         "fingerprint": None if report.fingerprint is None else report.fingerprint.to_json(),
         "disclosure": None if report.protection is None else {
             "unit": "household", "threshold": report.protection.threshold,
-            "dominance_percent": int(DOMINANCE * 100),
-            "suppressed_primary": report.protection.primary,
-            "suppressed_secondary": report.protection.secondary,
-            "method": METHOD_PUBLIC.format(threshold=report.protection.threshold,
-                                           dominance=int(DOMINANCE * 100)),
+            "design": "cell-key", "count_noise_max": COUNT_NOISE,
+            "amount_noise_max_percent": int(AMOUNT_NOISE * 100),
+            "perturbed": report.protection.perturbed, "hidden": report.protection.hidden,
+            "method": method_note(report.protection.threshold),
         },
     }
 
@@ -395,9 +394,15 @@ def generated_line(report: Report) -> str:
     return GENERATED.format(now=report.meta.generated.strftime("%Y-%m-%d %H:%M"))
 
 
+def method_note(threshold: int) -> str:
+    """The method note of a public report (the design is `mmb.report_sdc`)."""
+    return METHOD_PUBLIC.format(threshold=threshold, count_noise=COUNT_NOISE,
+                                amount_percent=int(AMOUNT_NOISE * 100))
+
+
 def method_text(report: Report) -> str:
     threshold = report.meta.threshold or 5
-    return METHOD_PUBLIC.format(threshold=threshold, dominance=int(DOMINANCE * 100))
+    return method_note(threshold)
 
 
 def legend(report: Report) -> str:

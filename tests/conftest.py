@@ -103,3 +103,32 @@ def check(root: Path, now: datetime = NOW) -> list[Finding]:
 def codes(findings: list[Finding]) -> list[tuple[str, str, int]]:
     """(code, path, line) triples, for compact assertions."""
     return [(f.code, f.path, f.line) for f in findings]
+
+
+# --------------------------------------------------------------------------- public reports
+#: The report key of the test copies of examples/ (a public report needs one): fixed, so
+#: the public goldens are stable. A real key is random and secret (`mmb report --new-key`).
+TEST_REPORT_KEY = "5eed" * 16
+
+
+def write_report_key(folder: Path, key: str = TEST_REPORT_KEY) -> Path:
+    """A report key file in `folder`, readable by its owner only (as `--new-key` makes it)."""
+    import os
+
+    path = folder / ".mmb" / "public-report.key"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(key + "\n", encoding="ascii")
+    os.chmod(path, 0o600)
+    return path
+
+
+@pytest.fixture(scope="session")
+def public_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of examples/ with the test report key in its municipality folder; the folder
+    that holds `examples/` is returned (run from there, so paths read `examples/...`)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("public")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", root / "examples")
+    write_report_key(root / "examples" / "amsterdam")
+    return root

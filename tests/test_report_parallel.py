@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import TEAM_YAML, case_yaml
+from conftest import TEAM_YAML, TEST_REPORT_KEY, case_yaml
 
 from mmb import rules as rules_module
 from mmb.findings import Finding, sort_findings
@@ -49,8 +49,9 @@ def test_parallel_report_equals_sequential_on_the_examples(monkeypatch: pytest.M
     assert {r.team for r in two.rows} == {0, 1, 2}
     _same(one, two)
     for public in (False, True):
-        a = build_report(one, now=NOW, public=public)
-        b = build_report(two, now=NOW, public=public)
+        key = bytes.fromhex(TEST_REPORT_KEY) if public else None
+        a = build_report(one, now=NOW, public=public, key=key)
+        b = build_report(two, now=NOW, public=public, key=key)
         assert to_json(a) == to_json(b)
         assert render_md(a) == render_md(b)
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import TEAM_YAML, case_yaml
+from conftest import TEAM_YAML, case_yaml, write_report_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -266,6 +266,7 @@ def test_a_stated_closing_balance_on_31_december_closes_the_year(make_team) -> N
 
 def test_the_public_report_names_no_team_in_its_reasons(closed_team: Path) -> None:
     (closed_team / "ledger.csv").write_text(CLOSED_LEDGER.split("f,2027")[0], encoding="utf-8")
+    write_report_key(closed_team.parent)  # a public report needs the report key
     got = json.loads(report([str(closed_team)], public=True)[1])
     assert got["status"]["reasons"] == ["the bank data of 1 team(s) do not reach 31 December 2026"]
     assert got["coverage"] == [] and got["scope"]["ibans"] == []
@@ -533,9 +534,11 @@ def test_the_report_lists_every_input_with_its_sha256(closed_team: Path, tmp_pat
     assert fp["digest"] in report([str(closed_team)], fmt="html")[1]
     rows = list(csv.reader(io.StringIO(report([str(closed_team)], fmt="csv")[1])))
     assert ["2026", "status", "", "fingerprint", fp["digest"], ""] in rows
-    # a public report publishes only the digest: file names would name cases
+    # a public report publishes only the digest: file names would name cases, and their
+    # number would count them past the noise of the figures
+    write_report_key(closed_team.parent)
     public = json.loads(report([str(closed_team)], public=True)[1])["fingerprint"]
-    assert public == {"algorithm": "sha256", "digest": fp["digest"], "files": 4,
+    assert public == {"algorithm": "sha256", "digest": fp["digest"], "files": None,
                       "folders": [str(closed_team)]}
 
 
@@ -608,6 +611,7 @@ def test_verify_from_elsewhere_and_bad_input(closed_team: Path, tmp_path: Path,
 
 def test_verify_a_public_report_by_its_digest(closed_team: Path, tmp_path: Path) -> None:
     target = tmp_path / "public.json"
+    write_report_key(closed_team.parent)
     report([str(closed_team)], output=target, public=True)
     assert _verify(target)[0] == 0
     (closed_team / "cases" / "2026-001.yaml").write_text(case_yaml(approved="149"),
@@ -687,14 +691,17 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.mark.parametrize("public", [False, True])
-def test_every_xlsx_sheet_is_set_up_to_print(tmp_path: Path, public: bool) -> None:
+def test_every_xlsx_sheet_is_set_up_to_print(tmp_path: Path, public: bool,
+                                             public_examples: Path) -> None:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
     from mmb.report_render import shown_width
 
     target = tmp_path / "r.xlsx"
-    report([str(EXAMPLES)], fmt="xlsx", output=target, public=public, now=OPEN)
+    # a public report needs the report key: the copy of the examples has one
+    folder = public_examples / "examples" if public else EXAMPLES
+    report([str(folder)], fmt="xlsx", output=target, public=public, now=OPEN)
     wb = load_workbook(target)
     expected = {"Summary", "By district", "By category", "By month"}
     if not public:
