@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import case_yaml
+from conftest import case_yaml, write_report_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -696,6 +696,7 @@ def test_reports_never_show_payees(tmp_path):
     from mmb.report import run_report
 
     root = make_folder(tmp_path / "t", {"2026-014": approved_case("2026-014")})
+    write_report_key(root)  # a public report needs the municipality's key
     pay(root, [], output=tmp_path / "b.xml", execution_date=None, now=NOW)
     for public in (False, True):
         out = tmp_path / f"r{public}.json"
