@@ -712,6 +712,10 @@ PAY_AGAIN_LEFT_OUT = "Not in the file again ({count}):"
 PAY_LEFT_OUT_ROW = "  {id}: {reason}"
 PAY_NEXT = "Next: upload {path} in the bank's business portal and sign it there (see the README, \"Paying by transfer\"); once the bank export shows the transfers, run `mmb reconcile`."
 R_PAY_LINKED = "ordered payment {e2e} for case {id}"
+R_HINTS.update({
+    "MMB211": "transfers ordered with `mmb pay` not in the bank export yet: check the batch was uploaded and signed at the bank",
+    "MMB212": "a payee's IBAN changed after a batch to it: confirm it with the payee before paying again",
+})
 STATUS_ORDERED = "Ordered with `mmb pay`, not booked yet ({count}):"
 STATUS_ORDERED_ROW = "{id}  {amount}  {e2e}  to be paid on {due}{age}"
 STATUS_ORDERED_AGE = " ({days} day(s) ago)"

@@ -190,9 +190,11 @@ class OrderIndex:
 
 # --------------------------------------------------------------------------- rules
 
-def check_payments(doc: TeamDoc, now: datetime, ledger: Ledger | None = None) -> list[Finding]:
+def check_payments(doc: TeamDoc, now: datetime, ledger: Ledger | None = None, *,
+                   rows: Sequence[LedgerRow] | None = None) -> list[Finding]:
     """Every payment rule of one team (payees.yaml and the `payee`, `payee_reference` and
-    `payments` of its cases), paths like the other findings of `doc`."""
+    `payments` of its cases), paths like the other findings of `doc`. The ledger rows are
+    `ledger`'s, or `rows` (the cash book as `mmb reconcile` is about to write it)."""
     from mmb.payees import PAYEES_FILE, load_payees
     from mmb.sepa import sepa_text, shown_characters
 
@@ -204,7 +206,8 @@ def check_payments(doc: TeamDoc, now: datetime, ledger: Ledger | None = None) ->
     if not payees.exists and not any(c.case.payee or c.case.payments  # type: ignore[union-attr]
                                      for c in valid):
         return out
-    rows = ledger.rows if ledger is not None and ledger.readable else []
+    if rows is None:
+        rows = ledger.rows if ledger is not None and ledger.readable else []
     by_case = rows_by_case(rows)
     today = now.date()
     for c in valid:

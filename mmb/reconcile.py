@@ -427,9 +427,14 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         # The import above already matched every transaction of every export with its
         # ledger row: the checks take that instead of matching all over again.
         found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
-        result.findings = sort_findings(check_ledger(
+        from mmb.payments import check_payments
+
+        result.findings = sort_findings([*check_ledger(
             team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
-            root=root, now=now, matches=found_at))
+            root=root, now=now, matches=found_at), *(
+            # transfers ordered with `mmb pay` that are still open after this import
+            f for f in check_payments(ctx.doc, now, rows=rows)
+            if f.code in ("MMB203", "MMB211", "MMB212"))])
         result.balances = _balances(rows, loaded, team)
         result.spent = _spent(rows, cases, now.year)
         changed = result.added > 0 or result.classified or result.linked or result.receipts

@@ -584,6 +584,10 @@ def test_open_order_is_no_room_for_a_card_payment(tmp_path):
         (Decimal("-40.00"), None, "BEA Fietsenmaker Snel", "Fietsenmaker Snel", "NL70TRIO0123456789")]))
     result = reconcile(root, LATER, link=True)
     assert result.linked == [] and [r.case for r in read_ledger(root).rows] == [""]
+    # Still not booked 11 days after its date: reconcile lists it as open.
+    result = reconcile(root, datetime(2026, 3, 16, 9, 0), check=True)
+    assert [(f.code, f.path) for f in result.findings if f.code != "MMB202"] == [
+        ("MMB211", "cases/2026-014.yaml")]
 
 
 # --------------------------------------------------------------------------- crash order, --again
