@@ -2,12 +2,12 @@
 
 One JSON file per team folder holds that team's findings, keyed by a fingerprint of every
 file they depend on (path, size and modification time of team.yaml, the mmb.yaml files
-above it, cases/, ledger.csv and bank/; of receipts/ its folders and links, since findings
-depend on which receipts exist, not on what they hold) and by the mmb version. A cached result
-is used only while nothing in the fingerprint changed and the clock has not passed the
-next moment a date-dependent finding could appear, vanish or change its wording (midnight;
-the hour, for young pending cases; a pending case reaching `decision_hours`; a decision
-dated in the future coming due).
+above it, cases/, ledger.csv, payees.yaml and bank/; of receipts/ its folders and links,
+since findings depend on which receipts exist, not on what they hold) and by the mmb
+version. A cached result is used only while nothing in the fingerprint changed and the
+clock has not passed the next moment a date-dependent finding could appear, vanish or
+change its wording (midnight; the hour, for young pending cases; a pending case reaching
+`decision_hours`; a decision dated in the future coming due).
 
 Where: the user's cache folder (`$XDG_CACHE_HOME/mmb`, else `~/.cache/mmb`), never the team
 folder, so that `validate` writes nothing there and a cache file committed to a team
@@ -106,7 +106,7 @@ def _folder(root: Path, sub: str, into: dict[str, list[int]]) -> str | None:
 def fingerprint(root: Path) -> dict[str, list[int]]:
     """Size and modification time of everything a team's findings depend on."""
     prints: dict[str, list[int]] = {}
-    for name in ("team.yaml", "ledger.csv"):
+    for name in ("team.yaml", "ledger.csv", "payees.yaml"):
         prints[name] = _stat(root / name)
     for sub in ("cases", "bank", "receipts"):
         walk = _folder(root, sub, prints)

@@ -127,14 +127,17 @@ class SchemaKind(StrEnum):
     team = "team"
     case = "case"
     defaults = "defaults"
+    payees = "payees"
 
 
 @app.command()
 def schema(
     kind: Annotated[SchemaKind | None, typer.Argument(
-        help="team (team.yaml), case (cases/*.yaml) or defaults (mmb.yaml).")] = None,
+        help="team (team.yaml), case (cases/*.yaml), defaults (mmb.yaml) or payees "
+             "(payees.yaml).")] = None,
     output_dir: Annotated[Path | None, typer.Option(
-        "--output-dir", "-o", help="Write team/case/mmb .schema.json files into this folder.")
+        "--output-dir", "-o",
+        help="Write team/case/mmb/payees .schema.json files into this folder.")
     ] = None,
 ) -> None:
     """JSON Schema of team.yaml, case files and mmb.yaml, for editor autocompletion."""
@@ -511,6 +514,59 @@ def reconcile(
     render.reconcile_summary(result, sys.stdout, _colour(sys.stdout), now.year)
     if check and result.open_items:
         raise typer.Exit(1)
+
+
+class PainVersion(StrEnum):
+    v03 = "03"
+    v09 = "09"
+
+
+@app.command()
+def pay(
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The batch file to write; it must not exist yet.")],
+    cases: Annotated[list[str] | None, typer.Argument(
+        metavar="[CASES]...",
+        help="Case ids (default: every approved case with a payee and money left).")] = None,
+    execution_date: Annotated[str | None, typer.Option(
+        "--execution-date", metavar="YYYY-MM-DD",
+        help="When the bank pays: a business day, today or later (default: the first "
+             "business day from today).")] = None,
+    version: Annotated[PainVersion, typer.Option(
+        "--version", help="03: pain.001.001.03, which every Dutch bank takes; 09: "
+        "pain.001.001.09.")] = PainVersion.v03,
+    account: Annotated[str | None, typer.Option(
+        "--account", metavar="IBAN", help="The team account to pay from, when team.yaml "
+        "has several.")] = None,
+    amount: Annotated[str | None, typer.Option(
+        "--amount", metavar="EUROS",
+        help="With one case: pay this much of what is left (default: all).")
+    ] = None,
+    again: Annotated[str | None, typer.Option(
+        "--again", metavar="BATCH", help="Write the file of an earlier batch again from "
+        "the orders its cases recorded; nothing is ordered anew.")] = None,
+    team: TeamOption = None,
+) -> None:
+    """Pay approved cases' payees: a SEPA transfer file (pain.001) for the bank's
+    portal; each transfer is recorded in its case."""
+    from mmb import actions
+    from mmb.pay import describe, parse_date, pay_again
+    from mmb.pay import pay as run
+
+    root = _team_root(team)
+    day = parse_date(execution_date, "--execution-date") if execution_date else None
+    if again is not None:
+        if cases or amount is not None:
+            raise UsageError(msg.PAY_AGAIN_ALONE)
+        result = pay_again(root, again, output=output, execution_date=day,
+                           version=version.value, account=account, now=_now())
+    else:
+        result = run(root, cases or [], output=output, execution_date=day,
+                     version=version.value, account=account,
+                     amount=actions.parse_amount(amount) if amount is not None else None,
+                     now=_now())
+    for line in describe(result):
+        _echo(line)
 
 
 def _choose_case(row: object, options: list[str]) -> str | None:

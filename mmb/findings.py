@@ -38,6 +38,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "MMB208": ("warning", "cash withdrawal while allow_cash is false"),
     "MMB209": ("warning", "approved but unpaid for longer than unpaid_warning_days"),
     "MMB210": ("error", "an export's stated balances do not add up"),
+    "MMB211": ("warning", "a transfer ordered with `mmb pay` not booked within 10 days"),
+    "MMB212": ("error", "a payee's IBAN changed after a batch to it was made"),
     "MMB301": ("error", "personal data in a case file"),
 }
 

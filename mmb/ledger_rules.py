@@ -212,7 +212,8 @@ def check_unpaid(docs: Sequence[CaseDoc], rows: Sequence[LedgerRow], days: int,
         if case is None or case.decision is None or case.decision.outcome is not Outcome.approved:
             continue
         age = (today - case.decision.at.date()).days
-        if case.id not in paid and age > days:
+        # A case with a transfer ordered (`mmb pay`) is acted on: MMB211 watches the order.
+        if case.id not in paid and not case.payments and age > days:
             out.append(finding("MMB209", doc.rel, doc.lines.line("decision", "outcome"),
                                msg.L209.format(id=case.id, days=age, limit=days), case.id))
     return out

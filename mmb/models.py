@@ -33,6 +33,12 @@ DEFAULT_HOUSEHOLD_PATTERN = r"H-[0-9A-Z]{1,16}"
 #: The team's identity for its household secret: random, written once into team.yaml.
 TEAM_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 MEMBER_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
+#: A payee's id in payees.yaml (issue 21): like a member id.
+PAYEE_ID_RE = MEMBER_ID_RE
+#: The end-to-end id `mmb pay` gives a transfer: the case id and a sequence (2026-014-1).
+END_TO_END_ID_RE = re.compile(r"^(\d{4}-\d{3,4})-([1-9]\d{0,2})$")
+#: A batch's message id (pain.001 MsgId, at most 35 characters).
+BATCH_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,34}$")
 _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -299,6 +305,33 @@ class Followup(_Strict):
     note: str | None = None
 
 
+class Payment(_Strict):
+    """A transfer ordered for the case with `mmb pay` (issue 21), written by mmb. It counts
+    as paid once ledger.csv holds its booking (see `mmb.payments`)."""
+
+    ordered_at: LocalDateTime
+    amount: Money
+    end_to_end_id: Annotated[str, Field(pattern=END_TO_END_ID_RE.pattern,
+                                        description="The case id and a sequence: 2026-014-1")]
+    batch: Annotated[str, Field(pattern=BATCH_ID_RE.pattern,
+                                description="The batch's message id (MsgId)")]
+    payee: Annotated[str | None, Field(pattern=PAYEE_ID_RE.pattern,
+                                       description="The payee (payees.yaml) paid")] = None
+    execution_date: LocalDate | None = None
+    remittance: Annotated[str | None, Field(min_length=1, max_length=140)] = None
+    iban_sha256: Annotated[str | None, Field(
+        pattern=r"^[0-9a-f]{16}$",
+        description="The start of the SHA-256 of the IBAN paid: shows a later change of "
+                    "the payee's IBAN (MMB212) without an account number in the case")] = None
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise PydanticCustomError("money", msg.AMOUNT_ZERO)
+        return value
+
+
 class Case(_Strict):
     """A request (`cases/<id>.yaml`)."""
 
@@ -314,6 +347,14 @@ class Case(_Strict):
     votes: list[Vote] = Field(default_factory=list)
     decision: Decision | None = None
     followup: Followup | None = None
+    payee: Annotated[str | None, Field(
+        pattern=PAYEE_ID_RE.pattern,
+        description="Who `mmb pay` pays: a payee id of payees.yaml, e.g. ymere")] = None
+    payee_reference: Annotated[str | None, Field(
+        min_length=1, max_length=120,
+        description="The payee's invoice or customer number, sent with the transfer")] = None
+    payments: list[Payment] = Field(default_factory=list,
+                                    description="Transfers ordered with `mmb pay`")
 
     @field_validator("amount")
     @classmethod
@@ -323,15 +364,22 @@ class Case(_Strict):
         return value
 
 
-SchemaKind = Literal["team", "case", "defaults"]
+SchemaKind = Literal["team", "case", "defaults", "payees"]
 
 
 def json_schema(kind: SchemaKind) -> dict[str, Any]:
     """JSON Schema of a file kind, for editors (yaml-language-server)."""
-    models: dict[str, type[BaseModel]] = {"team": Team, "case": Case, "defaults": Defaults}
-    model = models[kind]
-    schema = model.model_json_schema()
+    if kind == "payees":  # payees.yaml (issue 21) is a list of payees
+        from pydantic import TypeAdapter
+
+        from mmb.payees import Payee
+
+        schema = TypeAdapter(list[Payee]).json_schema()
+    else:
+        models: dict[str, type[BaseModel]] = {"team": Team, "case": Case, "defaults": Defaults}
+        schema = models[kind].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = {"team": "mmb team.yaml", "case": "mmb case file",
-                       "defaults": "mmb mmb.yaml (municipality defaults)"}[kind]
+                       "defaults": "mmb mmb.yaml (municipality defaults)",
+                       "payees": "mmb payees.yaml (who `mmb pay` pays)"}[kind]
     return schema

@@ -76,6 +76,9 @@ class LoadedExport:
     source: str
     view: ExportView
     format_name: str
+    #: The end-to-end id of each transaction where the export gives one ("" where not),
+    #: to link the transfers `mmb pay` ordered.
+    end_to_end: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,9 @@ def load_export(path: Path, root: Path) -> LoadedExport:
     view = ExportView(source=source, rows=rows, lines=tuple(map(_LINE, txs)),
                       accounts=tuple(sorted(accounts)), cash=tuple(map(_CASH, txs)),
                       balances=export.balances, problems=export.problems)
-    return LoadedExport(source, view, export.format_name)
+    e2e = tuple(t.end_to_end_id or "" for t in txs) if any(
+        t.end_to_end_id for t in txs) else ()
+    return LoadedExport(source, view, export.format_name, e2e)
 
 
 def load_exports_for_validate(root: Path, team: Team | None,
@@ -386,6 +391,7 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         def account_of(r: LedgerRow) -> str | None:
             return account_by_source.get(r.source, only)
 
+        refs: dict[int, str] = {}  # ledger row (by `id()`) -> the export's end-to-end id
         for item in loaded:
             account = item.view.accounts[0] if item.view.accounts else ""
             incoming = item.view.rows
@@ -397,6 +403,10 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
                 # Nothing is written: adding them could count a transaction twice,
                 # matching them could drop one.
                 raise InputError(doubt_message(item, doubts, rows, loaded))
+            for k, e2e in enumerate(item.end_to_end):
+                at = matches[k]
+                if e2e:
+                    refs[id(incoming[k] if at is None else rows[at])] = e2e
             ids, kinds = _prepare(incoming, account, matches, bank_ids, team, cases, own)
             # Adopt: the export's rows were made for this run (`load_export`); the
             # checks below only read their dates, amounts and texts.
@@ -410,16 +420,21 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
                                                 len(added)))
             result.added += len(added)
         _link(root, team, cases, rows, result, link=link and not check,
-              choose=None if check else choose, tried=tried)
+              choose=None if check else choose, tried=tried, refs=refs)
         rows = sort_rows(rows)
         for number, r in enumerate(rows, start=2):
             r.row = number  # the spreadsheet row each has in the file as written
         # The import above already matched every transaction of every export with its
         # ledger row: the checks take that instead of matching all over again.
         found_at = [[r.row - 2 for r in rows_of] for rows_of in held]
-        result.findings = sort_findings(check_ledger(
+        from mmb.payments import check_payments
+
+        result.findings = sort_findings([*check_ledger(
             team=team, docs=ctx.doc.cases, rows=rows, exports=[x.view for x in loaded],
-            root=root, now=now, matches=found_at))
+            root=root, now=now, matches=found_at), *(
+            # transfers ordered with `mmb pay` that are still open after this import
+            f for f in check_payments(ctx.doc, now, rows=rows)
+            if f.code in ("MMB203", "MMB211", "MMB212"))])
         result.balances = _balances(rows, loaded, team)
         result.spent = _spent(rows, cases, now.year)
         changed = result.added > 0 or result.classified or result.linked or result.receipts
@@ -504,12 +519,27 @@ _UNTRIED = ("", "")  # not a classification `classify` returns
 
 def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
           result: Reconciled, *, link: bool, choose: Chooser | None,
-          tried: dict[int, tuple[str, str] | None] | None = None) -> None:
-    """Classify and link the rows; `tried`: rows (by `id()`) classified already."""
+          tried: dict[int, tuple[str, str] | None] | None = None,
+          refs: dict[int, str] | None = None) -> None:
+    """Classify and link the rows; `tried`: rows (by `id()`) classified already; `refs`:
+    the end-to-end id the export gives a row (by `id()`)."""
+    from mmb.payments import OrderIndex, unbooked_totals
+
     own = {a.iban for a in team.accounts}
     tried = tried or {}
+    refs = refs or {}
+    # A transfer `mmb pay` ordered is linked to its case first, by its end-to-end id (or
+    # the case id in its remittance): a remittance that also names an invoice number
+    # like a case id must not leave it unlinked or link it elsewhere.
+    orders = OrderIndex(cases.values(), rows)
     for r in rows:
         if r.case or r.kind:
+            continue
+        booked = orders.link(r, refs.get(id(r), "")) if orders else None
+        if booked is not None:
+            r.case = booked.case_id
+            result.classified.append((r, msg.R_PAY_LINKED.format(
+                e2e=booked.payment.end_to_end_id, id=booked.case_id)))
             continue
         found = tried.get(id(r), _UNTRIED)
         if found is _UNTRIED:
@@ -518,6 +548,9 @@ def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
             r.kind, r.case = found
             result.classified.append((r, found[0] or msg.R_CASE_PAYMENT.format(id=found[1])))
     room = _room(cases, rows)
+    for cid, ordered in unbooked_totals(cases.values(), rows).items():
+        if cid in room:  # money on its way by transfer is no room for a card payment
+            room[cid] -= ordered
     refunds: dict[str, list[LedgerRow]] = defaultdict(list)
     for r in rows:
         if r.case and r.kind == "refund":

@@ -45,6 +45,18 @@ class NoReceipt:
     overdue: bool
 
 
+@dataclass(frozen=True)
+class Ordered:
+    """A transfer ordered with `mmb pay` that ledger.csv does not hold yet."""
+
+    case_id: str
+    end_to_end_id: str
+    amount: Decimal
+    due: str
+    days: int
+    overdue: bool
+
+
 @dataclass
 class Status:
     team: str
@@ -57,6 +69,7 @@ class Status:
     spent: Decimal | None = None  # None: no ledger.csv yet
     unpaid: list[Unpaid] = field(default_factory=list)
     no_receipt: list[NoReceipt] = field(default_factory=list)
+    ordered: list[Ordered] = field(default_factory=list)
 
     @property
     def left(self) -> Decimal | None:
@@ -71,8 +84,10 @@ def build_status(doc: TeamDoc, now: datetime, year: int) -> Status:
 
     team = doc.team
     ledger = read_ledger(doc.root)
+    from mmb.payments import check_payments
+
     problems = sum(1 for f in check_team(doc, now) + check_cash_book(doc, now, ledger)
-                   if f.level == "error")
+                   + check_payments(doc, now, ledger) if f.level == "error")
     if team is None:
         return Status(team=str(doc.root), year=year, budget=None, approved=ZERO,
                       approved_count=0, problems=problems)
@@ -124,11 +139,17 @@ def _cash_book(doc: TeamDoc, ledger: Ledger, status: Status, now: datetime) -> N
         if case is None or case.decision is None or case.decision.outcome is not Outcome.approved:
             continue
         approved = case.decision.amount or ZERO
-        if paid.get(case.id, ZERO) <= 0 < approved:
+        if paid.get(case.id, ZERO) <= 0 < approved and not case.payments:  # ordered: below
             days = (today - case.decision.at.date()).days
             status.unpaid.append(Unpaid(case.id, approved, days,
                                         days > team.rules.unpaid_warning_days))
     status.unpaid.sort(key=lambda u: -u.days)
+    from mmb.payments import BOOKING_DAYS, open_orders
+
+    for o in open_orders((c.case for c in doc.cases if c.case is not None), rows):
+        days = (today - o.due).days
+        status.ordered.append(Ordered(o.case_id, o.payment.end_to_end_id, o.payment.amount,
+                                      o.due.isoformat(), days, days > BOOKING_DAYS))
     for r in rows:
         if r.is_payment and r.case and not r.receipt:
             days = (today - r.date).days
@@ -179,6 +200,14 @@ def render_status(status: Status, out: TextIO, colour: bool) -> None:
             style = "red" if u.overdue else "default"
             console.print(f"  [{style}]" + escape(msg.STATUS_UNPAID_ROW.format(
                 id=u.case_id, amount=euro(u.amount), days=u.days)) + f"[/{style}]")
+    if status.ordered:
+        console.print(msg.STATUS_ORDERED.format(count=len(status.ordered)))
+        for o in status.ordered:
+            style = "red" if o.overdue else "default"
+            console.print(f"  [{style}]" + escape(msg.STATUS_ORDERED_ROW.format(
+                id=o.case_id, amount=euro(o.amount), e2e=o.end_to_end_id, due=o.due,
+                age=msg.STATUS_ORDERED_AGE.format(days=o.days) if o.days > 0 else ""))
+                + f"[/{style}]")
     if status.no_receipt:
         console.print(msg.STATUS_NO_RECEIPT.format(count=len(status.no_receipt)))
         for n in status.no_receipt:

@@ -110,7 +110,14 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
             return cached
         prints = cache.fingerprint(root)  # before reading: a change while we read shows
     team, ledger = load() if load is not None else (load_team(root), None)
-    found = check_team(team, now) + check_cash_book(team, now, ledger)
+    if ledger is None:
+        from mmb.ledger import read_ledger
+
+        ledger = read_ledger(team.root)
+    from mmb.payments import check_payments
+
+    found = (check_team(team, now) + check_cash_book(team, now, ledger)
+             + check_payments(team, now, ledger))
     if use_cache:
         cache.store(root, now, prints, cache.valid_until(team, now), found, len(team.cases))
     return found, len(team.cases)

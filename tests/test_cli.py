@@ -148,7 +148,7 @@ def test_schema(tmp_path):
     out = mmb("schema", "-o", str(tmp_path))
     assert out.returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "case.schema.json", "mmb.schema.json", "team.schema.json"]
+        "case.schema.json", "mmb.schema.json", "payees.schema.json", "team.schema.json"]
 
 
 def test_status_on_example():

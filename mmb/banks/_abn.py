@@ -80,6 +80,8 @@ class Described:
     counterparty: str
     counterparty_iban: str
     description: str
+    #: The payer's end-to-end id (``/EREF/``, ``Kenmerk:``), "" when none is given.
+    end_to_end_id: str = ""
 
 
 def slash_fields(text: str) -> dict[str, str]:
@@ -115,6 +117,12 @@ def _after_free_text(text: str, start: int) -> re.Match[str] | None:
         if match.start() > start and text[match.start() - 1] == "/":
             return match
     return None
+
+
+def end_to_end_id(value: str) -> str:
+    """An end-to-end id as written, "" for none or the placeholder banks write for none."""
+    value = clean(value)
+    return "" if value.upper() in ("NOTPROVIDED", "NONREF", "NOT PROVIDED") else value
 
 
 def remittance(value: str) -> str:
@@ -167,6 +175,7 @@ def describe(lines: list[str], first_prefix: int = 0) -> Described:
             clean(fields.get("NAME", "")),
             counter_account(fields.get("IBAN", "")),
             description or clean(text),
+            end_to_end_id(fields.get("EREF", "")),
         )
     cells = cells_of_lines(lines)
     if cells is None:
@@ -212,6 +221,7 @@ def _describe_cells(cells: list[str]) -> Described:
             clean(value("naam")),
             counter_account(value("iban")),
             clean(value("omschrijving")) or _fields_text(cells),
+            end_to_end_id(value("kenmerk")),
         )
     counterparty = kind if kind.upper().startswith("ABN AMRO") else ""
     return Described(counterparty, "", _fields_text(cells))

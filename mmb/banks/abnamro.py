@@ -67,6 +67,7 @@ def _read(source: Source) -> Parsed:
                 is_cash=amount < 0 and looks_like_cash(said.description),
                 row=line,
                 balance_before=before,
+                end_to_end_id=said.end_to_end_id or None,
             )
         )
     return out, []

@@ -62,6 +62,10 @@ class BankTransaction:
     #: The balance before the transaction where the export states it (ABN AMRO TXT's start
     #: balance, de Volksbank's "saldo voor mutatie"); checked against `balance_after`.
     balance_before: Decimal | None = None
+    #: The end-to-end id the payer gave the transfer (CAMT ``EndToEndId``, MT940
+    #: ``/EREF/``, Rabobank's Transactiereferentie), where the export has one: links a
+    #: transfer ordered with `mmb pay` to its case.
+    end_to_end_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -280,7 +280,11 @@ def _entry(
     names: list[str] = []
     ibans: list[str] = []
     texts: list[str] = []
+    e2e_ids: list[str] = []
     for tx in entry.iterfind(camt.q("NtryDtls/TxDtls")):
+        e2e = camt.text(tx, "Refs/EndToEndId")
+        if e2e and e2e.upper() not in _PLACEHOLDER_REFS and e2e not in e2e_ids:
+            e2e_ids.append(e2e)
         name = clean(camt.text(tx, f"RltdPties/{party}/Nm", f"RltdPties/{party}/Pty/Nm"))
         iban = counter_account(
             camt.text(tx, f"RltdPties/{party}Acct/Id/IBAN", f"RltdPties/{party}Acct/Id/Othr/Id")
@@ -308,6 +312,8 @@ def _entry(
             counterparty = said.counterparty  # ABN AMRO cuts <Nm> at 24 characters
         counterparty_iban = counterparty_iban or said.counterparty_iban
         description = description or said.description
+        if not e2e_ids and said.end_to_end_id:
+            e2e_ids.append(said.end_to_end_id)
     if not counterparty and _VOLKSBANK.fullmatch(account):
         counterparty = volksbank_card_merchant(description)
     domain = camt.text(entry, "BkTxCd/Domn/Cd")
@@ -333,6 +339,8 @@ def _entry(
             or looks_like_cash(counterparty, description, info)
         ),
         row=camt.line(entry) or 0,
+        # One transfer's own reference; a batch booked as one entry has no single one.
+        end_to_end_id=e2e_ids[0] if len(e2e_ids) == 1 else None,
     )
 
 

@@ -17,7 +17,14 @@ from datetime import date
 from decimal import Decimal
 
 from mmb import messages as msg
-from mmb.banks._abn import abn_iban, describe, is_slash_layout, remittance, slash_fields
+from mmb.banks._abn import (
+    abn_iban,
+    describe,
+    end_to_end_id,
+    is_slash_layout,
+    remittance,
+    slash_fields,
+)
 from mmb.banks._common import (
     Fields,
     amount_swift,
@@ -290,15 +297,18 @@ def _transaction(
     supplementary = clean(" ".join(tag.lines[1:]))
     customer_ref = m["ref"].strip()
     lines = info.lines if info is not None else []
+    e2e = ""
     if abn and lines:
         said = describe(lines, first_prefix=4)
         name, iban, description = said.counterparty, said.counterparty_iban, said.description
+        e2e = said.end_to_end_id
     elif volksbank:
         name, iban, description = _volksbank(lines, customer_ref, supplementary)
     else:
-        name, iban, description = _structured(
-            join_wrapped(lines, 4) if lines else "", supplementary
-        )
+        text = join_wrapped(lines, 4) if lines else ""
+        name, iban, description = _structured(text, supplementary)
+        if is_slash_layout(text):
+            e2e = end_to_end_id(slash_fields(text.strip()).get("EREF", ""))
     bank_ref = (m["bankref"] or "").strip()
     return BankTransaction(
         account=account,
@@ -312,6 +322,7 @@ def _transaction(
         code=m["type"].strip(),
         is_cash=amount < 0 and looks_like_cash(name, description),
         row=tag.line,
+        end_to_end_id=e2e or None,
     )
 
 

@@ -6,6 +6,7 @@ amounts with a decimal comma, the balance after each row and a sequence number
 from __future__ import annotations
 
 from mmb import messages as msg
+from mmb.banks._abn import end_to_end_id
 from mmb.banks._common import (
     Columns,
     Fields,
@@ -97,6 +98,9 @@ def _read(source: Source) -> Parsed:
                 is_cash=amount < 0
                 and (code.lower() in _CASH_CODES or looks_like_cash(name, description)),
                 row=line,
+                # Transactiereferentie: the payer's end-to-end id.
+                end_to_end_id=(end_to_end_id(row[i_reference]) or None)
+                if i_reference is not None else None,
             )
         )
     return out, []
