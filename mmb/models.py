@@ -299,6 +299,15 @@ class Decision(_Strict):
     note: str | None = None
 
 
+class PastDecision(Decision):
+    """An earlier decision, moved into the case's `history:` by `mmb reopen` (issue 16): the
+    decision's keys as they were, plus who reopened the case, when and why."""
+
+    reopened_at: LocalDateTime
+    reopened_by: Annotated[str, Field(min_length=1)]
+    reason: Text
+
+
 class Followup(_Strict):
     at: LocalDate
     regret: bool = False
@@ -355,6 +364,9 @@ class Case(_Strict):
         description="The payee's invoice or customer number, sent with the transfer")] = None
     payments: list[Payment] = Field(default_factory=list,
                                     description="Transfers ordered with `mmb pay`")
+    history: list[PastDecision] = Field(
+        default_factory=list,
+        description="Earlier decisions, moved here by `mmb reopen`; never edited by hand")
 
     @field_validator("amount")
     @classmethod
