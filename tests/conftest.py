@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +14,26 @@ from mmb.folder import load_team
 from mmb.rules import check_team
 
 NOW = datetime(2026, 11, 22, 12, 0)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the user's real home, cache or config folder, and no setting
+    of the person running the tests (language, household secret, git identity) leaks in.
+    Subprocesses inherit this environment."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOME", str(home))
+        mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+        mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        mp.setenv("GIT_AUTHOR_NAME", "mmb tests")
+        mp.setenv("GIT_AUTHOR_EMAIL", "tests@example.org")
+        mp.setenv("GIT_COMMITTER_NAME", "mmb tests")
+        mp.setenv("GIT_COMMITTER_EMAIL", "tests@example.org")
+        for name in ("MMB_LANG", "MMB_HOUSEHOLD_SECRET", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            mp.delenv(name, raising=False)
+        yield
 
 TEAM_YAML = """\
 name: Buurtteam Test
