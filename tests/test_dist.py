@@ -182,15 +182,41 @@ def test_changelog_names_this_version_and_the_promise() -> None:
 # ------------------------------------------------------------------ the release itself
 
 
-def _runtime_files() -> set[str]:
+#: What the release is built from: the files a clone has at its root that the build reads.
+SOURCE_FILES = ("pyproject.toml", "MANIFEST.in", "README.md", "CHANGELOG.md")
+
+
+def _source_copy(into: Path) -> Path:
+    """The project's sources as the build sees them, in a folder of their own (the build
+    writes nothing into the clone), with a Dutch catalog as the translations will bring:
+    its compiled `.mo` must ship, its `.po` source need not."""
+    import shutil
+
+    shutil.copytree(ROOT / "mmb", into / "mmb",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*.tmp"))
+    for name in SOURCE_FILES:
+        shutil.copy2(ROOT / name, into / name)
+    catalogs = into / "mmb" / "locale" / "nl" / "LC_MESSAGES"
+    catalogs.mkdir(parents=True, exist_ok=True)
+    if not (catalogs / "mmb.mo").exists():
+        import struct
+
+        # An empty catalog: the GNU .mo header with no messages.
+        (catalogs / "mmb.mo").write_bytes(struct.pack("<7I", 0x950412DE, 0, 0, 28, 28, 0, 28))
+    if not (catalogs / "mmb.po").exists():
+        (catalogs / "mmb.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    return into
+
+
+def _runtime_files(source: Path) -> set[str]:
     """What the wheel must hold of mmb/: every module and data file, catalogs compiled
     (`.mo`), no sources of catalogs and no byte code."""
     found = set()
-    for path in (ROOT / "mmb").rglob("*"):
+    for path in (source / "mmb").rglob("*"):
         if (path.is_dir() or "__pycache__" in path.parts
                 or path.suffix in {".pyc", ".po", ".pot"} or path.name.endswith(".tmp")):
             continue
-        found.add(path.relative_to(ROOT).as_posix())
+        found.add(path.relative_to(source).as_posix())
     return found
 
 
@@ -226,26 +252,30 @@ def _gitlab_push_scripts(gitlab: dict[str, Any]) -> tuple[list[str], dict[str, s
 def test_release_installs_into_a_fresh_venv_and_a_new_team_passes_its_own_ci(
         tmp_path: Path) -> None:
     dist = tmp_path / "dist"
+    source = _source_copy(tmp_path / "source")
     # The sdist first, then the wheel built from the sdist: both must be complete.
-    _ok(_run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)]))
+    _ok(_run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)]))
     [wheel] = dist.glob(f"{DISTRIBUTION}-{__version__}-py3-none-any.whl")
     [sdist] = dist.glob(f"{DISTRIBUTION}-{__version__}.tar.gz")
     _ok(_run([sys.executable, "-m", "twine", "check", "--strict", str(wheel), str(sdist)]))
 
     info = f"{DISTRIBUTION}-{__version__}.dist-info/"
     in_wheel = set(zipfile.ZipFile(wheel).namelist())
-    assert {name for name in in_wheel if not name.startswith(info)} == _runtime_files()
-    assert {"mmb/py.typed", "mmb/templates/team.yaml",
-            "mmb/templates/requirements-mmb.txt"} <= in_wheel
+    assert {name for name in in_wheel if not name.startswith(info)} == _runtime_files(source)
+    assert {"mmb/py.typed", "mmb/templates/team.yaml", "mmb/templates/requirements-mmb.txt",
+            "mmb/locale/nl/LC_MESSAGES/mmb.mo"} <= in_wheel
     assert f"{info}entry_points.txt" in in_wheel
     top = f"{DISTRIBUTION}-{__version__}/"
     with tarfile.open(sdist) as archive:
         in_sdist = {name.removeprefix(top) for name in archive.getnames()
                     if not archive.getmember(name).isdir()}
     extra = {name for name in in_sdist if not name.startswith(("mmb/", f"{DISTRIBUTION}.egg-info/"))}
-    assert extra == {"PKG-INFO", "pyproject.toml", "setup.cfg", "MANIFEST.in", "README.md",
-                     "CHANGELOG.md"}
-    assert {name for name in in_sdist if name.startswith("mmb/")} == _runtime_files()
+    assert extra == {"PKG-INFO", "setup.cfg", *SOURCE_FILES}
+    catalog_sources = {path.relative_to(source).as_posix()
+                       for path in (source / "mmb" / "locale").rglob("*.po")}
+    assert catalog_sources
+    assert ({name for name in in_sdist if name.startswith("mmb/")}
+            == _runtime_files(source) | catalog_sources)
 
     # A fresh virtual environment with nothing but the wheel and its dependencies.
     venv = tmp_path / "venv"
@@ -300,7 +330,6 @@ def test_release_installs_into_a_fresh_venv_and_a_new_team_passes_its_own_ci(
 
     # pre-commit installs the hook from this repository (as it would from the tag) into
     # an environment of its own, and the hook passes on the new team.
-    _ok(_run([str(bin_dir / "pip"), "install", "--quiet", "pre-commit"], env=env))
-    hook = _ok(_run([str(bin_dir / "pre-commit"), "try-repo", str(ROOT), "mmb-validate",
-                     "--all-files"], cwd=origin, env=env))
+    hook = _ok(_run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT),
+                     "mmb-validate", "--all-files"], cwd=origin, env=env))
     assert re.search(r"^mmb validate\.+Passed$", hook, re.MULTILINE), hook
