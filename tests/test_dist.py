@@ -98,9 +98,9 @@ def test_ci_installs_exactly_this_release_and_caches_pip(team: Path) -> None:
     assert setup["with"]["cache-dependency-path"] == "requirements-mmb.txt"
     job = gitlab["mmb-validate"]
     assert "pip install -r requirements-mmb.txt" in job["script"]
-    assert job["cache"]["key"]["files"] == ["requirements-mmb.txt"]
-    assert job["variables"]["PIP_CACHE_DIR"] == "$CI_PROJECT_DIR/.cache/pip"
-    assert job["cache"]["paths"] == [".cache/pip"]
+    assert gitlab["default"]["cache"]["key"]["files"] == ["requirements-mmb.txt"]
+    assert gitlab["variables"]["PIP_CACHE_DIR"] == "$CI_PROJECT_DIR/.cache/pip"
+    assert gitlab["default"]["cache"]["paths"] == [".cache/pip"]
     # Nothing installs the stranger's `mmb` from the index, pinned or not.
     installs = [text for text in [*runs, *job["script"]] if "pip install" in text]
     assert installs
@@ -244,8 +244,18 @@ def _github_push_steps(workflow: dict[str, Any]) -> list[str]:
 
 
 def _gitlab_push_scripts(gitlab: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
-    job = gitlab["mmb-validate"]
-    return list(job["script"]), dict(job.get("variables", {}))
+    """The script lines of every job (a push: no job rules that need a merge request) and
+    the variables they see, global ones overridden by the job's."""
+    lines: list[str] = []
+    variables = dict(gitlab.get("variables", {}))
+    for name, job in gitlab.items():
+        if name in {"workflow", "variables", "default", "stages", "include"}:
+            continue
+        assert "rules" not in job and "only" not in job, f"teach this test the rules of {name}"
+        variables.update(job.get("variables", {}))
+        lines.extend(job.get("before_script", gitlab.get("default", {}).get("before_script", [])))
+        lines.extend(job["script"])
+    return lines, variables
 
 
 @pytest.mark.dist
