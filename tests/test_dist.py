@@ -169,7 +169,11 @@ def test_one_name_one_version_one_repository() -> None:
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "mmb.__version__"}
     assert project["scripts"] == {"mmb": "mmb.entry:main"}
     assert project["urls"]["Repository"] == REPOSITORY
-    assert f"pipx install {DISTRIBUTION}" in (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"pipx install {DISTRIBUTION}" in readme
+    # The README's install lines and examples name this release (update them with it).
+    assert f'pip install "{DISTRIBUTION}=={__version__}"' in readme
+    assert f"`{DISTRIBUTION}=={__version__}`" in readme and f"rev: v{__version__}" in readme
 
 
 def test_changelog_names_this_version_and_the_promise() -> None:
