@@ -300,6 +300,12 @@ def test_release_installs_into_a_fresh_venv_and_a_new_team_passes_its_own_ci(
     env.update(GIT_ENV, PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
                VIRTUAL_ENV=str(venv), XDG_CACHE_HOME=str(tmp_path / "cache"),
                PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    # pip's download cache only saves time (what it installs is what the index serves); the
+    # user's own is kept even when the tests run with a HOME of their own.
+    import pwd
+
+    env.setdefault("PIP_CACHE_DIR",
+                   str(Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache" / "pip"))
     _ok(_run([str(bin_dir / "pip"), "install", "--quiet", str(wheel)], env=env))
     where = _ok(_run([str(bin_dir / "python"), "-c", "import mmb; print(mmb.__file__)"],
                      cwd=tmp_path, env=env))
