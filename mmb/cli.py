@@ -12,16 +12,56 @@ import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from mmb import __version__
 from mmb import messages as msg
 from mmb.errors import MmbError, NotATeamFolder, UsageError
 
+
+def _plain_arguments(command: object) -> None:
+    """Show arguments as a user reads them, the way options are shown: `CASE`, `[FOLDERS]...`.
+
+    Typer (0.2x) writes a positional argument's Python type after it (`CASE <str>`,
+    `FOLDERS <list[str]>`) and its own brackets around it in the usage line (`{CASE}`,
+    `[[FOLDERS]...]...`); an option with a metavar is spared this, an argument is not. So
+    every argument of the command tree shows its metavar (or its name in capitals) as
+    given, keeping only a list of choices (`<team|case|defaults|payees>`).
+    tests/test_cli.py reads every command's --help for Python types."""
+    for param in getattr(command, "params", []):
+        if getattr(param, "param_type_name", None) != "argument":
+            continue
+        shown = param.metavar or param.name.upper()
+        if param.metavar is None and not param.required:
+            shown = f"[{shown}]"
+        if param.metavar is None and param.nargs != 1:
+            shown += "..."
+        type_text = getattr(param, "display_type_rich", None)
+        if type_text is not None:
+            def choices_only(ctx: object, _type_text: Any = type_text) -> str | None:
+                text = _type_text(ctx)
+                return text if isinstance(text, str) and "|" in text else None
+
+            setattr(param, "display_type_rich", choices_only)  # noqa: B010
+        setattr(param, "get_usage_pieces", lambda ctx, _shown=shown: [_shown])  # noqa: B010
+    for sub in getattr(command, "commands", {}).values():
+        _plain_arguments(sub)
+
+
+class _Group(TyperGroup):
+    """The command tree, with arguments shown as `_plain_arguments` says."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _plain_arguments(self)
+
+
 app = typer.Typer(
     name="mmb",
+    cls=_Group,
     help="Bookkeeping over plain files for Mini-Maatwerkbudget teams.",
     no_args_is_help=True,
     add_completion=False,
@@ -81,9 +121,11 @@ class OutputFormat(StrEnum):
 @app.command()
 def validate(
     folders: Annotated[list[str] | None, typer.Argument(
+        metavar="[FOLDERS]...",
         help="Team or municipality folders (default: the current folder).")] = None,
     format: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", help="text, json (SPEC 4.1) or github (workflow annotations).")
+        "--format", "-f", help="text, json (one object with problems and summary; see the "
+        "README) or github (workflow annotations).")
     ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     no_cache: Annotated[bool, typer.Option(
@@ -109,9 +151,11 @@ def validate(
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(help="Folder for the new team (created if needed).")
-                      ] = Path("."),
-    name: Annotated[str | None, typer.Option("--name", help="The team's name.")] = None,
+    folder: Annotated[Path, typer.Argument(
+        metavar="[FOLDER]", help="Folder for the new team (created if needed; default: the "
+        "current folder).")] = Path("."),
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME",
+                                             help="The team's name.")] = None,
 ) -> None:
     """Create a team folder: a commented team.yaml, cases/, bank/, receipts/, ledger.csv
     and ready-to-use CI for the team's repository."""
@@ -133,10 +177,11 @@ class SchemaKind(StrEnum):
 @app.command()
 def schema(
     kind: Annotated[SchemaKind | None, typer.Argument(
+        metavar="[KIND]",
         help="team (team.yaml), case (cases/*.yaml), defaults (mmb.yaml) or payees "
              "(payees.yaml).")] = None,
     output_dir: Annotated[Path | None, typer.Option(
-        "--output-dir", "-o",
+        "--output-dir", "-o", metavar="DIR",
         help="Write team/case/mmb/payees .schema.json files into this folder.")
     ] = None,
 ) -> None:
@@ -164,8 +209,10 @@ def schema(
 @app.command()
 def status(
     team: Annotated[Path | None, typer.Option(
-        "--team", "-C", help="Team folder (default: the nearest one at or above here).")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Budget year (default: this year).")
+        "--team", "-C", metavar="PATH",
+        help="Team folder (default: the nearest one at or above here).")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="YEAR",
+                                             help="Budget year (default: this year).")
                     ] = None,
 ) -> None:
     """Budget left, cases waiting for votes or a decision, approvals, in one screen."""
@@ -179,11 +226,14 @@ def status(
 
 
 TeamOption = Annotated[Path | None, typer.Option(
-    "--team", "-C", help="Team folder (default: the nearest one at or above here).")]
+    "--team", "-C", metavar="PATH",
+    help="Team folder (default: the nearest one at or above here).")]
 AtOption = Annotated[str | None, typer.Option(
-    "--at", help="When, as YYYY-MM-DD HH:MM (default: now).")]
-NoteOption = Annotated[str | None, typer.Option("--note", help="A short note (no personal data).")]
-ByOption = Annotated[str, typer.Option("--by", help="Member id of who records the decision.")]
+    "--at", metavar="TIME", help="When, as YYYY-MM-DD HH:MM (default: now).")]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT",
+                                                 help="A short note (no personal data).")]
+ByOption = Annotated[str, typer.Option("--by", metavar="MEMBER",
+                                       help="Member id of who records the decision.")]
 
 case_app = typer.Typer(help="Open cases.", no_args_is_help=True, rich_markup_mode=None)
 votes_app = typer.Typer(help="Votes from chat exports.", no_args_is_help=True,
@@ -207,18 +257,21 @@ def _ask(value: str | None, option: str, prompt: str, missing: list[str]) -> str
 @case_app.command("new")
 def case_new(
     household: Annotated[str | None, typer.Option(
-        "--household", help="The household's code (see `mmb household`).")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="A category of team.yaml.")
-                        ] = None,
-    amount: Annotated[str | None, typer.Option("--amount", help="Requested amount in euros.")
-                      ] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Member id of the requester.")] = None,
+        "--household", metavar="CODE",
+        help="The household's code (see `mmb household`).")] = None,
+    category: Annotated[str | None, typer.Option(
+        "--category", metavar="CATEGORY", help="A category of team.yaml.")] = None,
+    amount: Annotated[str | None, typer.Option(
+        "--amount", metavar="EUROS", help="Requested amount in euros.")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", metavar="MEMBER", help="Member id of the requester.")] = None,
     purpose: Annotated[str | None, typer.Option(
-        "--purpose", help="What is needed and why, anonymously.")] = None,
+        "--purpose", metavar="TEXT", help="What is needed and why, anonymously.")] = None,
     opened: Annotated[str | None, typer.Option(
-        "--opened", help="When the case was brought in (default: now).")] = None,
+        "--opened", metavar="TIME",
+        help="When the case was brought in, as YYYY-MM-DD HH:MM (default: now).")] = None,
     alternative: Annotated[list[str] | None, typer.Option(
-        "--alternative", help="Another route tried (repeatable).")] = None,
+        "--alternative", metavar="TEXT", help="Another route tried (repeatable).")] = None,
     team: TeamOption = None,
 ) -> None:
     """Open a new case; prints its id. Asks for missing options only on a terminal."""
@@ -262,8 +315,8 @@ def case_new(
 
 @app.command()
 def vote(
-    case: Annotated[str, typer.Argument(help="Case id, e.g. 2026-014.")],
-    member: Annotated[str, typer.Argument(help="Member id of the voter.")],
+    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. 2026-014.")],
+    member: Annotated[str, typer.Argument(metavar="MEMBER", help="Member id of the voter.")],
     value: Annotated[str, typer.Argument(
         metavar="VOTE", help="approve, object or abstain (akkoord, tegen, onthouding).")],
     at: AtOption = None,
@@ -292,7 +345,8 @@ class DateOrderOption(StrEnum):
 
 @votes_app.command("import")
 def votes_import(
-    chat: Annotated[Path, typer.Argument(help="WhatsApp export: .txt or the iPhone .zip.")],
+    chat: Annotated[Path, typer.Argument(metavar="CHAT",
+                                         help="WhatsApp export: .txt or the iPhone .zip.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be recorded.")
                        ] = False,
     date_order: Annotated[DateOrderOption | None, typer.Option(
@@ -375,10 +429,11 @@ def _print_decided(result: object) -> None:
 
 @app.command()
 def approve(
-    case: Annotated[str, typer.Argument(help="Case id, e.g. 2026-014.")],
+    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. 2026-014.")],
     by: ByOption,
     amount: Annotated[str | None, typer.Option(
-        "--amount", help="Approved amount (default: the requested amount).")] = None,
+        "--amount", metavar="EUROS",
+        help="Approved amount (default: the requested amount).")] = None,
     at: AtOption = None,
     note: NoteOption = None,
     team: TeamOption = None,
@@ -407,7 +462,7 @@ def _decide(case: str, outcome: str, by: str, at: str | None, note: str | None,
 
 @app.command()
 def reject(
-    case: Annotated[str, typer.Argument(help="Case id.")],
+    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id.")],
     by: ByOption,
     at: AtOption = None,
     note: NoteOption = None,
@@ -419,10 +474,10 @@ def reject(
 
 @app.command()
 def resolve(
-    case: Annotated[str, typer.Argument(help="Case id.")],
+    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id.")],
     by: ByOption,
     solved_by: Annotated[str, typer.Option(
-        "--solved-by", help="What solved it, e.g. \"bijzondere bijstand\".")],
+        "--solved-by", metavar="TEXT", help="What solved it, e.g. \"bijzondere bijstand\".")],
     at: AtOption = None,
     note: NoteOption = None,
     team: TeamOption = None,
@@ -433,7 +488,7 @@ def resolve(
 
 @app.command()
 def withdraw(
-    case: Annotated[str, typer.Argument(help="Case id.")],
+    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id.")],
     by: ByOption,
     at: AtOption = None,
     note: NoteOption = None,
@@ -446,6 +501,7 @@ def withdraw(
 @app.command()
 def household(
     client_number: Annotated[str | None, typer.Argument(
+        metavar="[NUMBER]",
         help="The client's number in your own system. Better left out: typed here it stays "
              "in your shell history; without it mmb asks for it (hidden) or reads one number "
              "per line from standard input. It is neither stored nor printed.")] = None,
@@ -524,7 +580,8 @@ class PainVersion(StrEnum):
 @app.command()
 def pay(
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="The batch file to write; it must not exist yet.")],
+        "--output", "-o", metavar="FILE",
+        help="The batch file to write; it must not exist yet.")],
     cases: Annotated[list[str] | None, typer.Argument(
         metavar="[CASES]...",
         help="Case ids (default: every approved case with a payee and money left).")] = None,
@@ -606,22 +663,26 @@ class Breakdown(StrEnum):
 @app.command()
 def report(
     folders: Annotated[list[str] | None, typer.Argument(
+        metavar="[FOLDERS]...",
         help="Team or municipality folders (default: the current folder).")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="The year (default: last year "
-                                             "until March, else this year).")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", metavar="YEAR",
+        help="The year (default: last year until March, else this year).")] = None,
     format: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="table, csv, xlsx, json, md, html or pdf.")
     ] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (needed for xlsx and pdf); the name "
-        "says the format: .pdf, .xlsx, .html, .md, .csv, .json, .txt.")] = None,
+        "--output", "-o", metavar="FILE",
+        help="Write to this file (needed for xlsx and pdf); the name says the format: "
+             ".pdf, .xlsx, .html, .md, .csv, .json, .txt.")] = None,
     by: Annotated[Breakdown | None, typer.Option(
         "--by", help="Breakdown over many teams: district, team, category or month.")] = None,
     public: Annotated[bool, typer.Option(
         "--public", help="Anonymised aggregate: no case ids, codes, names or free text; "
         "noisy figures, small ones hidden (needs the key: --new-key).")] = False,
     threshold: Annotated[int, typer.Option(
-        "--threshold", help="With --public: figures of fewer (noisy) households are hidden.")] = 5,
+        "--threshold", metavar="N",
+        help="With --public: figures of fewer (noisy) households are hidden.")] = 5,
     dutch_excel: Annotated[bool, typer.Option(
         "--dutch-excel", help="With csv: semicolons and decimal commas for Dutch Excel.")
     ] = False,

@@ -7,7 +7,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from mmb import __version__
+from mmb import DISTRIBUTION, REPOSITORY, __version__
 from mmb import messages as msg
 from mmb.errors import UsageError
 from mmb.files import atomic_write_text
@@ -44,9 +44,12 @@ def create_team_folder(folder: Path, name: str | None = None, year: int | None =
         "bank/.gitkeep": "",
         "receipts/.gitkeep": "",
         ".gitignore": _template("gitignore"),
+        "requirements-mmb.txt": _template("requirements-mmb.txt").format(
+            distribution=DISTRIBUTION, version=__version__),
         ".github/workflows/mmb.yml": _template("github-workflow.yml").format(version=__version__),
         ".gitlab-ci.yml": _template("gitlab-ci.yml").format(version=__version__),
-        ".pre-commit-config.yaml": _template("pre-commit-config.yaml"),
+        ".pre-commit-config.yaml": _template("pre-commit-config.yaml").format(
+            repository=REPOSITORY, version=__version__),
     }
     created: list[str] = []
     for rel, text in files.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -118,11 +119,13 @@ def test_init_creates_a_valid_team_and_refuses_twice(tmp_path):
     result = mmb("init", str(target), "--name", "Buurtteam Noord-Oost")
     assert result.returncode == 0, result.stderr
     for rel in ["team.yaml", "ledger.csv", "cases", "bank", "receipts", ".gitignore",
-                ".github/workflows/mmb.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml"]:
+                "requirements-mmb.txt", ".github/workflows/mmb.yml", ".gitlab-ci.yml",
+                ".pre-commit-config.yaml"]:
         assert (target / rel).exists(), rel
     assert (target / "ledger.csv").read_text().startswith("id,date,amount,balance,")
     assert "mmb validate --format github" in (target / ".github/workflows/mmb.yml").read_text()
-    assert ".mmb-cache/" in (target / ".gitignore").read_text()
+    # The validation cache lives outside the team folder (tests/test_dist.py checks more).
+    assert (target / ".gitignore").read_text().splitlines()[-1] == ".*.tmp"
     assert mmb("validate", "--strict", str(target)).returncode == 0
     before = tree_hash(target)
     again = mmb("init", str(target))
@@ -169,3 +172,35 @@ def test_no_colour_when_piped(make_team):
     root = make_team({"2026-001": case_yaml(approved="600", amount="600")})
     result = mmb("validate", str(root), env={"NO_COLOR": ""})
     assert "\x1b[" not in result.stdout
+
+
+def _leaf_commands(command, path=()):
+    subs = getattr(command, "commands", None)
+    if not subs:
+        yield path
+        return
+    for name, sub in subs.items():
+        yield from _leaf_commands(sub, (*path, name))
+
+
+def test_help_shows_no_python_types_and_no_documents_users_lack():
+    """Every command's --help: metavars a user reads (CASE, [FOLDERS]..., --by MEMBER), no
+    Python types (`<str>`, `<list[str]>`), no Typer brackets (`{CASE}`, `[[FOLDER]]`), and
+    no reference to documents a user does not have (the project's SPEC)."""
+    import typer.main
+    from typer.testing import CliRunner
+
+    from mmb.cli import app
+
+    commands = list(_leaf_commands(typer.main.get_command(app)))
+    assert ("validate",) in commands and ("case", "new") in commands
+    for path in commands:
+        result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, (path, result.output)
+        text = result.output
+        types = [t for t in re.findall(r"<[^<>\s]+>", text) if "|" not in t]
+        assert types == [], (path, text)
+        assert "list[" not in text and "{" not in text and "[[" not in text, (path, text)
+        assert "SPEC" not in text, (path, text)
+        usage = text.splitlines()[0]
+        assert usage.startswith(f"Usage: mmb {' '.join(path)} [OPTIONS]"), usage
