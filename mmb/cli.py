@@ -189,7 +189,8 @@ ByOption = Annotated[str, typer.Option("--by", help="Member id of who records th
 CaseArgument = Annotated[str, typer.Argument(help="Case id, e.g. 2026-014.",
                                              autocompletion=complete_case)]
 
-case_app = typer.Typer(help="Open cases.", no_args_is_help=True, rich_markup_mode=None)
+case_app = typer.Typer(help="Open, list and show cases.", no_args_is_help=True,
+                        rich_markup_mode=None)
 votes_app = typer.Typer(help="Votes from chat exports.", no_args_is_help=True,
                         rich_markup_mode=None)
 app.add_typer(case_app, name="case")

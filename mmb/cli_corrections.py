@@ -124,7 +124,8 @@ def link(
         _echo(warning, err=True)
 
 
-receipt_app = typer.Typer(help="Receipts.", no_args_is_help=True, rich_markup_mode=None)
+receipt_app = typer.Typer(help="Receipts: copy one in and link it.", no_args_is_help=True,
+                          rich_markup_mode=None)
 app.add_typer(receipt_app, name="receipt")
 
 

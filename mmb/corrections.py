@@ -623,7 +623,8 @@ def add_receipt(root: Path, source: Path, case_id: str, *, row: str | None, now:
                 options = [rows[i] for i in (waiting or mine)]
                 picked = choose(options) if choose is not None else None
                 if picked is None:
-                    raise UsageError(msg.RECEIPT_WHICH_ROW.format(id=case.id, rows=", ".join(
+                    text = msg.RECEIPT_WHICH_ROW if waiting else msg.RECEIPT_ALL_HAVE
+                    raise UsageError(text.format(id=case.id, rows=", ".join(
                         msg.RECEIPT_ROW_OPTION.format(row=r.row, date=r.date.isoformat(),
                                                       amount=euro(r.amount),
                                                       receipt=r.receipt or "-")
@@ -702,7 +703,7 @@ def _write_followup(cdoc: CaseDoc, ctx: TeamContext, followup: Followup,
 
     edit = EditableYaml(ctx.root / cdoc.rel, cdoc.rel)
     entry = CommentedMap()
-    entry["at"] = followup.at.isoformat()
+    entry["at"] = followup.at  # a date: written plain, 2026-06-01
     if regret is not None:
         entry["regret"] = regret
     entry["note"] = followup.note
