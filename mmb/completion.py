@@ -35,10 +35,17 @@ def case_ids(root: Path) -> list[str]:
 
 
 def _team_lists(root: Path) -> tuple[list[str], list[str]]:
-    """(member ids, categories) as written in team.yaml (defaults of mmb.yaml included)."""
-    from mmb.folder import load_team
+    """(member ids, categories) of team.yaml (with the defaults of mmb.yaml), read without
+    the case files: completion must answer at once."""
+    from mmb.files import load_yaml
+    from mmb.folder import TEAM_FILE, DefaultsCache, _team_model, find_defaults
 
-    team = load_team(root).team
+    doc = load_yaml(root / TEAM_FILE, TEAM_FILE)
+    defaults: dict[str, Any] = {}
+    found = find_defaults(root)
+    if found is not None:
+        defaults = DefaultsCache().get(found, found.name)[1]
+    team = _team_model(doc, defaults, []) if doc.readable else None
     if team is None:
         return [], []
     return [m.id for m in team.members], list(team.categories)

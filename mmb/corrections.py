@@ -223,6 +223,8 @@ class CaseView:
     orders: list[tuple[str, Decimal, str, int | None]]
     """Transfers `mmb pay` ordered: (end-to-end id, amount, ordered at, ledger row or None)."""
     findings: list[Finding] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    """Case files of the team that cannot be read: the room leaves them out."""
 
     @property
     def left(self) -> Decimal:
@@ -264,13 +266,14 @@ def show_case(root: Path, case_id: str, now: datetime) -> CaseView:
     linked = {p for r in rows for p in r.receipts()}
     named = receipt_files(root).get(case.id, [])
     receipts = [(p, p in linked) for p in sorted(set(named) | linked)]
+    unreadable = [c.rel for c in ctx.doc.cases if c.case is None]
     found = check_team(ctx.doc, now) + check_cash_book(ctx.doc, now, ledger)
     mine = [f for f in found if f.case == case.id or f.path == cdoc.rel]
     from mmb.findings import sort_findings
 
     return CaseView(case, cdoc.rel, votes, tally.approvals, ctx.team.rules.quorum, room,
                     rows, receipts, left.approved, left.paid, left.ordered, orders,
-                    sort_findings(set(mine)))
+                    sort_findings(set(mine)), unreadable)
 
 
 def _decision_text(d: Decision) -> str:
@@ -329,6 +332,8 @@ def render_case(view: CaseView, now: datetime) -> list[str]:
         out.append(msg.SHOW_ROOM.format(household=r.household, total=euro(r.total),
                                         period=r.period, cap=euro(r.cap),
                                         room=euro(r.room or ZERO)))
+    if view.unreadable:
+        out.append(msg.SHOW_ROOM_UNREADABLE.format(files=", ".join(view.unreadable)))
     if r.cases:
         out.append(msg.SHOW_ROOM_CASES.format(cases=", ".join(
             f"{cid} {euro(amount)}" for cid, amount in r.cases)))
@@ -559,12 +564,15 @@ def add_receipt(root: Path, source: Path, case_id: str, *, row: str | None, now:
     that is not a regular file, too large, not a known type, the same file as a receipt
     there already, a case that is not approved, a row not of the case."""
     import hashlib
+    import os
+    import stat
 
     from mmb.files import (
         TeamDir,
         TeamFileError,
         atomic_write_bytes,
         read_regular_file,
+        read_team_file,
     )
     from mmb.reconcile import team_files
 
@@ -594,11 +602,14 @@ def add_receipt(root: Path, source: Path, case_id: str, *, row: str | None, now:
             raise InputError(msg.RECEIPT_DIR_BROKEN.format(reason=exc.message)) from None
         digest = hashlib.sha256(data).digest()
         for path in existing:
+            # Only a file of the same size can be the same file: a year of receipts is
+            # not read whole for this.
             try:
-                from mmb.files import read_team_file
-
+                info = os.lstat(root / path)
+                if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+                    continue
                 same = hashlib.sha256(read_team_file(root, path, MAX_RECEIPT_BYTES)).digest()
-            except (TeamFileError, FileNotFoundError):
+            except (TeamFileError, OSError):
                 continue
             if same == digest:
                 raise RefusedError(msg.REFUSED.format(reasons=msg.RECEIPT_SAME_FILE.format(

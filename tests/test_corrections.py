@@ -443,6 +443,10 @@ def test_case_show_of_an_unknown_or_broken_case(team: Path) -> None:
     refused(team, "case", "show", "2026-077", code=2, says="no case 2026-077")
     (team / "cases" / "2026-005.yaml").write_text("id: 2026-005\nopened: [\n")
     refused(team, "case", "show", "2026-005", code=2, says="cases/2026-005.yaml has problems")
+    # another case's room never leaves a broken file out without a word
+    out = run("case", "show", "2026-001", "-C", str(team)).stdout
+    assert "not counted, as they cannot be read (fix them, see `mmb validate`): " \
+           "cases/2026-005.yaml" in out
 
 
 # --------------------------------------------------------------------------- case new
@@ -562,14 +566,14 @@ def test_completion_of_cases_members_and_categories(team: Path,
     assert complete_member(None, "j") == ["jan", "joost"]
     assert complete_category(None, "w") == ["woonlasten"]
 
-    class Ctx:
-        params = {"team": str(team)}
+    from types import SimpleNamespace
 
+    ctx = SimpleNamespace(params={"team": str(team)})
     monkeypatch.chdir(team.parent)  # no team here: -C says where
-    assert complete_case(Ctx(), "2026-004") == ["2026-004"]
+    assert complete_case(ctx, "2026-004") == ["2026-004"]
     assert complete_case(None, "") == []  # no team folder: silently nothing
     (team / "team.yaml").write_text("members: [\n")
-    assert complete_member(Ctx(), "") == []  # a broken team.yaml: nothing, no error
+    assert complete_member(ctx, "") == []  # a broken team.yaml: nothing, no error
 
 
 def test_completion_through_the_shell_protocol(team: Path,
