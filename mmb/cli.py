@@ -258,7 +258,10 @@ def case_new(
     _echo(result.case_id)
     from mmb.money import euro
 
-    _echo(msg.CASE_CREATED.format(id=result.case_id, path=result.path), err=True)
+    from mmb.files import relpath
+
+    _echo(msg.CASE_CREATED.format(id=result.case_id, path=relpath(result.path, root)),
+          err=True)
     if result.headroom is None:
         _echo(msg.CASE_HOUSEHOLD_NO_CAP.format(
             household=result.household, total=euro(result.household_total),

@@ -170,9 +170,9 @@ def receipt_add(
     result = add_receipt(_team_root(team), file, case_id, row=row, now=_now(),
                          choose=_choose_row(case_id.strip()))
     if result.row is None:
-        _echo(msg.RECEIPT_DONE_UNLINKED.format(source=file, path=result.path, id=case_id))
+        _echo(msg.RECEIPT_DONE_UNLINKED.format(source=file.name, path=result.path, id=case_id))
     else:
-        _echo(msg.RECEIPT_DONE.format(source=file, path=result.path, row=result.row.row,
+        _echo(msg.RECEIPT_DONE.format(source=file.name, path=result.path, row=result.row.row,
                                       date=result.row.date.isoformat(),
                                       amount=euro(result.row.amount)))
 

@@ -81,7 +81,7 @@ LINK_TEXT_CASE_KIND = "{kind} for case {id}"
 LINK_TEXT_KIND = "kind {kind}"
 LINK_TEXT_NONE = "not linked"
 LINK_DONE = "ledger.csv row {row} ({date}, {amount}, {who}): {now} (was: {was})."
-LINK_NEEDS_RECEIPT = "the payment waits for its receipt ({days} day(s) left): `mmb receipt add FILE --case {id} --row {row}`"
+LINK_NEEDS_RECEIPT = "Next: the receipt of this payment ({days} day(s) left), with `mmb receipt add FILE --case {id} --row {row}`."
 RECEIPT_NO_FILE = "{path}: no such file"
 RECEIPT_REFUSED = "{path} cannot be used as a receipt: {reason}"
 RECEIPT_TYPE = "{path} is not a photo or a PDF (mmb takes {types}); scan or photograph the receipt"
@@ -355,7 +355,7 @@ R_CHECK_IMPORT = "{new} transaction(s) in bank/ are not in ledger.csv yet."
 R_CLASSIFIED = "Recognised {count} row(s): {detail}."
 R_LINKED = "Linked {count} payment(s) to cases: {detail}."
 R_RECEIPTS = "Linked receipts to {count} payment(s)."
-R_PROPOSALS = "{count} payment(s) could be for more than one case; run mmb reconcile on a terminal to choose, or fill the case column:"
+R_PROPOSALS = "{count} payment(s) could be for more than one case; run mmb reconcile on a terminal to choose, or link each with `mmb link ROW CASE`:"
 R_PROPOSAL_ROW = "  row {row}: {date} {amount} {who}: {cases}"
 R_BALANCE_OK = " (they agree)"
 R_SPENT = "Spent on cases in {year} by category: {detail}."
@@ -363,13 +363,13 @@ R_OPEN = "Still open ({count}):"
 R_OPEN_ROW = "  {code} x{count}: {hint}"
 R_ALL_CLEAR = "Nothing open: every transaction is in the ledger, linked and has its receipt."
 R_HINTS = {"MMB201": "ledger and exports disagree: run mmb reconcile, or check the rows named",
-           "MMB202": "money out without a case or kind: fill the case or kind column",
+           "MMB202": "money out without a case or kind: `mmb link ROW CASE`, or `mmb link ROW --kind KIND`",
            "MMB203": "a case paid more than approved: check the links or the approval",
            "MMB204": "payment for a case that is not approved: correct the case column",
-           "MMB205": "payments waiting for a receipt: put the file in receipts/ named after the case (e.g. 2026-014-bon.jpg; mmb links it when the case has one payment waiting) or fill the receipt column",
+           "MMB205": "payments waiting for a receipt: `mmb receipt add FILE --case CASE` copies it into receipts/ and links it (or put the file in receipts/ named after the case, e.g. 2026-014-bon.jpg)",
            "MMB206": "broken receipt references: fix the receipt column",
            "MMB207": "balances do not chain: an export for a period is probably missing from bank/",
-           "MMB208": "cash withdrawals: explain them in the note",
+           "MMB208": "cash withdrawals: explain them in the note, e.g. `mmb link ROW --kind other --note WHAT`",
            "MMB209": "approved but not paid for a long time: pay, or record the case as withdrawn",
            "MMB210": "an export's own balances do not add up: the file is incomplete or damaged, download it again"}
 STATUS_SPENT = "Paid out for cases (ledger.csv): {spent}."
