@@ -256,9 +256,8 @@ def case_new(
         opened=actions.minute(actions.parse_time(opened, "--opened") if opened else now),
         alternatives=alternative or [], now=now)
     _echo(result.case_id)
-    from mmb.money import euro
-
     from mmb.files import relpath
+    from mmb.money import euro
 
     _echo(msg.CASE_CREATED.format(id=result.case_id, path=relpath(result.path, root)),
           err=True)
