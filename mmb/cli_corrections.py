@@ -244,7 +244,7 @@ def ask_new_case(root: Path, given: dict[str, str | None], opened: datetime
         try:
             parse_amount(answer)
         except UsageError as exc:
-            return None, exc.message
+            return None, exc.message.removeprefix("--amount: ")
         return answer.strip(), None
 
     def purpose(answer: str) -> tuple[str | None, str | None]:
