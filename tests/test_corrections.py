@@ -266,6 +266,28 @@ def test_receipt_add_asks_which_payment_when_there_are_two(team: Path, tmp_path:
     assert (team / "receipts" / "2026-004-coolblue.pdf").read_bytes() == PDF
 
 
+def test_receipt_add_on_a_terminal_asks_which_payment(team: Path, tmp_path: Path,
+                                                      terminal: None) -> None:
+    assert run("link", "2", "2026-004", "-C", str(team)).code == 0
+    text = (team / "ledger.csv").read_text().replace(
+        "Pasvolgnr 004,,,,,", "Pasvolgnr 004,,2026-004,,,").replace("-120.00", "-90.00")
+    (team / "ledger.csv").write_text(text)
+    source = tmp_path / "bon.pdf"
+    source.write_bytes(PDF)
+    before = snapshot(team)
+    stopped = run("receipt", "add", str(source), "--case", "2026-004", "-C", str(team),
+                  input="\n")  # Enter: stop, nothing written
+    assert stopped.code == 2 and "more than one payment" in stopped.stderr
+    assert snapshot(team) == before
+    result = run("receipt", "add", str(source), "--case", "2026-004", "-C", str(team),
+                 input="5\n7\n")
+    assert result.code == 0, result.stdout + result.stderr
+    assert "Which payment of case 2026-004" in result.stdout
+    assert "'5' is not one of 1 to 2" in result.stdout  # asked again
+    [row] = [r for r in read_ledger(team).rows if r.row == 7]
+    assert row.receipt == "receipts/2026-004-coolblue.pdf"
+
+
 def test_receipt_add_without_a_payment_yet_copies_for_reconcile(team: Path,
                                                                 tmp_path: Path) -> None:
     source = tmp_path / "bon.pdf"
