@@ -51,7 +51,12 @@ MAX_RECEIPT_BYTES = 20 * 1024 * 1024
 
 def _ledger_for_writing(root: Path) -> Ledger:
     """ledger.csv read for a change: it must exist and be written back whole."""
-    ledger = read_ledger(root)
+    return _writable(read_ledger(root))
+
+
+def _writable(ledger: Ledger) -> Ledger:
+    """`ledger`, when it exists and can be written back whole (else refused, naming the
+    rows to fix: rewriting it would drop what mmb could not read)."""
     if not ledger.exists:
         raise UsageError(msg.LINK_NO_LEDGER)
     if not (ledger.readable and ledger.complete):
@@ -618,9 +623,7 @@ def add_receipt(root: Path, source: Path, case_id: str, *, row: str | None, now:
         rows = list(ledger.rows)
         target: int | None = None
         if row is not None:
-            ledger = _ledger_for_writing(root)
-            rows = list(ledger.rows)
-            target = find_row(rows, row)
+            target = find_row(_writable(ledger).rows, row)
             if rows[target].case != case.id or not rows[target].is_payment:
                 raise RefusedError(msg.REFUSED.format(reasons=msg.RECEIPT_ROW_NOT_CASE.format(
                     row=rows[target].row, id=case.id, now=_link_text(rows[target]))))
@@ -640,10 +643,9 @@ def add_receipt(root: Path, source: Path, case_id: str, *, row: str | None, now:
                                                       amount=euro(r.amount),
                                                       receipt=r.receipt or "-")
                         for r in options)))
-                target = rows.index(picked)
+                target = next(i for i, r in enumerate(rows) if r is picked)
             if target is not None:
-                ledger = _ledger_for_writing(root)
-                rows = list(ledger.rows)
+                _writable(ledger)
         chosen = rows[target] if target is not None else None
         name = receipt_name(case.id, chosen, ext, set(existing))
         if chosen is not None:

@@ -329,6 +329,14 @@ def test_receipt_add_refusals(team: Path, tmp_path: Path,
     again.write_bytes(PDF)
     refused(team, "receipt", "add", str(again), "--case", "2026-001", "--row", "3",
             says="in receipts/ already")
+    other = tmp_path / "other.jpg"
+    other.write_bytes(JPEG)
+    (team / "ledger.csv").write_text(LEDGER + "t-bad,2026-03-09,lots,,X,,Y,,,,,\n")
+    refused(team, "receipt", "add", str(other), "--case", "2026-004", "--row", "2", code=2,
+            says="fix them first")  # a ledger mmb cannot write back whole
+    (team / "ledger.csv").unlink()
+    refused(team, "receipt", "add", str(other), "--case", "2026-001", "--row", "3", code=2,
+            says="no ledger.csv yet")
 
 
 def test_receipt_add_refuses_a_receipts_folder_that_links_out(team: Path,
