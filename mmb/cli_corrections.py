@@ -12,7 +12,7 @@ import sys
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,7 @@ from mmb.completion import complete_case
 from mmb.errors import UsageError
 
 if TYPE_CHECKING:
+    from mmb.corrections import RowChooser
     from mmb.ledger import LedgerRow
     from mmb.reconcile import CaseChoice
 
@@ -129,9 +130,10 @@ receipt_app = typer.Typer(help="Receipts: copy one in and link it.", no_args_is_
 app.add_typer(receipt_app, name="receipt")
 
 
-def _choose_row(case_id: str) -> Any:
+def _choose_row(case_id: str) -> RowChooser:
     def choose(rows: list[LedgerRow]) -> LedgerRow | None:
         from mmb.money import euro
+        from mmb.text import visible
 
         if not interactive():
             return None
@@ -139,8 +141,8 @@ def _choose_row(case_id: str) -> Any:
             row=r.row, date=r.date.isoformat(), amount=euro(r.amount), receipt=r.receipt or "-")
             for r in rows)
         while True:
-            answer = str(typer.prompt(msg.RECEIPT_CHOOSE.format(id=case_id, options=options),
-                                      default="", show_default=False)).strip()
+            answer = str(typer.prompt(visible(msg.RECEIPT_CHOOSE.format(
+                id=case_id, options=options)), default="", show_default=False)).strip()
             if not answer:
                 return None
             for r in rows:

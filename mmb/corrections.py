@@ -11,12 +11,11 @@ correction is refused when validate would report an error it introduces.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from mmb import messages as msg
 from mmb.actions import (
@@ -557,7 +556,7 @@ class ReceiptAdded:
 
 #: Asked when more than one payment of the case could take the receipt: gets the rows,
 #: returns the one chosen (None: stop, nothing written).
-RowChooser = Any
+RowChooser = Callable[[list[LedgerRow]], LedgerRow | None]
 
 
 def add_receipt(root: Path, source: Path, case_id: str, *, row: str | None, now: datetime,
