@@ -617,3 +617,12 @@ def test_completion_through_the_shell_protocol(team: Path,
         "_MMB_COMPLETE": "complete_bash", "COMP_WORDS": "mmb case new --category l",
         "COMP_CWORD": "4"})
     assert result.stdout.split() == ["leefgeld"]
+
+
+def test_text_from_the_files_cannot_act_on_the_terminal(team: Path) -> None:
+    path = team / "cases" / "2026-004.yaml"
+    path.write_text(path.read_text().replace(
+        "purpose: Tweedehands", 'purpose: "\\e[2J\\u202eTweedehands"', 1))
+    out = run("case", "show", "2026-004", "-C", str(team)).stdout
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "\\x1b[2J\\u202eTweedehands" in out
