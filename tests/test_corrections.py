@@ -626,3 +626,14 @@ def test_text_from_the_files_cannot_act_on_the_terminal(team: Path) -> None:
     out = run("case", "show", "2026-004", "-C", str(team)).stdout
     assert "\x1b" not in out and "\u202e" not in out
     assert "\\x1b[2J\\u202eTweedehands" in out
+
+
+def test_no_correction_touches_a_case_file_that_cannot_be_read(team: Path,
+                                                               tmp_path: Path) -> None:
+    path = team / "cases" / "2026-004.yaml"
+    path.write_text(path.read_text() + "<<<<<<< HEAD\n=======\n>>>>>>> theirs\n")
+    pdf = tmp_path / "bon.pdf"
+    pdf.write_bytes(PDF)
+    for args in (["link", "2", "2026-004"], ["followup", "2026-004", "--note", "x"],
+                 ["receipt", "add", str(pdf), "--case", "2026-004"]):
+        refused(team, *args, code=2, says="cases/2026-004.yaml has problems")
