@@ -622,7 +622,8 @@ def test_completion_through_the_shell_protocol(team: Path,
 def test_text_from_the_files_cannot_act_on_the_terminal(team: Path) -> None:
     path = team / "cases" / "2026-004.yaml"
     path.write_text(path.read_text().replace(
-        "purpose: Tweedehands", 'purpose: "\\e[2J\\u202eTweedehands"', 1))
+        "purpose: Tweedehands fiets zodat het kind naar school kan",
+        'purpose: "\\e[2J\\u202eTweedehands fiets"', 1))
     out = run("case", "show", "2026-004", "-C", str(team)).stdout
     assert "\x1b" not in out and "\u202e" not in out
     assert "\\x1b[2J\\u202eTweedehands" in out
