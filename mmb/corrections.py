@@ -127,26 +127,21 @@ def list_cases(root: Path, wanted: CaseFilter) -> list[CaseLine]:
     out: list[CaseLine] = []
     for c in ctx.doc.cases:
         case = c.case
-        if case is None or c.doc.findings:
-            problem = "; ".join(f"line {f.line}: {f.message}" for f in c.doc.findings[:2])
-            if case is None:
-                stem_year = c.stem[:4]
-                if wanted.year is not None and stem_year.isdigit() and int(
-                        stem_year) != wanted.year:
-                    continue
+        problem = "; ".join(f"line {f.line}: {f.message}" for f in c.doc.findings[:2]) or None
+        if case is None:
+            year = c.stem[:4]
+            if wanted.year is None or not year.isdigit() or int(year) == wanted.year:
                 out.append(CaseLine(c.stem, c.rel, problem=problem or msg.CASE_UNREADABLE))
-                continue
+            continue
         rows = by_case.get(case.id, [])
         left = left_to_pay(case, rows)
         d = case.decision
-        approved = d.amount if d is not None and d.outcome is Outcome.approved else None
+        approved = (d.amount or ZERO) if d is not None and d.outcome is Outcome.approved else None
         line = CaseLine(
             case.id, c.rel, case.opened, case.category, case.household, case.amount,
-            d.outcome.value if d is not None else msg.CASE_STATE_PENDING,
-            (approved or ZERO) if d is not None and d.outcome is Outcome.approved else None,
-            left.paid, left.ordered,
-            sum(1 for r in rows if r.is_payment and not r.receipt),
-            "; ".join(f"line {f.line}: {f.message}" for f in c.doc.findings[:2]) or None)
+            d.outcome.value if d is not None else msg.CASE_STATE_PENDING, approved,
+            left.paid, left.ordered, sum(1 for r in rows if r.is_payment and not r.receipt),
+            problem)
         if wanted.year is not None and case.opened.year != wanted.year:
             continue
         if wanted.pending and d is not None:
