@@ -429,8 +429,6 @@ def link_row(root: Path, row: str, case_id: str | None, *, kind: str | None,
         raise UsageError(msg.LINK_NOTHING)
     if case_id is not None and kind not in ("", "refund"):
         raise UsageError(msg.LINK_CASE_AND_KIND.format(kind=kind))
-    if kind == "other" and not (note or "").strip():
-        raise UsageError(msg.LINK_OTHER_NOTE)
     if note is not None:
         _refuse_personal_data({"--note": note})
     with TeamLock(root):
@@ -449,6 +447,13 @@ def link_row(root: Path, row: str, case_id: str | None, *, kind: str | None,
                 row=old.row, amount=euro(old.amount), id=case_id)))
         new = replace(old, case=case_id or "", kind=kind,
                       note=note.strip() if note is not None else old.note)
+        # What ledger.csv itself requires (read errors, not rules): a note for `other`
+        # and for a receipt declared `missing`.
+        if new.kind == "other" and not new.note:
+            raise UsageError(msg.LINK_OTHER_NOTE)
+        if new.receipt == MISSING_RECEIPT and not new.note:
+            raise RefusedError(msg.REFUSED.format(reasons=msg.LINK_MISSING_NOTE.format(
+                row=old.row)))
         if (new.case, new.kind, new.note) == (old.case, old.kind, old.note):
             raise RefusedError(msg.REFUSED.format(reasons=msg.LINK_SAME.format(row=old.row)))
         if (old.case or old.kind) and (old.case, old.kind) != (new.case, new.kind) and (

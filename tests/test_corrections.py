@@ -132,6 +132,7 @@ def test_link_by_transaction_id_and_a_kind(team: Path) -> None:
     (["4", "2026-001"], 1, "money in"),          # a deposit is no payment
     (["2", "2026-001", "--kind", "refund"], 1, "money out"),
     (["6", "--kind", "other"], 2, "needs --note"),
+    (["6", "--kind", "other", "--note", "  "], 2, "needs --note"),
     (["6", "--kind", "fee"], 2, "not a kind"),
     (["6", "2026-001", "--kind", "deposit"], 2, "for no case"),
     (["6"], 2, "give a CASE"),
@@ -142,6 +143,15 @@ def test_link_by_transaction_id_and_a_kind(team: Path) -> None:
 def test_link_refusals_leave_every_file_as_it_was(team: Path, args: list[str], code: int,
                                                   says: str) -> None:
     refused(team, "link", *args, code=code, says=says)
+
+
+def test_link_keeps_the_note_a_missing_receipt_needs(team: Path) -> None:
+    (team / "ledger.csv").write_text(
+        LEDGER + "t-lost,2026-03-09,-20.00,,Bakker,,Pasvolgnr 005,,2026-001,,missing,bon kwijt\n")
+    refused(team, "link", "8", "2026-001", "--note", "", says="cannot be emptied")
+    assert run("link", "8", "2026-004", "--replace", "-C", str(team)).code == 0
+    [row] = [r for r in read_ledger(team).rows if r.row == 8]
+    assert (row.case, row.receipt, row.note) == ("2026-004", "missing", "bon kwijt")
 
 
 def test_link_replace_moves_a_payment_and_is_checked_again(team: Path) -> None:
