@@ -10,6 +10,7 @@ correction is refused when validate would report an error it introduces.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -237,8 +238,7 @@ def show_case(root: Path, case_id: str, now: datetime) -> CaseView:
     `validate` finds in it."""
     from mmb.payments import left_to_pay, order_states, rows_by_case
     from mmb.reconcile import receipt_files
-    from mmb.rules import check_team
-    from mmb.validate import check_cash_book
+    from mmb.validate import validate_team
 
     ctx = open_team(root)
     cdoc = ctx.case(case_id)
@@ -266,7 +266,10 @@ def show_case(root: Path, case_id: str, now: datetime) -> CaseView:
     named = receipt_files(root).get(case.id, [])
     receipts = [(p, p in linked) for p in sorted(set(named) | linked)]
     unreadable = [c.rel for c in ctx.doc.cases if c.case is None]
-    found = check_team(ctx.doc, now) + check_cash_book(ctx.doc, now, ledger)
+    # What `validate` reports, from its cache when nothing changed since it last ran
+    # (else checked afresh from what is loaded here, and the cache refreshed).
+    found, _ = validate_team(root, now, use_cache=not os.environ.get("MMB_NO_CACHE"),
+                             load=lambda: (ctx.doc, ledger))
     mine = [f for f in found if f.case == case.id or f.path == cdoc.rel]
     from mmb.findings import sort_findings
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from mmb.errors import MmbError
 from mmb.ledger import read_ledger
 
 runner = CliRunner()
+# The validation cache `case show` reads and refreshes goes to a folder of these tests.
+CACHE_HOME = tempfile.mkdtemp(prefix="mmb-test-cache-")
 NOW = "2026-03-10 12:00"
 HEADER = "id,date,amount,balance,counterparty,counterparty_iban,description,source,case,kind,receipt,note\n"
 # Spreadsheet rows 2..7 (header = row 1).
@@ -46,7 +49,7 @@ def run(*args: str, input: str | None = None) -> Run:
     """`mmb ARGS` in this process, as `mmb.cli.main` runs it: an `MmbError` is one line
     on stderr and its exit code, never a traceback."""
     result = runner.invoke(app, list(args), input=input,
-                           env={"MMB_NOW": NOW, "NO_COLOR": "1"})
+                           env={"MMB_NOW": NOW, "NO_COLOR": "1", "XDG_CACHE_HOME": CACHE_HOME})
     exc = result.exception
     if isinstance(exc, MmbError):
         return Run(exc.exit_code, result.stdout, result.stderr + exc.message)
