@@ -651,3 +651,12 @@ def test_no_correction_touches_a_case_file_that_cannot_be_read(team: Path,
     for args in (["link", "2", "2026-004"], ["followup", "2026-004", "--note", "x"],
                  ["receipt", "add", str(pdf), "--case", "2026-004"]):
         refused(team, *args, code=2, says="cases/2026-004.yaml has problems")
+
+
+def test_case_show_never_shows_stale_findings(team: Path, tmp_path: Path) -> None:
+    assert "MMB205" in run("case", "show", "2026-001", "-C", str(team)).stdout
+    assert "MMB205" in run("case", "show", "2026-001", "-C", str(team)).stdout  # cached
+    pdf = tmp_path / "bon.pdf"
+    pdf.write_bytes(PDF)
+    assert run("receipt", "add", str(pdf), "--case", "2026-001", "-C", str(team)).code == 0
+    assert "MMB205" not in run("case", "show", "2026-001", "-C", str(team)).stdout
