@@ -78,6 +78,11 @@ def parse_time(text: str, option: str) -> datetime:
 
 
 def parse_amount(text: str, option: str = "--amount") -> Decimal:
+    """An amount typed on the command line: as in the files (`95`, `95,50`, `€95`,
+    `€ 1.234,56`), and also whole euros the Dutch way, `€ 95,-`."""
+    whole = re.sub(r"(?<=\d)\s*[.,]\s*[-\u2013\u2014]\s*$", "", text.strip())
+    if whole != text.strip():  # whole euros: `€ 1.234,-` groups its thousands with dots
+        text = re.sub(r"(?<=\d)\.(?=\d{3}(?:\.|$))", "", whole)
     try:
         amount = parse_money(text)
     except MoneyError as exc:

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from mmb import __version__
 from mmb import messages as msg
+from mmb.completion import complete_case, complete_category, complete_member
 from mmb.errors import MmbError, NotATeamFolder, UsageError
 
 
@@ -64,7 +65,7 @@ app = typer.Typer(
     cls=_Group,
     help="Bookkeeping over plain files for Mini-Maatwerkbudget teams.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
@@ -233,9 +234,13 @@ AtOption = Annotated[str | None, typer.Option(
 NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT",
                                                  help="A short note (no personal data).")]
 ByOption = Annotated[str, typer.Option("--by", metavar="MEMBER",
-                                       help="Member id of who records the decision.")]
+                                       help="Member id of who records the decision.",
+                                       autocompletion=complete_member)]
+CaseArgument = Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. 2026-014.",
+                                             autocompletion=complete_case)]
 
-case_app = typer.Typer(help="Open cases.", no_args_is_help=True, rich_markup_mode=None)
+case_app = typer.Typer(help="Open, list and show cases.", no_args_is_help=True,
+                        rich_markup_mode=None)
 votes_app = typer.Typer(help="Votes from chat exports.", no_args_is_help=True,
                         rich_markup_mode=None)
 app.add_typer(case_app, name="case")
@@ -260,11 +265,13 @@ def case_new(
         "--household", metavar="CODE",
         help="The household's code (see `mmb household`).")] = None,
     category: Annotated[str | None, typer.Option(
-        "--category", metavar="CATEGORY", help="A category of team.yaml.")] = None,
+        "--category", metavar="CATEGORY", help="A category of team.yaml.",
+        autocompletion=complete_category)] = None,
     amount: Annotated[str | None, typer.Option(
         "--amount", metavar="EUROS", help="Requested amount in euros.")] = None,
     by: Annotated[str | None, typer.Option(
-        "--by", metavar="MEMBER", help="Member id of the requester.")] = None,
+        "--by", metavar="MEMBER", help="Member id of the requester.",
+        autocompletion=complete_member)] = None,
     purpose: Annotated[str | None, typer.Option(
         "--purpose", metavar="TEXT", help="What is needed and why, anonymously.")] = None,
     opened: Annotated[str | None, typer.Option(
@@ -279,13 +286,20 @@ def case_new(
 
     root = _team_root(team)
     missing: list[str] = []
-    values = {
-        "by": _ask(by, "--by", msg.ASK_REQUESTED_BY, missing),
-        "household": _ask(household, "--household", msg.ASK_HOUSEHOLD, missing),
-        "category": _ask(category, "--category", msg.ASK_CATEGORY, missing),
-        "amount": _ask(amount, "--amount", msg.ASK_AMOUNT, missing),
-        "purpose": _ask(purpose, "--purpose", msg.ASK_PURPOSE, missing),
-    }
+    from mmb import cli_corrections
+
+    if cli_corrections.interactive():  # each answer checked as it is typed
+        values = cli_corrections.ask_new_case(root, {
+            "by": by, "household": household, "category": category, "amount": amount,
+            "purpose": purpose}, actions.parse_time(opened, "--opened") if opened else _now())
+    else:
+        values = {
+            "by": _ask(by, "--by", msg.ASK_REQUESTED_BY, missing),
+            "household": _ask(household, "--household", msg.ASK_HOUSEHOLD, missing),
+            "category": _ask(category, "--category", msg.ASK_CATEGORY, missing),
+            "amount": _ask(amount, "--amount", msg.ASK_AMOUNT, missing),
+            "purpose": _ask(purpose, "--purpose", msg.ASK_PURPOSE, missing),
+        }
     if missing:
         raise UsageError(msg.OPTIONS_MISSING.format(options=", ".join(missing)))
     now = _now()
@@ -296,9 +310,11 @@ def case_new(
         opened=actions.minute(actions.parse_time(opened, "--opened") if opened else now),
         alternatives=alternative or [], now=now)
     _echo(result.case_id)
+    from mmb.files import relpath
     from mmb.money import euro
 
-    _echo(msg.CASE_CREATED.format(id=result.case_id, path=result.path), err=True)
+    _echo(msg.CASE_CREATED.format(id=result.case_id, path=relpath(result.path, root)),
+          err=True)
     if result.headroom is None:
         _echo(msg.CASE_HOUSEHOLD_NO_CAP.format(
             household=result.household, total=euro(result.household_total),
@@ -315,8 +331,9 @@ def case_new(
 
 @app.command()
 def vote(
-    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. 2026-014.")],
-    member: Annotated[str, typer.Argument(metavar="MEMBER", help="Member id of the voter.")],
+    case: CaseArgument,
+    member: Annotated[str, typer.Argument(metavar="MEMBER", help="Member id of the voter.",
+                                          autocompletion=complete_member)],
     value: Annotated[str, typer.Argument(
         metavar="VOTE", help="approve, object or abstain (akkoord, tegen, onthouding).")],
     at: AtOption = None,
@@ -429,7 +446,7 @@ def _print_decided(result: object) -> None:
 
 @app.command()
 def approve(
-    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. 2026-014.")],
+    case: CaseArgument,
     by: ByOption,
     amount: Annotated[str | None, typer.Option(
         "--amount", metavar="EUROS",
@@ -462,7 +479,7 @@ def _decide(case: str, outcome: str, by: str, at: str | None, note: str | None,
 
 @app.command()
 def reject(
-    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id.")],
+    case: CaseArgument,
     by: ByOption,
     at: AtOption = None,
     note: NoteOption = None,
@@ -474,7 +491,7 @@ def reject(
 
 @app.command()
 def resolve(
-    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id.")],
+    case: CaseArgument,
     by: ByOption,
     solved_by: Annotated[str, typer.Option(
         "--solved-by", metavar="TEXT", help="What solved it, e.g. \"bijzondere bijstand\".")],
@@ -488,7 +505,7 @@ def resolve(
 
 @app.command()
 def withdraw(
-    case: Annotated[str, typer.Argument(metavar="CASE", help="Case id.")],
+    case: CaseArgument,
     by: ByOption,
     at: AtOption = None,
     note: NoteOption = None,
@@ -564,7 +581,9 @@ def reconcile(
 
     chooser = None
     if not check and not yes and sys.stdin.isatty():
-        chooser = _choose_case
+        from mmb.cli_corrections import choose_case
+
+        chooser = choose_case
     now = _now()
     result = run(_team_root(team), now, check=check, link=yes, choose=chooser)
     render.reconcile_summary(result, sys.stdout, _colour(sys.stdout), now.year)
@@ -624,23 +643,6 @@ def pay(
                      now=_now())
     for line in describe(result):
         _echo(line)
-
-
-def _choose_case(row: object, options: list[str]) -> str | None:
-    """Ask the coordinator which case a payment is for (only on a terminal)."""
-    from mmb.ledger import LedgerRow
-    from mmb.money import euro
-
-    assert isinstance(row, LedgerRow)
-    numbered = ", ".join(f"{i}) {cid}" for i, cid in enumerate(options, start=1))
-    from mmb.text import visible
-
-    answer = str(typer.prompt(visible(msg.R_CHOOSE.format(
-        date=row.date, amount=euro(row.amount), who=row.counterparty or row.description[:30],
-        options=numbered)), default="", show_default=False)).strip()
-    if answer.isdigit() and 1 <= int(answer) <= len(options):
-        return options[int(answer) - 1]
-    return answer if answer in options else None
 
 
 class ReportFormat(StrEnum):
@@ -773,3 +775,6 @@ def main() -> None:
         if os.environ.get("MMB_DEBUG"):
             raise
         sys.exit(2)
+
+
+from mmb import cli_corrections as _cli_corrections  # noqa: E402, F401 (registers its commands)

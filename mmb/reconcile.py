@@ -67,8 +67,20 @@ def _bank_costs(text: str) -> bool:
         _BANK_COSTS.search(text))
 
 
-#: A chooser gets a payment row and its candidate case ids and returns one, or None to skip.
-Chooser = Callable[[LedgerRow, list[str]], str | None]
+@dataclass(frozen=True)
+class CaseChoice:
+    """A case a payment may be for, as the coordinator is asked about it: its purpose,
+    approved amount and what is left of it as of the payment's date."""
+
+    case_id: str
+    purpose: str
+    approved: Decimal
+    left: Decimal
+
+
+#: A chooser gets a payment row and its candidate cases and returns a case id, or None to
+#: skip.
+Chooser = Callable[[LedgerRow, list[CaseChoice]], str | None]
 
 
 @dataclass(frozen=True)
@@ -565,7 +577,9 @@ def _link(root: Path, team: Team, cases: dict[str, Case], rows: list[LedgerRow],
         pick = unambiguous(r, options, room_then)
         chosen: str | None = None
         if choose is not None:
-            chosen = choose(r, options)
+            chosen = choose(r, [CaseChoice(
+                c, cases[c].purpose, cases[c].decision.amount or ZERO,  # type: ignore[union-attr]
+                room_then[c]) for c in options])
         elif link and pick is not None:
             chosen = pick
         if chosen is None:

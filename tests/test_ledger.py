@@ -360,7 +360,7 @@ def test_ambiguous_payment_is_proposed_not_linked(make_team):
     (root / "bank" / "a.csv").write_text(ing([("20260305", "Shop", "Af", "100,00", "900,00")]))
     result = reconcile(root, NOW, link=True)
     assert result.linked == [] and [c for _, c in result.proposals] == [["2026-001", "2026-002"]]
-    picked = reconcile(root, NOW, choose=lambda r, options: options[1])
+    picked = reconcile(root, NOW, choose=lambda r, options: options[1].case_id)
     assert [cid for _, cid in picked.linked] == ["2026-002"]
 
 
