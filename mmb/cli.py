@@ -89,13 +89,17 @@ def validate(
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Check everything afresh; do not read or write the cache.")
     ] = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="REF", help="Also check the git history since REF (a commit, "
+        "branch or tag; in CI the pull request's base): decisions, votes, ledger rows and "
+        "receipts of REF kept (MMB110, MMB111, MMB213).")] = None,
 ) -> None:
     """Check every rule over the team folders (for CI). Exit 1 when problems are found."""
     from mmb import render
     from mmb.validate import validate_folders
 
     use_cache = not no_cache and not os.environ.get("MMB_NO_CACHE")
-    result = validate_folders(folders or ["."], _now(), use_cache=use_cache)
+    result = validate_folders(folders or ["."], _now(), use_cache=use_cache, since=since)
     if format is OutputFormat.json:
         _echo(render.findings_json(result))
     elif format is OutputFormat.github:

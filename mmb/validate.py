@@ -123,9 +123,16 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
     return found, len(team.cases)
 
 
-def _validate_one(job: tuple[str, datetime, bool]) -> tuple[list[Finding], int]:
-    root, now, use_cache = job
-    return validate_team(Path(root), now, use_cache)
+def _validate_one(job: tuple[str, datetime, bool, str | None]) -> tuple[list[Finding], int]:
+    root, now, use_cache, since = job
+    found, cases = validate_team(Path(root), now, use_cache)
+    if since is not None:
+        # The history is never cached: it depends on REF and on commits the folder's
+        # fingerprint does not see.
+        from mmb.history import check_history
+
+        found = found + check_history(Path(root), since)
+    return found, cases
 
 
 def worker_count(jobs: int) -> int:
@@ -153,18 +160,19 @@ def team_folders(folders: Sequence[str]) -> Iterator[tuple[str, Path, Path]]:
 
 
 def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool = True,
-                     workers: int | None = None) -> Validation:
+                     workers: int | None = None, since: str | None = None) -> Validation:
     """Run every check on every team below `folders`, a process per core.
 
     Teams are independent, so they are checked in parallel; each returns findings with
     paths inside its folder, re-rooted here onto the folder the user gave. Findings of a
-    shared mmb.yaml come from every team below it and are reported once.
+    shared mmb.yaml come from every team below it and are reported once. `since`: also
+    check each team's git history since that REF (`mmb.history`).
     """
     teams: list[tuple[str, str]] = []  # (display path of the team folder, its real path)
     for prefix, base, root in team_folders(folders):
         inside = os.path.relpath(root, base).replace(os.sep, "/")
         teams.append((posixpath.normpath(posixpath.join(prefix, inside)), str(root)))
-    jobs = [(root, now, use_cache) for _, root in teams]
+    jobs = [(root, now, use_cache, since) for _, root in teams]
     count = workers if workers is not None else worker_count(len(jobs))
     if count > 1:
         import multiprocessing
