@@ -1,0 +1,464 @@
+"""`mmb validate --since REF` (MMB110, MMB111, MMB213) and `mmb log`, over real git
+repositories made in a temporary folder: commits with set authors and dates."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import TEAM_YAML, case_yaml
+from typer.testing import CliRunner
+
+from mmb.cli import app
+from mmb.findings import Finding
+from mmb.history import check_history
+
+HEADER = ("id,date,amount,balance,counterparty,counterparty_iban,description,source,case,"
+          "kind,receipt,note\n")
+ROW1 = "T1,2026-03-03,-150.00,850.00,Fietsenwinkel,,fiets,,2026-001,,receipts/2026-001.pdf,\n"
+ROW2 = "T2,2026-03-04,-20.00,830.00,Bank,,kosten,,,bank_costs,,\n"
+LEDGER = HEADER + ROW1 + ROW2
+
+REOPENED = """\
+history:
+  - outcome: approved
+    at: 2026-03-02 11:45
+    by: anneke
+    amount: 150
+    reopened_at: 2026-04-01 09:00
+    reopened_by: anneke
+    reason: leverancier failliet, andere fiets nodig
+"""
+
+
+def _env(name: str = "Fatima B", date: str = "2026-03-10T10:00:00+01:00") -> dict[str, str]:
+    return dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
+                GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL="a@example.org", GIT_AUTHOR_DATE=date,
+                GIT_COMMITTER_NAME="ci", GIT_COMMITTER_EMAIL="ci@example.org",
+                GIT_COMMITTER_DATE=date)
+
+
+def git(cwd: Path, *args: str, name: str = "Fatima B",
+        date: str = "2026-03-10T10:00:00+01:00") -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, env=_env(name, date), check=True,
+                          capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+class Repo:
+    """A git repository holding a team folder (at `team`, inside `top`)."""
+
+    def __init__(self, top: Path, team: str = "") -> None:
+        self.top = top
+        self.root = top / team if team else top
+        self.root.mkdir(parents=True, exist_ok=True)
+        git(top, "init", "-q", "-b", "main")
+
+    def write(self, rel: str, text: str | bytes) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+
+    def remove(self, rel: str) -> None:
+        (self.root / rel).unlink()
+
+    def commit(self, message: str, name: str = "Fatima B",
+               date: str = "2026-03-10T10:00:00+01:00") -> str:
+        git(self.top, "add", "-A")
+        git(self.top, "commit", "-q", "--allow-empty", "-m", message, name=name, date=date)
+        return git(self.top, "rev-parse", "HEAD")
+
+    def check(self, ref: str = "base") -> list[Finding]:
+        return sorted(check_history(self.root, ref), key=lambda f: (f.path, f.line, f.code))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """A team with a decided case, a pending one, a ledger and a receipt, committed and
+    tagged `base`."""
+    r = Repo(tmp_path / "team")
+    r.write("team.yaml", TEAM_YAML)
+    r.write("cases/2026-001.yaml", case_yaml())
+    r.write("cases/2026-002.yaml", case_yaml("2026-002", household="H-0002", outcome=None))
+    r.write("ledger.csv", LEDGER)
+    r.write("receipts/2026-001.pdf", b"%PDF-1.4 receipt of the bicycle")
+    r.commit("base", name="Anneke", date="2026-03-05T12:00:00+01:00")
+    git(r.top, "tag", "base")
+    return r
+
+
+def one(found: list[Finding], code: str) -> Finding:
+    hits = [f for f in found if f.code == code]
+    assert len(hits) == 1, found
+    return hits[0]
+
+
+def edit(repo: Repo, rel: str, old: str, new: str) -> None:
+    path = repo.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- MMB110
+def test_decision_amount_raised_names_commit_author_and_line(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "  amount: 150", "  amount: 450")
+    sha = repo.commit("meer geld", name="Mallory", date="2026-04-01T10:00:00+02:00")
+    f = one(repo.check(), "MMB110")
+    assert f.path == "cases/2026-001.yaml" and f.case == "2026-001"
+    text = (repo.root / f.path).read_text().splitlines()
+    assert text[f.line - 1] == "  amount: 450"
+    assert sha[:10] in f.message and "Mallory" in f.message and "2026-04-01 10:00" in f.message
+    assert "€ 150,00 → € 450,00" in f.message
+
+
+def test_decision_outcome_changed(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "outcome: approved", "outcome: rejected")
+    repo.commit("anders besloten", name="Jan")
+    f = one(repo.check(), "MMB110")
+    assert "approved → rejected" in f.message and "Jan" in f.message
+
+
+def test_decision_removed_without_reopen(repo: Repo) -> None:
+    repo.write("cases/2026-001.yaml", case_yaml(outcome=None))
+    sha = repo.commit("weg ermee", name="Mallory")
+    f = one(repo.check(), "MMB110")
+    assert f.line == 1 and "was removed" in f.message and sha[:10] in f.message
+
+
+def test_blame_names_the_commit_of_the_current_value(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "  amount: 150", "  amount: 160")
+    repo.commit("eerste", name="Eerste")
+    edit(repo, "cases/2026-001.yaml", "  amount: 160", "  amount: 170")
+    sha = repo.commit("tweede", name="Tweede")
+    repo.write("cases/2026-001.yaml", (repo.root / "cases/2026-001.yaml").read_text()
+               + "followup:\n  at: 2026-06-01\n  note: fietst\n")
+    repo.commit("followup", name="Derde")
+    f = one(repo.check(), "MMB110")
+    assert sha[:10] in f.message and "Tweede" in f.message
+
+
+def test_change_undone_in_the_range_is_no_finding(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "  amount: 150", "  amount: 450")
+    repo.commit("oeps")
+    edit(repo, "cases/2026-001.yaml", "  amount: 450", "  amount: 150")
+    repo.commit("terug")
+    assert repo.check() == []
+
+
+def test_legitimate_reopen_passes_and_a_new_decision_after_it(repo: Repo) -> None:
+    repo.write("cases/2026-001.yaml", case_yaml(outcome=None) + REOPENED)
+    repo.commit("mmb reopen 2026-001", name="Anneke")
+    assert repo.check() == []
+    votes = [("jan", "approve", "2026-04-01 10:00"), ("anneke", "approve", "2026-04-01 10:10"),
+             ("piet", "approve", "2026-04-01 10:20")]
+    repo.write("cases/2026-001.yaml", case_yaml(votes=votes, decided="2026-04-01 11:00",
+                                                approved="170") + REOPENED)
+    repo.commit("opnieuw besloten", name="Anneke")
+    assert repo.check() == []
+
+
+def test_reopen_that_alters_the_old_decision_is_reported(repo: Repo) -> None:
+    repo.write("cases/2026-001.yaml", case_yaml(outcome=None)
+               + REOPENED.replace("amount: 150", "amount: 100"))
+    repo.commit("reopen met ander bedrag", name="Mallory")
+    f = one(repo.check(), "MMB110")
+    assert "Mallory" in f.message
+
+
+def test_history_entry_of_ref_edited(repo: Repo) -> None:
+    repo.write("cases/2026-001.yaml", case_yaml(outcome=None) + REOPENED)
+    repo.commit("reopen")
+    git(repo.top, "tag", "-f", "base")
+    edit(repo, "cases/2026-001.yaml", "reason: leverancier failliet", "reason: zomaar")
+    repo.commit("andere reden", name="Mallory")
+    f = one(repo.check(), "MMB110")
+    assert "`history:`" in f.message and "Mallory" in f.message
+    lines = (repo.root / f.path).read_text().splitlines()
+    assert lines[f.line - 1].startswith("  - outcome")
+
+
+def test_followup_and_decision_note_filled_in_pass(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "  amount: 150\n",
+         "  amount: 150\n  note: fiets met slot\nfollowup:\n  at: 2026-06-01\n  regret: false\n")
+    repo.commit("followup")
+    assert repo.check() == []
+
+
+def test_vote_added_before_the_decision_after_it_was_committed(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "decision:",
+         "  - member: joost\n    vote: approve\n    at: 2026-03-02 11:40\ndecision:")
+    sha = repo.commit("stem vergeten", name="Mallory", date="2026-05-01T09:00:00+02:00")
+    f = one(repo.check(), "MMB110")
+    assert "joost" in f.message and sha[:10] in f.message and "Mallory" in f.message
+    lines = (repo.root / f.path).read_text().splitlines()
+    assert lines[f.line - 1] == "  - member: joost"
+
+
+def test_backdated_vote_after_a_decision_committed_in_the_range(repo: Repo) -> None:
+    votes = [("jan", "approve", "2026-03-20 10:00"), ("anneke", "approve", "2026-03-20 10:10")]
+    repo.write("cases/2026-002.yaml", case_yaml("2026-002", household="H-0002", votes=votes,
+                                                decided="2026-03-20 11:00"))
+    decided = repo.commit("besloten", name="Anneke")
+    votes.append(("piet", "approve", "2026-03-20 10:30"))
+    repo.write("cases/2026-002.yaml", case_yaml("2026-002", household="H-0002", votes=votes,
+                                                decided="2026-03-20 11:00"))
+    added = repo.commit("quorum gerepareerd", name="Mallory")
+    f = one(repo.check(), "MMB110")
+    assert f.case == "2026-002" and "piet" in f.message
+    assert added[:10] in f.message and decided[:10] in f.message
+
+
+def test_vote_removed_and_vote_changed(repo: Repo) -> None:
+    votes = [("jan", "object", "2026-03-02 10:40"), ("anneke", "akkoord", "2026-03-02 11:00")]
+    repo.write("cases/2026-001.yaml", case_yaml(votes=votes))
+    repo.commit("stemmen aangepast", name="Mallory")
+    found = [f for f in repo.check() if f.code == "MMB110"]
+    assert len(found) == 2
+    changed = next(f for f in found if "was changed" in f.message)
+    removed = next(f for f in found if "was removed" in f.message)
+    assert "jan" in changed.message and "approve → object" in changed.message
+    assert "piet" in removed.message
+
+
+def test_vote_note_and_a_vote_after_the_decision_pass(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "    at: 2026-03-02 10:40\n",
+         "    at: 2026-03-02 10:40\n    note: mits tweedehands\n")
+    edit(repo, "cases/2026-001.yaml", "decision:",
+         "  - member: joost\n    vote: approve\n    at: 2026-03-03 09:00\ndecision:")
+    repo.commit("notitie en late stem")
+    assert repo.check() == []
+
+
+def test_reordered_votes_pass(repo: Repo) -> None:
+    votes = [("piet", "approve", "2026-03-02 11:30"), ("jan", "approve", "2026-03-02 10:40"),
+             ("anneke", "akkoord", "2026-03-02 11:00")]
+    repo.write("cases/2026-001.yaml", case_yaml(votes=votes))
+    repo.commit("volgorde")
+    assert repo.check() == []
+
+
+def test_pending_case_and_new_case_may_change(repo: Repo) -> None:
+    votes = [("jan", "approve", "2026-03-20 10:00")]
+    repo.write("cases/2026-002.yaml", case_yaml("2026-002", household="H-0002", votes=votes,
+                                                outcome=None, amount="200"))
+    repo.write("cases/2026-003.yaml", case_yaml("2026-003", household="H-0003"))
+    repo.commit("werk")
+    repo.remove("cases/2026-002.yaml")
+    repo.commit("dubbel")
+    assert repo.check() == []
+
+
+# --------------------------------------------------------------------------- MMB111
+def test_decided_case_deleted(repo: Repo) -> None:
+    repo.remove("cases/2026-001.yaml")
+    sha = repo.commit("opruimen", name="Mallory")
+    f = one(repo.check(), "MMB111")
+    assert (f.path, f.line, f.case) == ("cases/2026-001.yaml", 1, "2026-001")
+    assert sha[:10] in f.message and "Mallory" in f.message and "deleted" in f.message
+
+
+def test_decided_case_renamed(repo: Repo) -> None:
+    git(repo.top, "mv", "cases/2026-001.yaml", "cases/2026-009.yaml")
+    repo.commit("hernoemd", name="Mallory")
+    found = repo.check()
+    f = one(found, "MMB111")
+    assert "renamed to cases/2026-009.yaml" in f.message
+
+
+# --------------------------------------------------------------------------- MMB213
+def test_ledger_amount_changed(repo: Repo) -> None:
+    edit(repo, "ledger.csv", "-150.00,850.00", "-15.00,850.00")
+    sha = repo.commit("typfout", name="Mallory")
+    f = one(repo.check(), "MMB213")
+    assert (f.path, f.line) == ("ledger.csv", 2)
+    assert "amount -€ 150,00 → -€ 15,00" in f.message and sha[:10] in f.message
+
+
+def test_ledger_row_removed_and_id_changed(repo: Repo) -> None:
+    repo.write("ledger.csv", HEADER + ROW2.replace("T2,", "X9,"))
+    repo.commit("rij weg", name="Mallory")
+    found = [f for f in repo.check() if f.code == "MMB213"]
+    assert len(found) == 2
+    removed = next(f for f in found if "removed" in f.message)
+    assert removed.line == 1 and "T1" in removed.message and "Mallory" in removed.message
+    renamed = next(f for f in found if "id was changed" in f.message)
+    assert renamed.line == 2 and "T2" in renamed.message and "X9" in renamed.message
+
+
+def test_ledger_links_filled_and_new_export_imported_pass(repo: Repo) -> None:
+    repo.write("ledger.csv", HEADER + ROW1 + ROW2.replace(",,kosten,,,bank_costs,,",
+                                                          ",,kosten,,,bank_costs,,maandkosten")
+               + "T3,2026-03-10,-45.00,785.00,Apotheek,,medicijn,bank/maart.csv,2026-002,,"
+                 "missing,bon kwijt\n")
+    repo.write("bank/maart.csv", "a,b\n")
+    repo.commit("nieuwe export")
+    assert repo.check() == []
+
+
+def test_ledger_removed(repo: Repo) -> None:
+    repo.remove("ledger.csv")
+    repo.commit("weg")
+    f = one(repo.check(), "MMB213")
+    assert "2 row(s)" in f.message
+
+
+def test_receipt_changed_deleted_and_moved(repo: Repo) -> None:
+    repo.write("receipts/2026-001.pdf", b"%PDF-1.4 another receipt")
+    sha = repo.commit("andere bon", name="Mallory")
+    f = one(repo.check(), "MMB213")
+    assert f.path == "receipts/2026-001.pdf" and "changed" in f.message and sha[:10] in f.message
+    repo.remove("receipts/2026-001.pdf")
+    repo.commit("bon weg")
+    f = one(repo.check(), "MMB213")
+    assert "deleted" in f.message
+    repo.write("receipts/2026/2026-001.pdf", b"%PDF-1.4 receipt of the bicycle")
+    repo.commit("bon verplaatst")
+    assert [f.code for f in repo.check()] == []
+
+
+def test_uncommitted_changes_are_checked_too(repo: Repo) -> None:
+    edit(repo, "ledger.csv", "-20.00,830.00", "-2.00,830.00")
+    f = one(repo.check(), "MMB213")
+    assert "not committed yet" in f.message
+
+
+# --------------------------------------------------------------------------- history shapes
+def test_change_on_a_merged_branch_names_the_branch_commit(repo: Repo) -> None:
+    git(repo.top, "checkout", "-q", "-b", "zijtak")
+    edit(repo, "cases/2026-001.yaml", "  amount: 150", "  amount: 450")
+    sha = repo.commit("op de zijtak", name="Mallory")
+    git(repo.top, "checkout", "-q", "main")
+    repo.write("cases/2026-003.yaml", case_yaml("2026-003", household="H-0003"))
+    repo.commit("nieuw", name="Anneke")
+    git(repo.top, "merge", "-q", "--no-edit", "zijtak", name="Anneke")
+    f = one(repo.check(), "MMB110")
+    assert sha[:10] in f.message and "Mallory" in f.message
+
+
+def test_ref_ahead_of_the_branch_uses_the_merge_base(repo: Repo) -> None:
+    git(repo.top, "checkout", "-q", "-b", "werk")
+    repo.write("cases/2026-003.yaml", case_yaml("2026-003", household="H-0003", outcome=None))
+    repo.commit("nieuw dossier")
+    git(repo.top, "checkout", "-q", "main")
+    repo.write("cases/2026-002.yaml", case_yaml("2026-002", household="H-0002"))
+    repo.commit("besluit op main")
+    git(repo.top, "checkout", "-q", "werk")
+    # main decided 2026-002 after this branch left it: not "removed" here.
+    assert repo.check("main") == []
+
+
+def test_team_inside_a_municipality_repository(tmp_path: Path) -> None:
+    r = Repo(tmp_path / "stad", team="teams/noord")
+    r.write("team.yaml", TEAM_YAML)
+    r.write("cases/2026-001.yaml", case_yaml())
+    r.commit("base")
+    git(r.top, "tag", "base")
+    edit(r, "cases/2026-001.yaml", "outcome: approved", "outcome: withdrawn")
+    r.commit("ander", name="Mallory")
+    f = one(r.check(), "MMB110")
+    assert f.path == "cases/2026-001.yaml"
+    result = CliRunner().invoke(app, ["validate", "--since", "base", "--no-cache",
+                                      "--format", "json", str(tmp_path / "stad")])
+    problems = json.loads(result.stdout)["problems"]
+    assert [p["path"] for p in problems if p["code"] == "MMB110"] == [
+        f"{tmp_path}/stad/teams/noord/cases/2026-001.yaml"]
+
+
+# --------------------------------------------------------------------------- CLI, formats
+def _validate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, MMB_NOW="2026-11-22 12:00", MMB_NO_CACHE="1")
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "mmb", "validate", *args], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_formats_carry_the_history_findings(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "  amount: 150", "  amount: 160")
+    sha = repo.commit("meer", name="Mallory")
+    text = _validate(repo.root, "--since", "base")
+    assert text.returncode == 1 and "MMB110" in text.stdout and sha[:10] in text.stdout
+    js = _validate(repo.root, "--since", "base", "--format", "json")
+    problem = next(p for p in json.loads(js.stdout)["problems"] if p["code"] == "MMB110")
+    assert problem["case"] == "2026-001" and "Mallory" in problem["message"]
+    gh = _validate(repo.root, "--since", "base", "--format", "github")
+    assert any(line.startswith("::error file=cases/2026-001.yaml,line=22,title=MMB110::")
+               for line in gh.stdout.splitlines())
+    clean = _validate(repo.root)
+    assert "MMB110" not in clean.stdout  # without --since, no history check
+
+
+def test_not_a_repository_is_a_plain_error(tmp_path: Path) -> None:
+    root = tmp_path / "team"
+    (root / "cases").mkdir(parents=True)
+    (root / "team.yaml").write_text(TEAM_YAML)
+    done = _validate(root, "--since", "main")
+    assert done.returncode == 2 and "not in a git repository" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_shallow_clone_gets_the_plain_message(repo: Repo, tmp_path: Path) -> None:
+    edit(repo, "cases/2026-002.yaml", "amount: 180", "amount: 190")
+    repo.commit("een")
+    repo.commit("twee")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.top}", str(clone)],
+                   check=True, env=_env(), capture_output=True)
+    done = _validate(clone, "--since", "HEAD~2")
+    assert done.returncode == 2
+    assert "shallow" in done.stderr and "git fetch --unshallow" in done.stderr
+    assert "fetch-depth: 0" in done.stderr and "Traceback" not in done.stderr
+    # REF fetched on its own, the commits between still missing: the same advice.
+    subprocess.run(["git", "fetch", "-q", "--depth", "1", "origin", "tag", "base"], cwd=clone,
+                   check=True, env=_env(), capture_output=True)
+    done = _validate(clone, "--since", "base")
+    assert done.returncode == 2 and "git fetch --unshallow" in done.stderr
+
+
+# --------------------------------------------------------------------------- hostile repos
+def test_option_like_ref_is_refused(repo: Repo) -> None:
+    before = sorted(p.name for p in repo.root.iterdir())
+    for ref in ("--output=x", "-h", "--all"):
+        done = _validate(repo.root, f"--since={ref}")
+        assert done.returncode == 2 and "may not start with '-'" in done.stderr
+    assert sorted(p.name for p in repo.root.iterdir()) == before
+
+
+def test_symlink_and_huge_blobs_in_history_are_not_read(repo: Repo) -> None:
+    os.symlink("/etc/passwd", repo.root / "cases" / "2026-005.yaml")
+    big = case_yaml("2026-006", household="H-0006") + "# " + "x" * (1024 * 1024 + 10) + "\n"
+    repo.write("cases/2026-006.yaml", big)
+    os.symlink("/etc/hostname", repo.root / "receipts" / "link.pdf")
+    repo.write("ledger.csv", LEDGER + "T9,2026-03-06,-1.00,829.00,x,,y,,,bank_costs,"
+               "receipts/link.pdf,\n")
+    repo.commit("vijandig")
+    git(repo.top, "tag", "-f", "base")
+    repo.remove("cases/2026-005.yaml")
+    repo.remove("cases/2026-006.yaml")
+    repo.remove("receipts/link.pdf")
+    repo.commit("weg")
+    from mmb.history import TeamHistory
+
+    h = TeamHistory(repo.root, "base")
+    big_entry = h.base_tree["cases/2026-006.yaml"]
+    assert big_entry.size is not None and big_entry.size > 1024 * 1024
+    assert h.base_tree["cases/2026-005.yaml"].mode == "120000"
+    # Neither the link (not followed) nor the huge file (over the limit) makes a finding.
+    assert repo.check() == []
+    h.repo.read_blobs([(big_entry.blob, 1024 * 1024)])
+    assert h.repo.blob(big_entry.blob, 1024 * 1024) is None
+
+
+def test_hostile_author_name_is_shown_visibly(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "  amount: 150", "  amount: 151")
+    repo.commit("x", name="Evil\x1b]0;pwned\x07\u202eName")
+    done = _validate(repo.root, "--since", "base")
+    assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
+    assert "Evil\\x1b]0;pwned\\x07\\u202eName" in done.stdout
