@@ -573,6 +573,30 @@ def pay(
         _echo(line)
 
 
+@app.command("log")
+def log_(
+    case: Annotated[str, typer.Argument(help="Case id, e.g. 2026-014.")],
+    team: TeamOption = None,
+) -> None:
+    """The case's history from git in plain words: opened, votes, decision, reopens,
+    follow-up, transfers, payments and receipts linked, with commit authors and dates."""
+    from mmb import git
+    from mmb.caselog import case_log
+
+    result = case_log(_team_root(team), case)
+    _echo(msg.LOG_TITLE.format(id=result.case_id, path=result.path))
+    if not result.entries:
+        _echo(msg.LOG_NOTHING)
+    for entry in result.entries:
+        if entry.commit.committed:
+            _echo(msg.LOG_COMMIT.format(date=git.when(entry.commit), short=entry.commit.short,
+                                        author=entry.commit.author))
+        else:
+            _echo(msg.LOG_NOT_COMMITTED)
+        for event in entry.events:
+            _echo(msg.LOG_EVENT.format(event=event))
+
+
 def _choose_case(row: object, options: list[str]) -> str | None:
     """Ask the coordinator which case a payment is for (only on a terminal)."""
     from mmb.ledger import LedgerRow

@@ -462,3 +462,124 @@ def test_hostile_author_name_is_shown_visibly(repo: Repo) -> None:
     done = _validate(repo.root, "--since", "base")
     assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
     assert "Evil\\x1b]0;pwned\\x07\\u202eName" in done.stdout
+
+
+# --------------------------------------------------------------------------- mmb log
+def _log(root: Path, case: str) -> subprocess.CompletedProcess[str]:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "mmb", "log", case], cwd=root,
+                          env=dict(os.environ), capture_output=True, text=True, timeout=120)
+
+
+def test_log_tells_the_case_in_plain_words(tmp_path: Path) -> None:
+    r = Repo(tmp_path / "team")
+    r.write("team.yaml", TEAM_YAML)
+    r.write("cases/2026-001.yaml", case_yaml(votes=[], outcome=None))
+    opened = r.commit("nieuw", name="Fatima B", date="2026-03-02T10:20:00+01:00")
+    votes = [("jan", "approve", "2026-03-02 10:40"), ("anneke", "akkoord", "2026-03-02 11:00"),
+             ("piet", "approve", "2026-03-02 11:30")]
+    r.write("cases/2026-001.yaml", case_yaml(votes=votes, outcome=None))
+    r.commit("stemmen", name="Jan de V", date="2026-03-02T11:35:00+01:00")
+    r.write("cases/2026-001.yaml", case_yaml(votes=votes))
+    decided = r.commit("besluit", name="Anneke", date="2026-03-02T11:50:00+01:00")
+    r.write("ledger.csv", HEADER + ROW2)
+    r.commit("export", name="Anneke", date="2026-03-04T09:00:00+01:00")
+    r.write("ledger.csv", LEDGER)
+    r.commit("gekoppeld", name="Anneke", date="2026-03-05T09:00:00+01:00")
+    r.write("cases/2026-001.yaml", case_yaml(outcome=None) + REOPENED)
+    r.commit("heropend", name="Anneke", date="2026-04-01T09:05:00+02:00")
+    r.write("cases/2026-001.yaml", case_yaml(outcome=None) + REOPENED
+            + "followup:\n  at: 2026-06-01\n  regret: true\n")
+    done = _log(r.root, "2026-001")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert f"2026-03-02 10:20  {opened[:10]}  Fatima B" in out
+    assert "opened: vervoer, € 180,00 requested by fatima (opened 2026-03-02 10:15)" in out
+    assert "vote: jan approve (2026-03-02 10:40)" in out and "vote: anneke approve" in out
+    assert f"2026-03-02 11:50  {decided[:10]}  Anneke\n  decision: approved € 150,00" in out
+    assert "payment linked in ledger.csv: 2026-03-03, -€ 150,00 (transaction T1)" in out
+    assert "receipt linked: receipts/2026-001.pdf (transaction T1)" in out
+    assert "reopened by anneke (2026-04-01 09:00)" in out and "leverancier failliet" in out
+    assert "decision removed" not in out  # a reopen is not a removal
+    assert out.index("Not committed yet") < out.index("follow-up (2026-06-01)")
+    assert "H-0001" not in out and "fiets zodat" not in out  # no household, no purpose
+    order = [out.index(s) for s in ("opened:", "vote: jan", "decision:", "payment linked",
+                                    "reopened by", "follow-up")]
+    assert order == sorted(order)
+
+
+def test_log_refuses_an_unknown_or_bad_case(repo: Repo) -> None:
+    done = _log(repo.root, "2026-099")
+    assert done.returncode == 2 and "no file in this repository's history" in done.stderr
+    done = _log(repo.root, "--all")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_log_shows_a_tampered_decision_and_a_removed_vote(repo: Repo) -> None:
+    repo.write("cases/2026-001.yaml", case_yaml(
+        votes=[("jan", "approve", "2026-03-02 10:40")], approved="450"))
+    sha = repo.commit("stil", name="Mallory", date="2026-05-01T08:00:00+02:00")
+    out = _log(repo.root, "2026-001").stdout
+    assert f"2026-05-01 08:00  {sha[:10]}  Mallory" in out
+    assert "decision changed: amount € 150,00 → € 450,00" in out
+    assert "vote removed: anneke approve (2026-03-02 11:00)" in out
+
+
+# --------------------------------------------------------------------------- CI files
+def test_init_ci_files_fetch_the_history_and_check_pull_requests_since_their_base(
+        tmp_path: Path) -> None:
+    from ruamel.yaml import YAML
+
+    from mmb.scaffold import create_team_folder
+
+    create_team_folder(tmp_path / "team", "Test")
+    yaml = YAML(typ="safe")
+    gh = yaml.load((tmp_path / "team/.github/workflows/mmb.yml").read_text())
+    steps = gh["jobs"]["validate"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    pr = next(s for s in steps if s.get("if") == "github.event_name == 'pull_request'")
+    assert pr["run"] == 'mmb validate --format github --since "origin/$BASE_REF"'
+    assert pr["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    push = next(s for s in steps if s.get("if") == "github.event_name != 'pull_request'")
+    assert push["run"] == "mmb validate --format github"
+    gl = yaml.load((tmp_path / "team/.gitlab-ci.yml").read_text())
+    job = gl["mmb-validate"]
+    assert job["variables"]["GIT_DEPTH"] == "0"
+    script = "\n".join(job["script"])
+    assert 'mmb validate --format text --since "$CI_MERGE_REQUEST_DIFF_BASE_SHA"' in script
+    assert any(r.get("if") == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+               for r in gl["workflow"]["rules"])
+
+
+def test_the_gitlab_script_runs_since_the_merge_request_base(repo: Repo, tmp_path: Path
+                                                            ) -> None:
+    """The script of .gitlab-ci.yml, run by sh as GitLab would, in a merge request
+    pipeline: the history check fires (git is already here, so apt-get is stubbed)."""
+    import sys
+
+    from ruamel.yaml import YAML
+
+    from mmb.scaffold import create_team_folder
+
+    create_team_folder(tmp_path / "init", "Test")
+    job = YAML(typ="safe").load((tmp_path / "init/.gitlab-ci.yml").read_text())["mmb-validate"]
+    base = git(repo.top, "rev-parse", "base")
+    edit(repo, "cases/2026-001.yaml", "  amount: 150", "  amount: 450")
+    repo.commit("mr", name="Mallory")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "apt-get").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "mmb").write_text(f"#!/bin/sh\nexec {sys.executable} -m mmb \"$@\"\n")
+    for f in bin_dir.iterdir():
+        f.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", MMB_NO_CACHE="1",
+               MMB_NOW="2026-11-22 12:00", CI_MERGE_REQUEST_DIFF_BASE_SHA=base)
+    script = job["script"][-1]
+    done = subprocess.run(["sh", "-c", script], cwd=repo.root, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and "MMB110" in done.stdout and "Mallory" in done.stdout
+    env.pop("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+    done = subprocess.run(["sh", "-c", script], cwd=repo.root, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert "MMB110" not in done.stdout
