@@ -124,15 +124,15 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
 
 
 def _validate_one(job: tuple[str, datetime, bool, str | None]) -> tuple[list[Finding], int]:
+    """One task: a team's files (`since` None), or its history since `since`."""
     root, now, use_cache, since = job
-    found, cases = validate_team(Path(root), now, use_cache)
     if since is not None:
         # The history is never cached: it depends on REF and on commits the folder's
-        # fingerprint does not see.
+        # fingerprint does not see. It runs beside the team's own checks (another core).
         from mmb.history import check_history
 
-        found = found + check_history(Path(root), since)
-    return found, cases
+        return check_history(Path(root), since), 0
+    return validate_team(Path(root), now, use_cache)
 
 
 def worker_count(jobs: int) -> int:
@@ -172,7 +172,10 @@ def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool =
     for prefix, base, root in team_folders(folders):
         inside = os.path.relpath(root, base).replace(os.sep, "/")
         teams.append((posixpath.normpath(posixpath.join(prefix, inside)), str(root)))
-    jobs = [(root, now, use_cache, since) for _, root in teams]
+    jobs: list[tuple[str, datetime, bool, str | None]] = [
+        (root, now, use_cache, None) for _, root in teams]
+    if since is not None:
+        jobs += [(root, now, use_cache, since) for _, root in teams]
     count = workers if workers is not None else worker_count(len(jobs))
     if count > 1:
         import multiprocessing
@@ -187,7 +190,8 @@ def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool =
         results = [_validate_one(job) for job in jobs]
     result = Validation(teams=len(teams))
     unique: set[Finding] = set()
-    for (shown, _root), (found, cases) in zip(teams, results, strict=True):
+    shown_of = [shown for shown, _ in teams] * (2 if since is not None else 1)
+    for shown, (found, cases) in zip(shown_of, results, strict=True):
         result.cases += cases
         unique.update(_reroot(f, shown) for f in found)
     result.findings = sort_findings(unique)
