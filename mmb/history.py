@@ -599,8 +599,16 @@ def _parse_ledger(data: bytes) -> dict[str, tuple[int, RowKey]] | None:
     if not ledger.readable:
         return None
     out: dict[str, tuple[int, RowKey]] = {}
+    seen: dict[RowKey, int] = {}
     for r in ledger.rows:
-        out.setdefault(r.id, (r.row, RowKey(r.date, r.amount, r.balance)))
+        key = RowKey(r.date, r.amount, r.balance)
+        txid = r.id
+        if not txid.strip():
+            # A row without an id (typed in by hand) is known by its content and how
+            # many identical rows came before it.
+            seen[key] = seen.get(key, 0) + 1
+            txid = msg.H_NO_ID.format(date=r.date, amount=r.amount, n=seen[key])
+        out.setdefault(txid, (r.row, key))
     return out
 
 

@@ -164,6 +164,25 @@ def test_legitimate_reopen_passes_and_a_new_decision_after_it(repo: Repo) -> Non
     assert repo.check() == []
 
 
+def test_reopen_and_new_decision_in_one_commit_pass(repo: Repo) -> None:
+    votes = [("jan", "approve", "2026-04-01 10:00"), ("anneke", "approve", "2026-04-01 10:10"),
+             ("piet", "approve", "2026-04-01 10:20")]
+    repo.write("cases/2026-001.yaml", case_yaml(votes=votes, decided="2026-04-01 11:00",
+                                                approved="120") + REOPENED)
+    repo.commit("heropend en opnieuw besloten")
+    assert repo.check() == []
+
+
+def test_decision_note_rewritten_is_reported(repo: Repo) -> None:
+    edit(repo, "cases/2026-001.yaml", "  amount: 150\n", "  amount: 150\n  note: mits tweedehands\n")
+    repo.commit("notitie")
+    git(repo.top, "tag", "-f", "base")
+    edit(repo, "cases/2026-001.yaml", "mits tweedehands", "nieuw mag ook")
+    repo.commit("andere notitie", name="Mallory")
+    f = one(repo.check(), "MMB110")
+    assert "note mits tweedehands → nieuw mag ook" in f.message
+
+
 def test_reopen_that_alters_the_old_decision_is_reported(repo: Repo) -> None:
     repo.write("cases/2026-001.yaml", case_yaml(outcome=None)
                + REOPENED.replace("amount: 150", "amount: 100"))
@@ -300,6 +319,20 @@ def test_ledger_links_filled_and_new_export_imported_pass(repo: Repo) -> None:
     repo.write("bank/maart.csv", "a,b\n")
     repo.commit("nieuwe export")
     assert repo.check() == []
+
+
+def test_ledger_rows_without_id_are_known_by_content(repo: Repo) -> None:
+    hand = ",2026-03-05,-5.00,,Kas,,koffie,,,other,,koffie\n"
+    repo.write("ledger.csv", LEDGER + hand + hand)
+    repo.commit("met de hand")
+    git(repo.top, "tag", "-f", "base")
+    repo.write("ledger.csv", LEDGER + hand + hand.replace("koffie\n", "koffie voor het team\n"))
+    repo.commit("notitie")
+    assert repo.check() == []
+    repo.write("ledger.csv", LEDGER + hand)
+    repo.commit("een weg", name="Mallory")
+    f = one(repo.check(), "MMB213")
+    assert "removed" in f.message and "#2" in f.message and "Mallory" in f.message
 
 
 def test_ledger_removed(repo: Repo) -> None:
