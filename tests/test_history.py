@@ -616,3 +616,28 @@ def test_the_gitlab_script_runs_since_the_merge_request_base(repo: Repo, tmp_pat
     done = subprocess.run(["sh", "-c", script], cwd=repo.root, env=env, capture_output=True,
                           text=True, timeout=120)
     assert "MMB110" not in done.stdout
+
+
+def test_log_stream_with_crafted_file_names_is_read_token_by_token(repo: Repo) -> None:
+    fake = "\n\x01" + "a" * 40
+    repo.write(f"cases/{fake}.yaml", "x: 1\n")
+    repo.write("cases/with\nnewline.yaml", "x: 2\n")
+    repo.commit("vreemde namen")
+    edit(repo, "cases/2026-001.yaml", "  amount: 150", "  amount: 155")
+    sha = repo.commit("meer", name="Mallory")
+    f = one(repo.check(), "MMB110")
+    assert sha[:10] in f.message
+    from mmb.git import GitError, _parse_log
+
+    with pytest.raises(GitError, match="could not be read"):
+        _parse_log(b"\x01" + b"b" * 40 + b"\x00Name\x00not a date\x00")
+    with pytest.raises(GitError, match="could not be read"):
+        _parse_log(b"garbage\x00")
+
+
+def test_repository_without_commits_is_a_plain_error(tmp_path: Path) -> None:
+    r = Repo(tmp_path / "team")
+    r.write("team.yaml", TEAM_YAML)
+    (r.root / "cases").mkdir()
+    done = _validate(r.root, "--since", "main")
+    assert done.returncode == 2 and "no commit yet" in done.stderr
