@@ -232,13 +232,15 @@ def case_log(root: Path, case_id: str) -> CaseLog:
         seen.add((commit.id, rel))
         content = repo.blob(blob, MAX_DATA_BYTES) if blob and mode in REGULAR_MODES else None
         if rel == ledger:
+            if blob and content is None:
+                continue  # a link, or over the size limit: not read, nothing said
             rows = _ledger_rows(content, case_id)
             events = _ledger_events(ledger_now, rows)
             ledger_now = rows
         else:
             state = _case_data(content) if blob else None
-            if blob and mode not in REGULAR_MODES:
-                state = {}
+            if blob and (mode not in REGULAR_MODES or content is None):
+                state = {}  # a link, or over the size limit: not read
             events = _case_events(case_now.get(rel), state)
             case_now[rel] = state
         if not events:

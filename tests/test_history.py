@@ -641,3 +641,16 @@ def test_repository_without_commits_is_a_plain_error(tmp_path: Path) -> None:
     (r.root / "cases").mkdir()
     done = _validate(r.root, "--since", "main")
     assert done.returncode == 2 and "no commit yet" in done.stderr
+
+
+def test_log_of_a_link_and_a_huge_version_says_it_was_not_read(repo: Repo) -> None:
+    repo.remove("cases/2026-002.yaml")
+    os.symlink("/etc/passwd", repo.root / "cases" / "2026-002.yaml")
+    repo.commit("link")
+    repo.remove("cases/2026-002.yaml")
+    repo.write("cases/2026-002.yaml", case_yaml("2026-002", household="H-0002", outcome=None)
+               + "# " + "x" * (1024 * 1024 + 10) + "\n")
+    repo.commit("huge")
+    out = _log(repo.root, "2026-002").stdout
+    assert out.count("the case file could not be read in this version") == 2
+    assert "root:" not in out and "case file deleted" not in out
