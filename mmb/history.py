@@ -319,12 +319,14 @@ def _read_now(root: Path, rel: str, limit: int) -> bytes | object | None:
         return None
 
 
-def _case_files_now(h: TeamHistory) -> dict[str, bytes | None]:
+def _case_files_now(h: TeamHistory) -> dict[str, bytes | None] | None:
+    """The case files as they are now (None: cases/ itself may not be read, which
+    validate reports as MMB001; then no case can be compared)."""
     out: dict[str, bytes | None] = {}
     try:
         folder = TeamDir(h.root, "cases")
     except TeamFileError:
-        return out
+        return None
     with folder:
         for name, _kind in folder.entries():
             if not name.endswith((".yaml", ".yml")) or name.startswith("."):
@@ -343,6 +345,8 @@ def _is_case(rel: str) -> bool:
 
 def _check_cases(h: TeamHistory) -> list[Finding]:
     now = _case_files_now(h)
+    if now is None:
+        return []
     for rel, data in now.items():
         h.remember(rel, data)
     base = {rel: e for rel, e in h.base_tree.items() if _is_case(rel)}

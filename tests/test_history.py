@@ -654,3 +654,14 @@ def test_log_of_a_link_and_a_huge_version_says_it_was_not_read(repo: Repo) -> No
     out = _log(repo.root, "2026-002").stdout
     assert out.count("the case file could not be read in this version") == 2
     assert "root:" not in out and "case file deleted" not in out
+
+
+def test_cases_folder_linked_out_is_left_to_mmb001(repo: Repo, tmp_path: Path) -> None:
+    import shutil
+
+    outside = tmp_path / "elders"
+    shutil.move(str(repo.root / "cases"), outside)
+    os.symlink(outside, repo.root / "cases")
+    assert [f.code for f in repo.check()] == []  # no MMB111 for every case: MMB001 says why
+    done = _validate(repo.root, "--since", "base")
+    assert "MMB001" in done.stdout and "MMB111" not in done.stdout
