@@ -665,3 +665,144 @@ def test_cases_folder_linked_out_is_left_to_mmb001(repo: Repo, tmp_path: Path) -
     assert [f.code for f in repo.check()] == []  # no MMB111 for every case: MMB001 says why
     done = _validate(repo.root, "--since", "base")
     assert "MMB001" in done.stdout and "MMB111" not in done.stdout
+
+
+# --------------------------------------------------------------------------- random histories
+def _case_text(c: dict[str, object]) -> str:
+    lines = [f"id: {c['id']}", f"opened: {c['opened']}", "requested_by: fatima",
+             f"household: H-{str(c['id'])[-3:]}", "category: zorg", "amount: 200",
+             "purpose: Bril voor school"]
+    votes = c["votes"]
+    assert isinstance(votes, list)
+    if votes:
+        lines.append("votes:")
+        for member, at in votes:
+            lines += [f"  - member: {member}", "    vote: approve", f"    at: {at}"]
+    decision = c.get("decision")
+    if isinstance(decision, dict):
+        lines += ["decision:", "  outcome: approved", f"  at: {decision['at']}", "  by: anneke",
+                  f"  amount: {decision['amount']}"]
+        if decision.get("note"):
+            lines.append(f"  note: {decision['note']}")
+    history = c.get("history")
+    if isinstance(history, list) and history:
+        lines.append("history:")
+        for h in history:
+            lines += ["  - outcome: approved", f"    at: {h['at']}", "    by: anneke",
+                      f"    amount: {h['amount']}"]
+            if h.get("note"):
+                lines.append(f"    note: {h['note']}")
+            lines += [f"    reopened_at: {h['reopened_at']}",
+                      "    reopened_by: anneke", "    reason: opnieuw bekijken"]
+    if c.get("followup"):
+        lines += ["followup:", "  at: 2026-09-01", "  regret: false"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_random_legitimate_histories_pass_and_each_tamper_is_caught(tmp_path: Path,
+                                                                    seed: int) -> None:
+    """Random histories made only of what a team does (open, vote, decide, follow up,
+    reopen, import rows, link them, file receipts, fill in notes) pass `--since` from any
+    point; then each kind of tampering with what the base held is caught, by its code."""
+    import random
+    from datetime import datetime, timedelta
+
+    rnd = random.Random(seed)
+    r = Repo(tmp_path / "team")
+    r.write("team.yaml", TEAM_YAML)
+    cases: dict[str, dict[str, object]] = {}
+    rows: list[list[str]] = []
+    clock = datetime(2026, 4, 1, 9, 0)
+
+    def tick() -> str:
+        nonlocal clock
+        clock += timedelta(minutes=rnd.randint(5, 90))
+        return clock.strftime("%Y-%m-%d %H:%M")
+
+    def write_all() -> None:
+        for cid, c in cases.items():
+            r.write(f"cases/{cid}.yaml", _case_text(c))
+        r.write("ledger.csv", HEADER + "".join(",".join(row) + "\n" for row in rows))
+
+    def step() -> None:
+        pending = [c for c in cases.values() if not c.get("decision")]
+        decided = [c for c in cases.values() if c.get("decision")]
+        choice = rnd.choice(["open", "open", "vote", "vote", "vote", "decide", "decide",
+                             "followup", "reopen", "row", "link", "note"])
+        if choice == "open" or not cases:
+            cid = f"2026-{len(cases) + 1:03d}"
+            cases[cid] = {"id": cid, "opened": tick(), "votes": []}
+        elif choice == "vote" and pending:
+            c = rnd.choice(pending)
+            votes = c["votes"]
+            assert isinstance(votes, list)
+            voters = [m for m in ("jan", "anneke", "piet", "joost") if m not in
+                      [v[0] for v in votes]]
+            if voters:
+                votes.append((voters[0], tick()))
+        elif choice == "decide" and pending:
+            c = rnd.choice(pending)
+            c["decision"] = {"at": tick(), "amount": rnd.choice([100, 150, 200])}
+        elif choice == "followup" and decided:
+            rnd.choice(decided)["followup"] = True
+        elif choice == "reopen" and decided:
+            c = rnd.choice(decided)
+            decision = c.pop("decision")
+            assert isinstance(decision, dict)
+            history = c.setdefault("history", [])
+            assert isinstance(history, list)
+            history.append({**decision, "reopened_at": tick()})
+        elif choice == "row":
+            n = len(rows) + 1
+            rows.append([f"T{n}", tick()[:10], f"-{rnd.randint(1, 99)}.00", "", "Winkel", "",
+                         "aankoop", "", "", "other", "", "iets"])
+        elif choice == "link" and rows and decided:
+            row = rnd.choice(rows)
+            cid = str(rnd.choice(decided)["id"])
+            row[8], row[9], row[10] = cid, "", f"receipts/{row[0]}.pdf"
+            r.write(f"receipts/{row[0]}.pdf", f"bon {row[0]}".encode())
+        elif choice == "note" and decided:
+            decision = rnd.choice(decided)["decision"]
+            assert isinstance(decision, dict)
+            decision.setdefault("note", "zie chat")
+        write_all()
+
+    for _ in range(4):
+        step()
+    r.commit("start")
+    shas = []
+    for i in range(14):
+        for _ in range(rnd.randint(2, 3)):
+            step()
+        shas.append(r.commit(f"stap {i}", name=rnd.choice(["Anneke", "Jan", "Fatima B"])))
+    for ref in (shas[0], shas[5], shas[-2]):
+        assert r.check(ref) == [], [f.message for f in r.check(ref)]
+    git(r.top, "tag", "-f", "base", shas[-1])
+    decided_ids = [cid for cid, c in cases.items() if c.get("decision")]
+    tampers: list[tuple[str, str]] = []
+    if decided_ids:
+        cid = decided_ids[0]
+        path = r.root / f"cases/{cid}.yaml"
+        path.write_text(path.read_text().replace("\n  amount: ", "\n  amount: 4", 1))
+        tampers.append(("MMB110", cid))
+        r.commit("stil", name="Mallory")
+        if len(decided_ids) > 2:
+            late = r.root / f"cases/{decided_ids[2]}.yaml"
+            text = late.read_text()
+            if "votes:\n" not in text:
+                text = text.replace("decision:", "votes:\ndecision:")
+            late.write_text(text.replace("decision:", "  - member: sanne\n    vote: approve\n"
+                                         "    at: 2026-04-01 09:01\ndecision:", 1))
+            tampers.append(("MMB110", decided_ids[2]))
+        if len(decided_ids) > 1:
+            r.remove(f"cases/{decided_ids[1]}.yaml")
+            tampers.append(("MMB111", decided_ids[1]))
+    if rows:
+        edit(r, "ledger.csv", f"{rows[0][0]},{rows[0][1]},{rows[0][2]}",
+             f"{rows[0][0]},{rows[0][1]},-1000.00")
+        tampers.append(("MMB213", ""))
+    r.commit("meer stil", name="Mallory")
+    found = r.check()
+    assert sorted((f.code, f.case or "") for f in found) == sorted(tampers), [f.message for f in found]
+    assert all("Mallory" in f.message for f in found)
