@@ -181,14 +181,14 @@ class Repository:
             raise GitError(msg.GIT_NO_BASE.format(ref=ref))
         return done.stdout.decode("ascii").split()[0]
 
-    def changes(self, base: str | None, head: str, paths: Sequence[str] = ()
+    def changes(self, base: str | None, head: str, paths: Sequence[str] | None = None
                 ) -> list[tuple[Commit, str, str, str]]:
-        """Every change to a file under `paths` (default: the team folder) in the commits
-        after `base` up to `head` (all of head's history when `base` is None), oldest
-        first: (commit, path in the repository, new mode, new blob or None when removed).
-        A merge lists what differs from each of its parents."""
+        """Every change to a file under `paths` (None: the team folder; empty: the whole
+        repository) in the commits after `base` up to `head` (all of head's history when
+        `base` is None), oldest first: (commit, path in the repository, new mode, new blob
+        or "" when removed). A merge lists what differs from each of its parents."""
         limit = [head] if base is None else [head, f"^{base}"]
-        spec = list(paths) or ([self.prefix] if self.prefix else [])
+        spec = ([self.prefix] if self.prefix else []) if paths is None else list(paths)
         done = self.git(["log", "-z", "--raw", "-r", "--no-renames", "--no-abbrev", "-m",
                          "--topo-order", "--reverse", "--no-mailmap", "--no-color",
                          "--format=%x01%H%x00%an%x00%aI", *limit, "--", *spec])

@@ -217,6 +217,20 @@ def _changes(old: tuple[Any, ...] | None, new: tuple[Any, ...] | None,
 Step = tuple[Commit | None, str]
 
 
+@dataclass
+class _Shared:
+    """What the teams of one repository share for one REF and HEAD."""
+
+    base: str
+    head: str
+    trees: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    changes: list[tuple[Commit, str, str, str]] | None = None
+    blobs: dict[str, bytes | None] = field(default_factory=dict)
+
+
+_SHARED: dict[tuple[str, str, str], _Shared] = {}
+
+
 class TeamHistory:
     """One team folder's history since a base, read once: the base's and HEAD's trees,
     every change in between, and the files as they are now."""
@@ -229,15 +243,29 @@ class TeamHistory:
         if head is None:
             raise GitError(msg.GIT_NO_HEAD.format(folder=root))
         ref_id = self.repo.resolve(ref)
-        self.base = self.repo.base(ref, ref_id, head)
+        # Teams of one municipality repository share its merge base, trees, log and
+        # blobs (read once per process, not once per team).
+        key = (str(self.repo.top), ref_id, head)
+        shared = _SHARED.get(key)
+        if shared is None:
+            shared = _Shared(self.repo.base(ref, ref_id, head), head)
+            _SHARED.clear()
+            _SHARED[key] = shared
+        self.shared = shared
+        self.repo._blobs = shared.blobs
+        self.base = shared.base
         self.head = head
-        prefix = self.repo.prefix
-        self.base_tree = self._inside(self.repo.tree(self.base))
-        self.head_tree = self._inside(self.repo.tree(head))
-        self._prefix = prefix
+        self.base_tree = self._inside(self._tree(self.base))
+        self.head_tree = self._inside(self._tree(head))
         self._changes: dict[str, list[Step]] | None = None
         #: The files as they are now: path → blob id ("" unreadable), bytes by blob id.
         self.now: dict[str, str] = {}
+
+    def _tree(self, commit: str) -> dict[str, Entry]:
+        tree = self.shared.trees.get(commit)
+        if tree is None:
+            tree = self.shared.trees[commit] = self.repo.tree(commit, under="")
+        return tree
 
     def _inside(self, tree: dict[str, Entry]) -> dict[str, Entry]:
         prefix = self.repo.prefix
@@ -249,7 +277,9 @@ class TeamHistory:
         if self._changes is None:
             self._changes = {}
             prefix = self.repo.prefix
-            for commit, path, mode, blob in self.repo.changes(self.base, self.head):
+            if self.shared.changes is None:
+                self.shared.changes = self.repo.changes(self.base, self.head, [])
+            for commit, path, mode, blob in self.shared.changes:
                 if not path.startswith(prefix):
                     continue
                 seq = self._changes.setdefault(path[len(prefix):], [])
