@@ -214,7 +214,7 @@ def case_log(root: Path, case_id: str) -> CaseLog:
         now = blob_id(data) if data is not None else ""
         if now != (entry.blob if entry is not None and entry.mode in REGULAR_MODES else ""):
             if data is not None:
-                repo._blobs[now] = data
+                repo.cache.pin(data)
             changes.append((UNCOMMITTED, prefix + rel, "100644", now))
     if not any(p[len(prefix):] in names for _, p, _, _ in changes):
         raise UsageError(msg.LOG_NO_CASE.format(id=case_id))
@@ -230,7 +230,8 @@ def case_log(root: Path, case_id: str) -> CaseLog:
         if (commit.id, rel) in seen:
             continue  # a merge lists a path once per parent
         seen.add((commit.id, rel))
-        content = repo.blob(blob, MAX_DATA_BYTES) if blob and mode in REGULAR_MODES else None
+        limit = MAX_DATA_BYTES if rel == ledger else MAX_YAML_BYTES
+        content = repo.blob(blob, limit) if blob and mode in REGULAR_MODES else None
         if rel == ledger:
             if blob and content is None:
                 continue  # a link, or over the size limit: not read, nothing said

@@ -132,7 +132,7 @@ class Repository:
     top: Path
     prefix: str
     shallow: bool
-    _blobs: dict[str, bytes | None] = field(default_factory=dict)
+    cache: BlobCache = field(default_factory=lambda: BlobCache())
 
     @classmethod
     def of(cls, folder: Path) -> Repository:
@@ -225,44 +225,105 @@ class Repository:
 
     def read_blobs(self, wanted: Iterable[tuple[str, int]]) -> None:
         """Fetch the blobs `wanted` ((id, size limit) pairs) into the cache: one
-        `cat-file --batch-check` for their types and sizes, one `cat-file --batch` for
-        those that are blobs within their limit. Others are cached as None."""
+        `cat-file --batch-check` for their types and sizes, then `cat-file --batch` for
+        those that are blobs within their limit (one process per 32 MB of content, so
+        that no answer is held whole in memory beyond that)."""
+        cache = self.cache
         limits: dict[str, int] = {}
         for blob, limit in wanted:
-            if blob and blob not in self._blobs:
-                limits[blob] = min(limit, limits.get(blob, limit))
-        if not limits:
-            return
-        ids = list(limits)
-        checked = self.git(["cat-file", "--batch-check"],
-                           stdin="".join(f"{b}\n" for b in ids).encode("ascii"))
-        fetch: list[str] = []
-        for line in checked.stdout.decode("ascii", "replace").splitlines():
-            fields = line.split()
-            if len(fields) == 3 and fields[1] == "blob" and fields[2].isdigit() \
-                    and int(fields[2]) <= limits.get(fields[0], -1):
-                fetch.append(fields[0])
-            elif fields:
-                self._blobs[fields[0]] = None
-        if fetch:
-            done = self.git(["cat-file", "--batch"],
-                            stdin="".join(f"{b}\n" for b in fetch).encode("ascii"))
-            data = done.stdout
-            pos = 0
-            for blob in fetch:
-                end = data.index(b"\n", pos)
-                header = data[pos:end].split()
-                size = int(header[2])
-                self._blobs[blob] = data[end + 1:end + 1 + size]
-                pos = end + 1 + size + 1
-        for blob in ids:
-            self._blobs.setdefault(blob, None)
+            if blob and not cache.has(blob):
+                limits[blob] = max(limit, limits.get(blob, 0))
+        unknown = [b for b in limits if b not in cache.info]
+        if unknown:
+            checked = self.git(["cat-file", "--batch-check"],
+                               stdin="".join(f"{b}\n" for b in unknown).encode("ascii"))
+            for line in checked.stdout.decode("ascii", "replace").splitlines():
+                fields = line.split()
+                if len(fields) == 3 and fields[2].isdigit():
+                    cache.info[fields[0]] = (fields[1], int(fields[2]))
+                elif fields:
+                    cache.info[fields[0]] = ("missing", 0)
+        chunk: list[str] = []
+        total = 0
+        for blob, limit in limits.items():
+            kind, size = cache.info.get(blob, ("missing", 0))
+            if kind != "blob" or size > limit:
+                continue
+            if chunk and total + size > CHUNK_BYTES:
+                self._fetch(chunk)
+                chunk, total = [], 0
+            chunk.append(blob)
+            total += size
+        if chunk:
+            self._fetch(chunk)
+
+    def _fetch(self, blobs: Sequence[str]) -> None:
+        done = self.git(["cat-file", "--batch"],
+                        stdin="".join(f"{b}\n" for b in blobs).encode("ascii"))
+        data = done.stdout
+        pos = 0
+        for blob in blobs:
+            end = data.find(b"\n", pos)
+            header = data[pos:end].split() if end >= 0 else []
+            if len(header) != 3 or header[1] != b"blob" or not header[2].isdigit():
+                raise GitError(msg.GIT_LOG_UNREADABLE)
+            size = int(header[2])
+            self.cache.store(blob, data[end + 1:end + 1 + size])
+            pos = end + 1 + size + 1
 
     def blob(self, blob: str, limit: int) -> bytes | None:
-        """The content of `blob` (None: not a blob, or over `limit`)."""
-        if blob not in self._blobs:
+        """The content of `blob` (None: not a blob, missing, or over `limit`)."""
+        cache = self.cache
+        found = cache.get(blob)
+        if found is None:
             self.read_blobs([(blob, limit)])
-        return self._blobs.get(blob)
+            found = cache.get(blob)
+            if found is None:
+                kind, size = cache.info.get(blob, ("missing", 0))
+                if kind == "blob" and size <= limit:  # evicted at once: a huge run
+                    self._fetch([blob])
+                    found = cache.get(blob)
+        if found is not None and len(found) > limit:
+            return None
+        return found
+
+
+#: Content fetched per `cat-file --batch` process, and kept in the cache at most.
+CHUNK_BYTES = 32 * 1024 * 1024
+CACHE_BYTES = 128 * 1024 * 1024
+
+
+@dataclass
+class BlobCache:
+    """Blobs read from git, by id: types and sizes (`info`), contents within a budget
+    (emptied when full: a blob can always be read again), and `pinned` contents that are
+    not in git (the files as they are now), never dropped."""
+
+    info: dict[str, tuple[str, int]] = field(default_factory=dict)
+    contents: dict[str, bytes] = field(default_factory=dict)
+    pinned: dict[str, bytes] = field(default_factory=dict)
+    held: int = 0
+
+    def has(self, blob: str) -> bool:
+        return blob in self.pinned or blob in self.contents
+
+    def get(self, blob: str) -> bytes | None:
+        found = self.pinned.get(blob)
+        return found if found is not None else self.contents.get(blob)
+
+    def store(self, blob: str, data: bytes) -> None:
+        if self.held + len(data) > CACHE_BYTES:
+            self.contents.clear()
+            self.held = 0
+        self.contents[blob] = data
+        self.held += len(data)
+
+    def pin(self, data: bytes) -> str:
+        """Keep `data` (a file as it is now) under its blob id; returns the id."""
+        blob = blob_id(data)
+        self.pinned[blob] = data
+        self.info[blob] = ("blob", len(data))
+        return blob
 
 
 def blob_id(data: bytes) -> str:

@@ -28,6 +28,7 @@ from mmb.findings import Finding, finding
 from mmb.git import (
     REGULAR_MODES,
     UNCOMMITTED,
+    BlobCache,
     Commit,
     Entry,
     GitError,
@@ -128,14 +129,15 @@ class CaseState:
         return [(i, v) for i, v in self.votes if not isinstance(v.at, datetime) or v.at <= moment]
 
 
-_STATES: dict[bytes, CaseState] = {}
+_STATES: dict[str, CaseState] = {}  # by blob id
 
 
 def case_state(data: bytes | None, rel: str) -> CaseState:
     """The `CaseState` of a case file's bytes (None or undecodable: not readable)."""
     if data is None:
         return CaseState(False)
-    cached = _STATES.get(data)
+    key = blob_id(data)
+    cached = _STATES.get(key)
     if cached is not None:
         return cached
     from mmb.files import decode_text, parse_yaml
@@ -148,7 +150,7 @@ def case_state(data: bytes | None, rel: str) -> CaseState:
             state = _state_of(doc.data, doc.lines)
     if len(_STATES) > 50_000:
         _STATES.clear()
-    _STATES[data] = state
+    _STATES[key] = state
     return state
 
 
@@ -225,7 +227,7 @@ class _Shared:
     head: str
     trees: dict[str, dict[str, Entry]] = field(default_factory=dict)
     changes: list[tuple[Commit, str, str, str]] | None = None
-    blobs: dict[str, bytes | None] = field(default_factory=dict)
+    cache: BlobCache = field(default_factory=BlobCache)
 
 
 _SHARED: dict[tuple[str, str, str], _Shared] = {}
@@ -252,7 +254,7 @@ class TeamHistory:
             _SHARED.clear()
             _SHARED[key] = shared
         self.shared = shared
-        self.repo._blobs = shared.blobs
+        self.repo.cache = shared.cache
         self.base = shared.base
         self.head = head
         self.base_tree = self._inside(self._tree(self.base))
@@ -322,9 +324,8 @@ class TeamHistory:
         if data is None:
             self.now[rel] = ""
             return ""
-        blob = blob_id(data)
+        blob = self.repo.cache.pin(data)
         self.now[rel] = blob
-        self.repo._blobs.setdefault(blob, data)
         return blob
 
 
@@ -614,7 +615,7 @@ def _ledger_rows(h: TeamHistory, blob: str) -> dict[str, tuple[int, RowKey]] | N
         return _LEDGERS[blob]
     data = h.bytes_of(blob, MAX_DATA_BYTES)
     rows = None if data is None else _parse_ledger(data)
-    if len(_LEDGERS) > 256:
+    if len(_LEDGERS) > 8:
         _LEDGERS.clear()
     _LEDGERS[blob] = rows
     return rows
@@ -693,7 +694,8 @@ def _ledger_rows_kept(h: TeamHistory, base_blob: str, now_blob: str, gone: bool
     new = _ledger_rows(h, now_blob)
     if new is None:
         return []  # unreadable now: validate reports it (MMB001)
-    h.prefetch([LEDGER], MAX_DATA_BYTES)
+    # Versions are read one at a time, newest first, as far back as a value goes: a
+    # ledger may be 50 MB, and all its versions would not fit in memory.
 
     def value(txid: str) -> Callable[[str], Hashable]:
         def at(blob: str) -> Hashable:

@@ -806,3 +806,40 @@ def test_random_legitimate_histories_pass_and_each_tamper_is_caught(tmp_path: Pa
     found = r.check()
     assert sorted((f.code, f.case or "") for f in found) == sorted(tampers), [f.message for f in found]
     assert all("Mallory" in f.message for f in found)
+
+
+def test_blob_reads_are_chunked_and_the_cache_bounded(repo: Repo, monkeypatch: pytest.MonkeyPatch
+                                                      ) -> None:
+    """Many versions of a big ledger: fetched a few per `cat-file --batch`, the cache
+    emptied when full, and every value still right (a blob is read again when needed)."""
+    import mmb.git as g
+
+    for i in range(6):
+        repo.write("ledger.csv", LEDGER + f"T{i + 10},2026-03-06,-1.00,,x,,{'y' * 3000},,,"
+                   "bank_costs,,\n")
+        repo.commit(f"rij {i}")
+    edit(repo, "ledger.csv", "-150.00,850.00", "-151.00,850.00")
+    sha = repo.commit("stil", name="Mallory")
+    calls: list[list[str]] = []
+    real = g.Repository._fetch
+
+    def fetch(self: g.Repository, blobs: list[str]) -> None:
+        calls.append(list(blobs))
+        real(self, blobs)
+        assert self.cache.held <= 8000
+
+    monkeypatch.setattr(g, "CHUNK_BYTES", 4000)
+    monkeypatch.setattr(g, "CACHE_BYTES", 8000)
+    monkeypatch.setattr(g.Repository, "_fetch", fetch)
+    from mmb import history
+
+    history._LEDGERS.clear()
+    history._SHARED.clear()
+    h = history.TeamHistory(repo.root, "base")
+    h.remember("cases/x", None)
+    h.repo.read_blobs((blob, 10**6) for _, blob in h.steps("ledger.csv") if blob)
+    sizes = h.repo.cache.info
+    assert len(calls) >= 3
+    assert all(len(c) == 1 or sum(sizes[b][1] for b in c) <= 4000 for c in calls)
+    f = one(repo.check(), "MMB213")
+    assert sha[:10] in f.message
