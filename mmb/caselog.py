@@ -33,6 +33,8 @@ class CaseLog:
     case_id: str
     path: str
     entries: list[LogEntry] = field(default_factory=list)
+    #: The clone is shallow: the oldest versions here may not be the first.
+    shallow: bool = False
 
 
 def _show(value: Any) -> str:
@@ -221,7 +223,7 @@ def case_log(root: Path, case_id: str) -> CaseLog:
     repo.read_blobs((blob, MAX_DATA_BYTES if p.endswith(ledger) else MAX_YAML_BYTES)
                     for _, p, mode, blob in changes if blob and mode in REGULAR_MODES)
     result = CaseLog(case_id, next(n for n in names if any(
-        p == prefix + n for _, p, _, _ in changes)))
+        p == prefix + n for _, p, _, _ in changes)), shallow=repo.shallow)
     case_now: dict[str, dict[str, Any] | None] = {}
     ledger_now: dict[str, tuple[Any, Any, str]] | None = None
     seen: set[tuple[str, str]] = set()

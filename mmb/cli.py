@@ -585,6 +585,8 @@ def log_(
 
     result = case_log(_team_root(team), case)
     _echo(msg.LOG_TITLE.format(id=result.case_id, path=result.path))
+    if result.shallow:
+        _echo(msg.LOG_SHALLOW, err=True)
     if not result.entries:
         _echo(msg.LOG_NOTHING)
     for entry in result.entries:

@@ -444,6 +444,8 @@ def test_shallow_clone_gets_the_plain_message(repo: Repo, tmp_path: Path) -> Non
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.top}", str(clone)],
                    check=True, env=_env(), capture_output=True)
+    log = _log(clone, "2026-002")
+    assert log.returncode == 0 and "shallow" in log.stderr and "git fetch --unshallow" in log.stderr
     done = _validate(clone, "--since", "HEAD~2")
     assert done.returncode == 2
     assert "shallow" in done.stderr and "git fetch --unshallow" in done.stderr
