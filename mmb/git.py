@@ -107,15 +107,6 @@ UNCOMMITTED = Commit("", "", None)
 
 
 @dataclass(frozen=True, slots=True)
-class Version:
-    """A path as one commit left it: its blob (None: deleted) and tree mode."""
-
-    commit: Commit
-    blob: str | None
-    mode: str = "100644"
-
-
-@dataclass(frozen=True, slots=True)
 class Entry:
     """A tree entry: mode, blob id, size (None for a non-blob)."""
 

@@ -116,7 +116,6 @@ class CaseState:
     readable: bool
     id: str | None = None
     decision: tuple[Any, ...] | None = None
-    decision_raw: dict[str, Any] | None = None
     note: str | None = None
     history: list[tuple[Any, ...]] = field(default_factory=list)
     votes: list[tuple[int, VoteKey]] = field(default_factory=list)
@@ -158,7 +157,6 @@ def _state_of(data: dict[str, Any], lines: LineMap) -> CaseState:
     raw = data.get("decision")
     state = CaseState(True, id=_text(data.get("id")), lines=lines,
                       decision=decision_key(raw),
-                      decision_raw=raw if isinstance(raw, dict) else None,
                       note=_text(raw.get("note")) if isinstance(raw, dict) else None)
     history = data.get("history")
     if isinstance(history, list):
@@ -808,26 +806,15 @@ def _same_size(root: Path, rel: str, size: int | None) -> bool:
 
 
 def _receipt_blobs_now(root: Path) -> set[str]:
-    """Blob ids of every regular file under receipts/ now (read safely, bounded)."""
+    """Blob ids of every regular file under receipts/ now (the files `validate` finds
+    there, each read safely and bounded)."""
     from mmb.files import read_team_file
+    from mmb.ledger_rules import _plain_receipt_files
 
     out: set[str] = set()
-    stack = ["receipts"]
-    while stack:
-        rel = stack.pop()
+    for rel in sorted(_plain_receipt_files(root)):
         try:
-            with TeamDir(root, rel) as folder:
-                if folder.resolved != rel:
-                    continue
-                entries = folder.entries()
-        except TeamFileError:
+            out.add(blob_id(read_team_file(root, rel, MAX_DATA_BYTES)))
+        except (TeamFileError, FileNotFoundError):
             continue
-        for name, kind in entries:
-            if kind == "dir":
-                stack.append(f"{rel}/{name}")
-            elif kind == "file":
-                try:
-                    out.add(blob_id(read_team_file(root, f"{rel}/{name}", MAX_DATA_BYTES)))
-                except (TeamFileError, FileNotFoundError):
-                    continue
     return out
