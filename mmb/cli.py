@@ -132,13 +132,17 @@ def validate(
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Check everything afresh; do not read or write the cache.")
     ] = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="REF", help="Also check the git history since REF (a commit, "
+        "branch or tag; in CI the pull request's base): decisions, votes, ledger rows and "
+        "receipts of REF kept (MMB110, MMB111, MMB213).")] = None,
 ) -> None:
     """Check every rule over the team folders (for CI). Exit 1 when problems are found."""
     from mmb import render
     from mmb.validate import validate_folders
 
     use_cache = not no_cache and not os.environ.get("MMB_NO_CACHE")
-    result = validate_folders(folders or ["."], _now(), use_cache=use_cache)
+    result = validate_folders(folders or ["."], _now(), use_cache=use_cache, since=since)
     if format is OutputFormat.json:
         _echo(render.findings_json(result))
     elif format is OutputFormat.github:
@@ -643,6 +647,32 @@ def pay(
                      now=_now())
     for line in describe(result):
         _echo(line)
+
+
+@app.command("log")
+def log_(
+    case: CaseArgument,
+    team: TeamOption = None,
+) -> None:
+    """The case's history from git in plain words: opened, votes, decision, reopens,
+    follow-up, transfers, payments and receipts linked, with commit authors and dates."""
+    from mmb import git
+    from mmb.caselog import case_log
+
+    result = case_log(_team_root(team), case)
+    _echo(msg.LOG_TITLE.format(id=result.case_id, path=result.path))
+    if result.shallow:
+        _echo(msg.LOG_SHALLOW, err=True)
+    if not result.entries:
+        _echo(msg.LOG_NOTHING)
+    for entry in result.entries:
+        if entry.commit.committed:
+            _echo(msg.LOG_COMMIT.format(date=git.when(entry.commit), short=entry.commit.short,
+                                        author=entry.commit.author))
+        else:
+            _echo(msg.LOG_NOT_COMMITTED)
+        for event in entry.events:
+            _echo(msg.LOG_EVENT.format(event=event))
 
 
 class ReportFormat(StrEnum):

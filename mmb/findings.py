@@ -28,6 +28,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "MMB105": ("error", "escalation: approved above a threshold without the required role"),
     "MMB106": ("error", "decision inconsistent"),
     "MMB107": ("warning", "slow: decided later than decision_hours, or still pending after it"),
+    "MMB110": ("error", "with --since: a decision changed or removed other than by mmb reopen, "
+                        "or a vote before it changed after it was committed"),
+    "MMB111": ("error", "with --since: a decided case file deleted or renamed"),
     "MMB201": ("error", "ledger and bank exports disagree"),
     "MMB202": ("error", "money out with neither a case nor a kind"),
     "MMB203": ("error", "a case's payments, net of refunds, exceed its approved amount"),
@@ -40,6 +43,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "MMB210": ("error", "an export's stated balances do not add up"),
     "MMB211": ("warning", "a transfer ordered with `mmb pay` not booked within 10 days"),
     "MMB212": ("error", "a payee's IBAN changed after a batch to it was made"),
+    "MMB213": ("error", "with --since: a ledger row of REF changed or removed, or a receipt "
+                        "linked at REF deleted or changed"),
     "MMB301": ("error", "personal data in a case file"),
 }
 

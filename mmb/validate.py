@@ -123,8 +123,15 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
     return found, len(team.cases)
 
 
-def _validate_one(job: tuple[str, datetime, bool]) -> tuple[list[Finding], int]:
-    root, now, use_cache = job
+def _validate_one(job: tuple[str, datetime, bool, str | None]) -> tuple[list[Finding], int]:
+    """One task: a team's files (`since` None), or its history since `since`."""
+    root, now, use_cache, since = job
+    if since is not None:
+        # The history is never cached: it depends on REF and on commits the folder's
+        # fingerprint does not see. It runs beside the team's own checks (another core).
+        from mmb.history import check_history
+
+        return check_history(Path(root), since), 0
     return validate_team(Path(root), now, use_cache)
 
 
@@ -153,18 +160,22 @@ def team_folders(folders: Sequence[str]) -> Iterator[tuple[str, Path, Path]]:
 
 
 def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool = True,
-                     workers: int | None = None) -> Validation:
+                     workers: int | None = None, since: str | None = None) -> Validation:
     """Run every check on every team below `folders`, a process per core.
 
     Teams are independent, so they are checked in parallel; each returns findings with
     paths inside its folder, re-rooted here onto the folder the user gave. Findings of a
-    shared mmb.yaml come from every team below it and are reported once.
+    shared mmb.yaml come from every team below it and are reported once. `since`: also
+    check each team's git history since that REF (`mmb.history`).
     """
     teams: list[tuple[str, str]] = []  # (display path of the team folder, its real path)
     for prefix, base, root in team_folders(folders):
         inside = os.path.relpath(root, base).replace(os.sep, "/")
         teams.append((posixpath.normpath(posixpath.join(prefix, inside)), str(root)))
-    jobs = [(root, now, use_cache) for _, root in teams]
+    jobs: list[tuple[str, datetime, bool, str | None]] = [
+        (root, now, use_cache, None) for _, root in teams]
+    if since is not None:
+        jobs += [(root, now, use_cache, since) for _, root in teams]
     count = workers if workers is not None else worker_count(len(jobs))
     if count > 1:
         import multiprocessing
@@ -179,7 +190,8 @@ def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool =
         results = [_validate_one(job) for job in jobs]
     result = Validation(teams=len(teams))
     unique: set[Finding] = set()
-    for (shown, _root), (found, cases) in zip(teams, results, strict=True):
+    shown_of = [shown for shown, _ in teams] * (2 if since is not None else 1)
+    for shown, (found, cases) in zip(shown_of, results, strict=True):
         result.cases += cases
         unique.update(_reroot(f, shown) for f in found)
     result.findings = sort_findings(unique)
