@@ -109,6 +109,14 @@ class TeamContext:
                 return c
         raise UsageError(msg.CASE_NOT_FOUND.format(id=wanted))
 
+    def require_readable(self, what: str) -> None:
+        """Refuse (exit 2, naming each file) while a case, team.yaml, mmb.yaml or
+        ledger.csv cannot be read: a sum over the team would silently leave it out."""
+        from mmb.folder import refuse_unreadable
+        from mmb.ledger import read_ledger
+
+        refuse_unreadable(self.doc, what, read_ledger(self.root))
+
     def member(self, member_id: str, option: str) -> Member:
         """The member `member_id` names (capitals ignored); unknown: `UsageError` with
         the closest id ("did you mean `joost`?")."""
@@ -139,7 +147,7 @@ def _first_problems(findings: Sequence[Finding]) -> str:
 def open_team(root: Path) -> TeamContext:
     """Load a team for an action; a team.yaml that does not pass the schema stops it."""
     doc = load_team(root)
-    own = [f for f in doc.findings if f.code in ("MMB001", "MMB002")]
+    own = [f for f in doc.findings if f.code in ("MMB001", "MMB002", "MMB005")]
     if doc.team is None or own:
         path = own[0].path if own else "team.yaml"
         raise InputError(msg.TEAM_HAS_PROBLEMS.format(path=path, problems=_first_problems(own)))
@@ -203,6 +211,7 @@ def new_case(root: Path, *, household: str, category: str, amount: Decimal, by: 
         ctx = open_team(root)
         member = ctx.member(by, "--by")
         by = member.id  # as team.yaml spells it
+        ctx.require_readable("case new")  # it shows the household's room under the cap
         if not member.active_on(opened.date()):
             raise UsageError(msg.OPTION_INACTIVE_MEMBER.format(member=by, day=opened.date()))
         if category not in ctx.team.categories:
@@ -429,6 +438,10 @@ def decide(root: Path, case_id: str, outcome: Outcome, *, by: str, at: datetime 
                    solved_by=solved_by, now=now)
 
 
+_COMMAND = {Outcome.approved: "approve", Outcome.rejected: "reject",
+            Outcome.solved_otherwise: "resolve", Outcome.withdrawn: "withdraw"}
+
+
 def _decide(root: Path, case_id: str, outcome: Outcome, *, by: str, amount: Decimal | None,
             at: datetime | None, note: str | None, solved_by: str | None,
             now: datetime) -> Decided:
@@ -440,6 +453,7 @@ def _decide(root: Path, case_id: str, outcome: Outcome, *, by: str, amount: Deci
         cdoc = ctx.case(case_id)
         case = cdoc.case
         assert case is not None
+        ctx.require_readable(_COMMAND[outcome])
         if case.decision is not None:
             raise RefusedError(msg.REFUSED.format(reasons=msg.ALREADY_DECIDED.format(
                 id=case.id, outcome=case.decision.outcome.value, at=fmt_time(case.decision.at))))

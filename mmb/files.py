@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -535,13 +536,39 @@ def load_yaml(path: Path, rel: str, limit: int = MAX_YAML_BYTES) -> YamlDoc:
 
 
 def yaml_doc(text: str | None, problem: Finding | None, rel: str) -> YamlDoc:
-    """The document of text read by `read_text_file`/`decode_text` (or its problem)."""
+    """The document of text read by `read_text_file`/`decode_text` (or its problem). A
+    file with git merge-conflict markers is one MMB005 finding, not a parser message."""
     doc = YamlDoc(rel=rel)
     if problem is not None or text is None:
         doc.readable = False
         doc.findings.append(problem)  # type: ignore[arg-type]
         return doc
+    conflict = merge_conflict(text, rel)
+    if conflict is not None:
+        doc.readable = False
+        doc.findings.append(conflict)
+        return doc
     return parse_yaml(text, rel, doc)
+
+
+#: A git merge-conflict marker line: `<<<<<<< ours`, `|||||||`, `=======`, `>>>>>>> theirs`,
+#: at the start of a line (seven characters, then the end of the line or a space).
+_CONFLICT_LINE = re.compile(r"^(?:<{7}|>{7}|\|{7})(?:[ \t].*)?\r?$|^={7}[ \t]*\r?$", re.M)
+
+
+def conflict_line(text: str) -> int | None:
+    """The 1-based line of the first merge-conflict marker in `text`; None without one."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text and "=======" not in text:
+        return None  # the usual case, without a regular expression over the file
+    found = _CONFLICT_LINE.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
+def merge_conflict(text: str, rel: str) -> Finding | None:
+    """The MMB005 finding of a file left with git merge-conflict markers (any team file
+    mmb reads: YAML, ledger.csv), on the first marker's line; None without markers."""
+    line = conflict_line(text)
+    return None if line is None else finding("MMB005", rel, line, msg.MERGE_CONFLICT)
 
 
 def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:

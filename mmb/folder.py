@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -31,6 +31,9 @@ from mmb.files import (
 from mmb.findings import Finding, finding
 from mmb.models import Case, Defaults, Team
 from mmb.text import clip
+
+if TYPE_CHECKING:
+    from mmb.ledger import Ledger
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -259,6 +262,7 @@ def case_doc(doc: YamlDoc, rel: str) -> CaseDoc:
     """The case of a loaded case file, schema-checked."""
     cdoc = CaseDoc(rel=rel, doc=doc)
     if not doc.readable:
+        _name_case(doc, cdoc.stem)
         return cdoc
     if doc.data is None:
         doc.findings.append(finding("MMB002", rel, 1, msg.CASE_EMPTY))
@@ -269,7 +273,73 @@ def case_doc(doc: YamlDoc, rel: str) -> CaseDoc:
     case, problems = validate_model(Case, doc.data, doc, rel)
     doc.findings.extend(problems)
     cdoc.case = case
+    if case is None:
+        _name_case(doc, cdoc.stem)
     return cdoc
+
+
+def _name_case(doc: YamlDoc, stem: str) -> None:
+    """Findings in a case file that could not be read name the case by its file name
+    (SPEC 6.1: `case` in `validate --format json`)."""
+    from dataclasses import replace
+
+    doc.findings[:] = [f if f.case is not None else replace(f, case=stem)
+                       for f in doc.findings]
+
+
+#: Codes of findings that mean a file's content could not be taken in whole.
+_UNREADABLE_CODES = ("MMB001", "MMB005")
+
+
+def unreadable(doc: TeamDoc, ledger: Ledger | None = None) -> list[Finding]:
+    """The files of a team whose content a sum would leave out, one finding each: a
+    case file that cannot be read or does not pass the schema (its approval would be
+    missing from the household cap and the budget), team.yaml or mmb.yaml that cannot be
+    read, and ledger.csv (unreadable, or rows without a date or amount). Commands that
+    decide or sum money refuse while this is not empty (`refuse_unreadable`)."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for f in doc.findings:
+        if f.code in _UNREADABLE_CODES and f.path not in seen:
+            out.append(f)
+            seen.add(f.path)
+    if doc.team is None and not out:
+        out.append(next((f for f in doc.findings if f.level == "error"),
+                        finding("MMB002", relpath(doc.root / TEAM_FILE, doc.base or doc.root),
+                                1, msg.TEAM_EMPTY)))
+    for c in doc.cases:
+        if c.case is None:
+            first = next((f for f in c.doc.findings if f.level == "error"), None)
+            out.append(first or finding("MMB002", c.rel, 1, msg.CASE_UNREADABLE_SCHEMA,
+                                        c.stem))
+    if ledger is not None:
+        if not ledger.readable:
+            out.extend(f for f in ledger.findings[:1])
+        elif ledger.unread_rows:
+            rows = set(ledger.unread_rows)
+            out.extend(f for f in ledger.findings if f.line in rows and f.code == "MMB002")
+    return out
+
+
+def refuse_unreadable(doc: TeamDoc, what: str, ledger: Ledger | None = None) -> None:
+    """Raise `InputError` (exit 2) naming every file `unreadable` finds; `what` names
+    the command ("approve")."""
+    found = unreadable(doc, ledger)
+    if found:
+        raise unreadable_error(found, what)
+
+
+def unreadable_error(found: Sequence[Finding], what: str) -> Exception:
+    """The `InputError` of `refuse_unreadable` for the files of `found`."""
+    from mmb.errors import InputError
+    from mmb.text import clip as _clip
+
+    shown = [msg.UNREADABLE_ROW.format(path=f.path, line=f.line, message=_clip(f.message, 160))
+             for f in found[:10]]
+    if len(found) > 10:
+        shown.append(msg.UNREADABLE_MORE.format(count=len(found) - 10))
+    return InputError(msg.UNREADABLE_BLOCKS.format(
+        what=what, count=len({f.path for f in found}), files="\n".join(shown)))
 
 
 def validate_model(

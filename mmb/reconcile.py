@@ -368,6 +368,9 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         ctx = open_team(root)
         team = ctx.team
         ledger = read_ledger(root)
+        from mmb.folder import refuse_unreadable
+
+        refuse_unreadable(ctx.doc, "reconcile", ledger)
         # A ledger that cannot be written back whole is refused: rewriting it would drop
         # the rows or cells mmb could not read, with whatever the coordinator put in them.
         if not (ledger.readable and ledger.complete):
