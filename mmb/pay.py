@@ -133,11 +133,11 @@ def _load(root: Path, now: datetime) -> _State:
     if not payees.readable:
         raise InputError(msg.PAY_PAYEES_UNREADABLE.format(problems=_problems(payees.findings)))
     ledger = read_ledger(root)
-    from mmb.folder import refuse_unreadable
-
-    refuse_unreadable(ctx.doc, "pay", ledger)
     if not (ledger.readable and ledger.complete):
         raise InputError(msg.PAY_LEDGER_BROKEN.format(problems=_problems(ledger.findings)))
+    from mmb.folder import refuse_unreadable
+
+    refuse_unreadable(ctx.doc, "pay")
     found = check_team(ctx.doc, now) + check_payments(ctx.doc, now, ledger)
     errors: dict[str, list[Finding]] = {}
     for f in found:

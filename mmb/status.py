@@ -8,11 +8,20 @@ from decimal import Decimal
 from typing import TextIO
 
 from mmb import messages as msg
+from mmb.findings import Finding
 from mmb.folder import TeamDoc
 from mmb.ledger import Ledger
 from mmb.models import Outcome
 from mmb.money import euro
-from mmb.rules import ZERO, approvals_of, budget_available, count_votes, household_total
+from mmb.rules import (
+    ZERO,
+    approvals_of,
+    budget_available,
+    count_votes,
+    household_total,
+    member_key,
+    pending_since,
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,7 @@ class Waiting:
     quorum: int
     overdue: bool
     headroom: Decimal | None  # what the household may still receive; None: no cap
+    to_vote: tuple[str, ...] = ()  # active members (not the requester) without a counting vote
 
 
 @dataclass(frozen=True)
@@ -70,27 +80,37 @@ class Status:
     unpaid: list[Unpaid] = field(default_factory=list)
     no_receipt: list[NoReceipt] = field(default_factory=list)
     ordered: list[Ordered] = field(default_factory=list)
+    broken: list[Finding] = field(default_factory=list)  # files the figures leave out
 
     @property
     def left(self) -> Decimal | None:
         return None if self.budget is None else self.budget - self.approved
 
 
-def build_status(doc: TeamDoc, now: datetime, year: int) -> Status:
-    """Budget, approvals and waiting cases of one team for `year`, as of `now`."""
+def build_status(doc: TeamDoc, now: datetime, year: int,
+                 findings: list[Finding] | None = None, ledger: Ledger | None = None) -> Status:
+    """Budget, approvals and waiting cases of one team for `year`, as of `now`.
+    `findings`: every validate finding of the team, when the caller has them (the
+    validation cache); else they are worked out here."""
     from mmb.ledger import read_ledger
     from mmb.rules import check_team
     from mmb.validate import check_cash_book
 
     team = doc.team
-    ledger = read_ledger(doc.root)
-    from mmb.payments import check_payments
+    if ledger is None:
+        ledger = read_ledger(doc.root)
+    if findings is None:
+        from mmb.payments import check_payments
 
-    problems = sum(1 for f in check_team(doc, now) + check_cash_book(doc, now, ledger)
-                   + check_payments(doc, now, ledger) if f.level == "error")
+        findings = (check_team(doc, now) + check_cash_book(doc, now, ledger)
+                    + check_payments(doc, now, ledger))
+    problems = sum(1 for f in findings if f.level == "error")
+    from mmb.folder import unreadable
+
+    broken = unreadable(doc, ledger)
     if team is None:
         return Status(team=str(doc.root), year=year, budget=None, approved=ZERO,
-                      approved_count=0, problems=problems)
+                      approved_count=0, problems=problems, broken=broken)
     valid = [c for c in doc.cases if c.case is not None]
     approvals = approvals_of(valid)
     in_year = [a for a in approvals if a.at.year == year]
@@ -98,7 +118,7 @@ def build_status(doc: TeamDoc, now: datetime, year: int) -> Status:
         team=team.name, year=year,
         budget=budget_available(team, year, min(now.date(), datetime(year, 12, 31).date())),
         approved=sum((a.amount for a in in_year), ZERO), approved_count=len(in_year),
-        problems=problems)
+        problems=problems, broken=broken)
     members = {m.id: m for m in team.members}
     cap = team.rules.household_cap
     for c in valid:
@@ -111,10 +131,15 @@ def build_status(doc: TeamDoc, now: datetime, year: int) -> Status:
         if cap is not None:
             total, _ = household_total(team, approvals, case.household, now)
             headroom = cap - total
-        hours = int((now - case.opened).total_seconds() // 3600)
+        hours = max(0, int((now - case.opened).total_seconds() // 3600))  # never negative
+        waited = int((now - pending_since(case)).total_seconds() // 3600)
+        requester = member_key(case.requested_by)
+        to_vote = tuple(m.id for m in team.members
+                        if m.active_on(now.date()) and m.id != requester
+                        and m.id not in tally.counted)
         status.waiting.append(Waiting(
             case.id, case.category, case.amount, hours, len(tally.approvals), team.rules.quorum,
-            hours > team.rules.decision_hours, headroom))
+            waited > team.rules.decision_hours, headroom, to_vote))
     status.waiting.sort(key=lambda w: -w.age_hours)
     _cash_book(doc, ledger, status, now)
     return status
@@ -171,6 +196,12 @@ def render_status(status: Status, out: TextIO, colour: bool) -> None:
     console = Console(file=out, no_color=not colour, force_terminal=colour, highlight=False,
                       soft_wrap=True, emoji=False, color_system="auto" if colour else None)
     console.print(f"[bold]{escape(status.team)}[/bold] — {status.year}")
+    if status.broken:  # first: every figure below leaves these files out
+        console.print("[bold red]" + escape(msg.STATUS_BROKEN.format(count=len(status.broken)))
+                      + "[/bold red]")
+        for f in status.broken:
+            console.print("  [red]" + escape(msg.STATUS_BROKEN_ROW.format(
+                path=f.path, line=f.line, message=f.message)) + "[/red]")
     if status.budget is None:
         console.print(msg.STATUS_NO_BUDGET.format(year=status.year))
     else:
@@ -194,6 +225,8 @@ def render_status(status: Status, out: TextIO, colour: bool) -> None:
             console.print(f"  [{style}]" + escape(msg.STATUS_WAITING_ROW.format(
                 id=w.case_id, category=w.category, amount=euro(w.amount), hours=w.age_hours,
                 approvals=w.approvals, quorum=w.quorum)) + escape(room) + f"[/{style}]")
+            console.print(escape(msg.STATUS_STILL_TO_VOTE.format(members=", ".join(w.to_vote))
+                                 if w.to_vote else msg.STATUS_EVERYONE_VOTED))
     if status.unpaid:
         console.print(msg.STATUS_UNPAID.format(count=len(status.unpaid)))
         for u in status.unpaid:

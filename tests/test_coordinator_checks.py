@@ -226,3 +226,179 @@ def test_vote_validate_and_status_still_run(make_team, run) -> None:
     lines = out.splitlines()
     assert lines[1].startswith("Files that cannot be read (1)")
     assert "cases/2026-001.yaml, line 18: unresolved git merge conflict" in lines[2]
+
+
+# --------------------------------------------------------------------------- opened in the future
+
+def test_case_opened_in_the_future_is_mmb106(make_team, run) -> None:
+    root = make_team({"2026-001": case_yaml(opened="2100-03-02 10:15", outcome=None),
+                      "2026-002": case_yaml("2026-002", opened="2026-11-23 09:00",
+                                            outcome=None, votes=[])})
+    found = [f for f in check(root) if f.code == "MMB106"]
+    assert codes(found) == [("MMB106", "cases/2026-001.yaml", 2)]  # a day ahead is allowed
+    assert "2100-03-02 10:15" in found[0].message and "future" in found[0].message
+    code, out, _ = run("status", team=root)
+    assert code == 0
+    assert "-" not in "".join(line.split("h old")[0].split()[-1]
+                              for line in out.splitlines() if "h old" in line)
+    assert "2026-001  vervoer  € 180,00  0 h old" in out
+
+
+# --------------------------------------------------------------------------- status
+
+def test_status_shows_who_still_has_to_vote(make_team, run) -> None:
+    root = make_team({"2026-002": pending(votes=[("jan", "approve", "2026-11-20 10:40"),
+                                                 ("fatima", "approve", "2026-11-20 10:41")])})
+    code, out, _ = run("status", team=root)
+    assert code == 0
+    # fatima is the requester, sanne left in June: neither is asked; jan has voted
+    assert "    still to vote: anneke, piet, joost" in out.splitlines()
+
+
+# --------------------------------------------------------------------------- reopen
+
+APPROVED_PAID = case_yaml(extra="""\
+followup:
+  at: 2026-06-01
+  note: fiets gebruikt
+""")
+
+
+def test_reopen_moves_the_decision_into_history(make_team, run, monkeypatch) -> None:
+    root = make_team({"2026-001": "# aanvraag van maart\n" + APPROVED_PAID})
+    code, out, err = run("reopen", "2026-001", "--by", "Jan", "--note",
+                         "bedrag verkeerd overgenomen", team=root)
+    assert code == 0, err
+    assert "Reopened 2026-001" in out
+    text = (root / "cases" / "2026-001.yaml").read_text()
+    assert text.startswith("# aanvraag van maart\n")
+    assert "\ndecision:" not in text
+    assert text.endswith(
+        "history:\n"
+        "  - outcome: approved\n"
+        "    at: 2026-03-02 11:45\n"
+        "    by: anneke\n"
+        "    amount: 150\n"
+        "    reopened_at: 2026-11-22 12:00\n"
+        "    reopened_by: jan\n"
+        "    reason: bedrag verkeerd overgenomen\n"
+        "followup:\n"
+        "  at: 2026-06-01\n"
+        "  note: fiets gebruikt\n")
+    from mmb.folder import load_team
+
+    case = load_team(root).cases[0].case
+    assert case is not None and case.decision is None and len(case.history) == 1
+    # pending again; the old votes stay but do not count for the new decision
+    code, out, _ = run("status", team=root)
+    assert "2026-001" in out and "0/3 approvals" in out
+    assert "still to vote: jan, anneke, piet, joost" in out
+    code, out, err = run("approve", "2026-001", "--by", "anneke", team=root)
+    assert code == 1 and "reopened" in err
+    monkeypatch.setenv("MMB_NOW", "2026-11-22 12:10")
+    for member in ("jan", "anneke", "piet"):
+        code, _, err = run("vote", "2026-001", member, "approve", "--at", "2026-11-22 12:01",
+                           team=root)
+        assert code == 0, err
+    code, out, err = run("approve", "2026-001", "--by", "anneke", "--amount", "120",
+                         "--at", "2026-11-22 12:02", team=root)
+    assert code == 0, err
+    text = (root / "cases" / "2026-001.yaml").read_text()
+    assert "decision:\n  outcome: approved\n  at: 2026-11-22 12:02" in text
+    code, out, _ = run("validate", str(root))
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(("args", "expected", "code"), [
+    (("--by", "jan", "--note", "  "), "--note", 2),
+    (("--by", "kees", "--note", "fout"), "kees", 2),
+    (("--by", "sanne", "--note", "fout"), "sanne", 2),
+    (("--by", "jan", "--note", "bel 0612345678"), "phone", 1),
+])
+def test_reopen_refusals_leave_the_folder_alone(make_team, run, args, expected, code) -> None:
+    root = make_team({"2026-001": case_yaml(), "2026-002": pending()})
+    before = tree_hash(root)
+    got, out, err = run("reopen", "2026-001", *args, team=root)
+    assert got == code, out + err
+    assert expected in err
+    assert tree_hash(root) == before
+
+
+def test_reopen_of_a_pending_case_is_refused(make_team, run) -> None:
+    root = make_team({"2026-002": pending()})
+    before = tree_hash(root)
+    code, _, err = run("reopen", "2026-002", "--by", "jan", "--note", "fout", team=root)
+    assert code == 1
+    assert "no decision to reopen" in err
+    assert tree_hash(root) == before
+
+
+def test_reopen_refused_while_another_case_is_unreadable(make_team, run) -> None:
+    root = make_team({"2026-001": CONFLICT, "2026-002": case_yaml("2026-002")})
+    before = tree_hash(root)
+    code, _, err = run("reopen", "2026-002", "--by", "jan", "--note", "fout", team=root)
+    assert code == 2 and "2026-001.yaml" in err
+    assert tree_hash(root) == before
+
+
+def test_reopened_case_counts_only_its_current_decision(make_team, run) -> None:
+    """The old approval is in no sum: the household's room is back, the budget too."""
+    root = make_team({"2026-001": case_yaml(amount="400", approved="400"),
+                      "2026-002": pending(amount="180")})
+    code, _, err = run("approve", "2026-002", "--by", "anneke", team=root)
+    assert code == 1 and "cap" in err
+    code, _, err = run("reopen", "2026-001", "--by", "jan", "--note", "dubbel", team=root)
+    assert code == 0, err
+    code, out, err = run("approve", "2026-002", "--by", "anneke", team=root)
+    assert code == 0, err
+    assert "€ 180,00 of € 500,00" in out or "180" in out
+
+
+HISTORY = """\
+history:
+  - outcome: rejected
+    at: {at1}
+    by: anneke
+    reopened_at: {re1}
+    reopened_by: {by1}
+    reason: nieuwe offerte
+  - outcome: approved
+    at: {at2}
+    by: anneke
+    amount: 100
+    reopened_at: {re2}
+    reopened_by: jan
+    reason: bedrag fout
+"""
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ({}, []),
+    ({"re1": "2026-03-02 10:00"}, [("MMB106", 22, "reopened at 2026-03-02 10:00, before that "
+                                   "decision was taken")]),
+    ({"at1": "2026-03-01 09:00", "re1": "2026-03-01 10:00"},
+     [("MMB106", 20, "before the case was opened")]),
+    ({"re2": "2026-03-02 10:30"}, [("MMB106", 29, "before the item above it"),
+                                   ("MMB106", 29, "before that decision was taken")]),
+    ({"at2": "2026-03-02 10:50"}, [("MMB106", 26, "before the case was reopened the time "
+                                   "before")]),
+    ({"by1": "kees"}, [("MMB106", 23, "reopened by kees, who is not a member")]),
+    ({"re2": "2027-01-01 10:00"}, [("MMB106", 29, "in the future"),
+                                   ("MMB106", 34, "before the case was last reopened")]),
+    ({"decided": "2026-03-02 11:10"}, [("MMB106", 34, "before the case was last reopened")]),
+])
+def test_validate_checks_the_history(make_team, values, expected) -> None:
+    fields = {"at1": "2026-03-02 10:30", "re1": "2026-03-02 11:00", "by1": "piet",
+              "at2": "2026-03-02 11:05", "re2": "2026-03-02 11:20",
+              "decided": "2026-03-02 11:45", **values}
+    text = case_yaml(votes=[("jan", "approve", "2026-03-02 11:30"),
+                            ("anneke", "akkoord", "2026-03-02 11:31"),
+                            ("piet", "approve", "2026-03-02 11:32")],
+                     decided=fields.pop("decided"))
+    text = text.replace("decision:", HISTORY.format(**fields) + "decision:")
+    root = make_team({"2026-001": text})
+    found = [(f.code, f.line, f.message) for f in check(root) if f.code in ("MMB106", "MMB004")]
+    assert len(found) == len(expected), found
+    for (code, line, message), (want_code, want_line, want) in zip(found, expected, strict=True):
+        assert (code, line) == (want_code, want_line), found
+        assert want in message
