@@ -733,6 +733,14 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(f"mmb: {msg.CLI_INTERRUPTED}\n")
         sys.exit(130)
+    except OSError as exc:  # a folder or file the system refused (read-only, disk full)
+        from mmb.files import write_error
+
+        shown = str(exc.filename) if exc.filename is not None else "?"
+        sys.stderr.write(f"mmb: {visible(str(write_error(shown, exc)), newlines=True)}\n")
+        if os.environ.get("MMB_DEBUG"):
+            raise
+        sys.exit(2)
     except Exception as exc:
         from mmb.files import files_written
 

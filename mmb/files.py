@@ -786,6 +786,32 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
     on disk after the new content is on disk and right before the rename, so that an edit
     saved meanwhile (a spreadsheet, a git pull) is never overwritten: then the temporary
     file is removed and a `ConflictError` (naming `rel`, else the file name) is raised."""
+    try:
+        _atomic_write(path, data, durable, unchanged, rel)
+    except OSError as exc:
+        from mmb.errors import WriteError
+
+        if isinstance(exc, WriteError):
+            raise
+        raise write_error(rel or str(path), exc) from None
+
+
+def write_error(shown: str, exc: OSError) -> Exception:
+    """The `WriteError` of a failed write of the file shown as `shown`: the cause in the
+    system's words, and the files this process had written already, if any."""
+    from mmb.errors import WriteError
+
+    reason = exc.strerror or type(exc).__name__
+    written = files_written()
+    error = WriteError(msg.WRITE_FAILED_AFTER.format(
+        path=shown, reason=reason, files=", ".join(map(str, written))) if written
+        else msg.WRITE_FAILED.format(path=shown, reason=reason))
+    error.strerror, error.filename, error.errno = reason, shown, exc.errno
+    return error
+
+
+def _atomic_write(path: Path, data: bytes, durable: bool, unchanged: FileState | None,
+                  rel: str | None) -> None:
     import stat
     import tempfile
 
@@ -825,9 +851,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
         os.close(dfd)
 
 
-def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
+def atomic_write_text(path: Path, text: str, *, durable: bool = True,
+                      rel: str | None = None) -> None:
     """`atomic_write_bytes` for UTF-8 text with Unix newlines."""
-    atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
+    atomic_write_bytes(path, text.encode("utf-8"), durable=durable, rel=rel)
 
 
 # --------------------------------------------------------------------------- editing
@@ -982,7 +1009,7 @@ class EditableYaml:
 
         if not self.unchanged_on_disk():
             raise ConflictError(msg.FILE_CHANGED.format(path=self.rel))
-        atomic_write_text(self.path, self.dump() if text is None else text)
+        atomic_write_text(self.path, self.dump() if text is None else text, rel=self.rel)
 
 
 def _root_of(path: Path, rel: str) -> tuple[Path, str]:

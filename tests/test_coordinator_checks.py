@@ -402,3 +402,116 @@ def test_validate_checks_the_history(make_team, values, expected) -> None:
     for (code, line, message), (want_code, want_line, want) in zip(found, expected, strict=True):
         assert (code, line) == (want_code, want_line), found
         assert want in message
+
+
+# --------------------------------------------------------------------------- failed writes
+
+def _pay_team(tmp_path: Path) -> Path:
+    from test_pay import OWN, PAYEES, TEAM, approved_case, camt053, make_folder
+
+    root = make_folder(tmp_path / "pay", {"2026-001": approved_case("2026-001")},
+                       team=TEAM, payees=PAYEES)
+    (root / "bank").mkdir()
+    from decimal import Decimal
+
+    (root / "bank" / "day.xml").write_text(camt053(OWN, Decimal(1000), "2026-03-04", [
+        (Decimal("-12.50"), None, "bankkosten", "ABN AMRO", "NL02ABNA0123456789")]),
+        encoding="utf-8")
+    return root
+
+
+def _chat(root: Path) -> Path:
+    chat = root.parent / "chat.txt"
+    chat.write_text("22-11-2026 09:00 - Jan: akkoord 2026-002\n", encoding="utf-8")
+    return chat
+
+
+WRITERS = {
+    "init": lambda tmp, root: ("init", str(tmp / "nieuw")),
+    "schema -o": lambda tmp, root: ("schema", "-o", str(tmp / "schemas")),
+    "case new": lambda tmp, root: (
+        "case", "new", "--household", "H-0009", "--category", "zorg", "--amount", "20",
+        "--by", "jan", "--purpose", "Medicijnen die niet vergoed worden", "-C", str(root)),
+    "vote": lambda tmp, root: ("vote", "2026-002", "joost", "approve", "-C", str(root)),
+    "votes import": lambda tmp, root: ("votes", "import", str(_chat(root)), "-C", str(root)),
+    "approve": lambda tmp, root: ("approve", "2026-002", "--by", "anneke", "-C", str(root)),
+    "reject": lambda tmp, root: ("reject", "2026-002", "--by", "anneke", "-C", str(root)),
+    "withdraw": lambda tmp, root: ("withdraw", "2026-002", "--by", "anneke", "-C", str(root)),
+    "resolve": lambda tmp, root: ("resolve", "2026-002", "--by", "anneke", "--solved-by",
+                                  "bijzondere bijstand", "-C", str(root)),
+    "reopen": lambda tmp, root: ("reopen", "2026-001", "--by", "jan", "--note", "fout",
+                                 "-C", str(root)),
+    "household --new-secret": lambda tmp, root: ("household", "--new-secret", "-C", str(root)),
+    "report -o": lambda tmp, root: ("report", "--year", "2026", "-o", str(tmp / "r.json"),
+                                    str(root)),
+    "reconcile": lambda tmp, root: ("reconcile", "--yes", "-C", str(_pay_team(tmp))),
+    "pay": lambda tmp, root: ("pay", "-o", str(tmp / "batch.xml"), "-C", str(_pay_team(tmp))),
+}
+
+
+@pytest.mark.parametrize("failure", ["disk full", "read-only"])
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_failed_write_is_one_plain_line(make_team, run, tmp_path, monkeypatch, command,
+                                          failure) -> None:
+    """Disk full (the data cannot be flushed) or a read-only folder (no file can be made
+    there): one line naming the file and the cause, exit 2, every file as it was."""
+    import errno
+    import os
+    import tempfile
+
+    root = make_team({"2026-001": case_yaml(), "2026-002": pending()})
+    if command == "pay" or command == "reconcile":
+        monkeypatch.setenv("MMB_NOW", "2026-03-05 10:15")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("MMB_HOUSEHOLD_SECRET", raising=False)
+    args = WRITERS[command](tmp_path, root)
+    before = _files(tmp_path)
+    real_mkstemp = tempfile.mkstemp
+    cache = str(tmp_path / "cache")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def read_only(*a: object, **k: object) -> tuple[int, str]:
+        if str(k.get("dir", "")).startswith(cache):
+            return real_mkstemp(*a, **k)  # type: ignore[call-overload,no-any-return]
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    def no_dir(self: Path, *a: object, **k: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    if failure == "disk full":
+        monkeypatch.setattr(os, "fsync", full)
+    else:
+        monkeypatch.setattr(tempfile, "mkstemp", read_only)
+        monkeypatch.setattr(Path, "mkdir", no_dir)
+        monkeypatch.setattr(os, "open", _refuse_create(os.open))
+    code, out, err = run(*args)
+    assert code == 2, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    cause = "No space left on device" if failure == "disk full" else "Read-only file system"
+    assert lines[0].startswith(("mmb: could not write ", "mmb: cannot write ")), err
+    assert cause in lines[0] and lines[0].count(cause) == 1, err
+    assert "internal error" not in err and "Traceback" not in err
+    monkeypatch.undo()
+    assert _files(tmp_path) == before  # every file as it was, and no new one
+
+
+def _refuse_create(real_open):  # type: ignore[no-untyped-def]
+    """os.open that refuses to create files (a read-only folder); reading still works."""
+    import errno
+    import os
+
+    def fake(path, flags, *a, **k):  # type: ignore[no-untyped-def]
+        if flags & os.O_CREAT and "mmb-locks" not in str(path):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *a, **k)
+
+    return fake
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (the validation cache aside) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).parts[0] in ("cache", "config")}
