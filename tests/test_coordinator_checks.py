@@ -514,4 +514,4 @@ def _refuse_create(real_open):  # type: ignore[no-untyped-def]
 def _files(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` (the validation cache aside) with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).parts[0] in ("cache", "config")}
+            if p.is_file() and p.relative_to(folder).parts[0] not in ("cache", "config")}
