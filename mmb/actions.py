@@ -147,7 +147,7 @@ def _first_problems(findings: Sequence[Finding]) -> str:
 
 def open_team(root: Path) -> TeamContext:
     """Load a team for an action; a team.yaml that does not pass the schema stops it."""
-    doc = load_team(root)
+    doc = load_team(root, parse_cache=True)
     own = [f for f in doc.findings if f.code in ("MMB001", "MMB002", "MMB005")]
     if doc.team is None or own:
         path = own[0].path if own else "team.yaml"

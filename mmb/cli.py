@@ -179,7 +179,7 @@ def status(
     loaded: list[tuple[TeamDoc, Ledger]] = []
 
     def load() -> tuple[TeamDoc, Ledger]:
-        loaded.append((load_team(root), read_ledger(root)))
+        loaded.append((load_team(root, parse_cache=True), read_ledger(root)))
         return loaded[0]
 
     # The problem count comes from the validation cache when nothing changed since.

@@ -34,6 +34,7 @@ from mmb.text import clip
 
 if TYPE_CHECKING:
     from mmb.ledger import Ledger
+    from mmb.parse_cache import ParseCache
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -145,11 +146,13 @@ class DefaultsCache:
 
 
 def load_team(root: Path, defaults: DefaultsCache | None = None,
-              display_root: Path | None = None) -> TeamDoc:
+              display_root: Path | None = None, *, parse_cache: bool = False) -> TeamDoc:
     """Load team.yaml (with mmb.yaml defaults applied) and every case file.
 
     Finding paths are relative to `display_root` (default: the team folder), so that a
     municipality run can report `noord/team-a/cases/2026-001.yaml` and `../mmb.yaml`.
+    `parse_cache`: take the parse of a case file whose bytes were seen before from
+    `mmb.parse_cache` (for the commands on one team; off with MMB_NO_CACHE).
     """
     base = display_root or root
 
@@ -170,7 +173,14 @@ def load_team(root: Path, defaults: DefaultsCache | None = None,
             result.findings.extend(d_doc.findings)
     if team_doc.readable:
         result.team = _team_model(team_doc, defaults_data, result.findings)
-    _load_cases(root, rel, result)
+    parsed = None
+    if parse_cache:
+        from mmb import parse_cache as pc
+
+        parsed = pc.ParseCache(root) if pc.enabled() else None
+    _load_cases(root, rel, result, parsed)
+    if parsed is not None:
+        parsed.save()
     return result
 
 
@@ -226,7 +236,7 @@ def _team_duplicates(data: dict[str, Any], doc: YamlDoc) -> list[Finding]:
     return problems
 
 
-def _load_cases(root: Path, rel: Any, result: TeamDoc) -> None:
+def _load_cases(root: Path, rel: Any, result: TeamDoc, cache: ParseCache | None = None) -> None:
     # cases/ is opened safely (`TeamDir`): a link out of the team folder is refused, and so
     # is every case file that is not a regular file (a FIFO would hang a plain read).
     try:
@@ -239,12 +249,23 @@ def _load_cases(root: Path, rel: Any, result: TeamDoc) -> None:
     with cases:
         for name, _kind in cases.entries():
             if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                result.cases.append(_read_case(cases, name, prefix + name))
+                result.cases.append(_read_case(cases, name, prefix + name, cache))
 
 
-def _read_case(cases: TeamDir, name: str, rel: str) -> CaseDoc:
+def _read_case(cases: TeamDir, name: str, rel: str, cache: ParseCache | None = None) -> CaseDoc:
     try:
-        text, problem = decode_text(cases.read(name, MAX_YAML_BYTES), rel)
+        raw = cases.read(name, MAX_YAML_BYTES)
+        if cache is not None:
+            from mmb.parse_cache import digest
+
+            key = digest(raw)
+            kept = cache.get(rel, key)
+            if kept is not None:
+                return case_doc(kept, rel)
+            doc = yaml_doc(*decode_text(raw, rel), rel)
+            cache.put(rel, key, doc)
+            return case_doc(doc, rel)
+        text, problem = decode_text(raw, rel)
     except TeamFileError as exc:
         text, problem = None, exc.finding(rel)
     except FileNotFoundError:  # gone since the folder was listed

@@ -61,3 +61,32 @@ def test_the_exit_status_is_what_sys_exit_gives(capsys):
         0, 0, 1, 2, 2]
     assert _exit_code("mmb: gone") == 1
     assert capsys.readouterr().err == "mmb: gone\n"
+
+
+def test_a_command_neither_looks_for_pydantic_plugins_nor_compiles_unused_patterns(tmp_path):
+    """`importlib.metadata` (pydantic's plugin search) and compiling every pattern of
+    `mmb.privacy` were a fifth of a coordinator command's start-up (issue 16)."""
+    probe = ("import sys, io, contextlib\n"
+             "sys.argv = ['mmb', 'schema', 'case']\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    from mmb.entry import _no_pydantic_plugins\n"
+             "    _no_pydantic_plugins()\n"
+             "    from mmb.cli import app\n"
+             "    try:\n"
+             "        app()\n"
+             "    except SystemExit:\n"
+             "        pass\n"
+             "import re, mmb.privacy as p\n"
+             "print('importlib.metadata' in sys.modules,\n"
+             "      sum(isinstance(v, re.Pattern) for v in vars(p).values()))\n"
+             "p.find_personal_data('bel 06-12345678 of mail a@b.nl, NL91ABNA0417164300')\n"
+             "print(sum(isinstance(v, re.Pattern) for v in vars(p).values()),\n"
+             "      all(isinstance(v, re.Pattern) for v in p._IBAN_BY_LENGTH.values()))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    first, second = result.stdout.split("\n")[:2]
+    assert first.startswith("False ")
+    before = int(first.split()[1])
+    after, ibans = second.split()
+    assert int(after) > before  # compiled when used, then in their own place
+    assert ibans == "False"  # only the lengths met were compiled
