@@ -16,9 +16,11 @@ and the median CPU time of the process, user + system, which a busy machine dist
 * `mmb reconcile --yes` of a small export (the year's export archived away, a
   ten-transaction export in `bank/`; ledger.csv is put back after each run)
 
-`MMB_NOW` is pinned (2026-11-22 12:00), the validation cache lives in the temporary folder
+`MMB_NOW` is pinned (2026-11-22 12:00), the caches live in the temporary folder
 (`XDG_CACHE_HOME`) and the byte code is compiled first (an installed mmb has it), so the
-runs measure mmb, not Python compiling it. `--code SRC` runs another checkout of mmb
+runs measure mmb, not Python compiling it; Python starts as for an installed mmb (`-S`
+with the library folders on the path: an editable install's import hook costs 40 ms a
+start; `--site` keeps it). `--code SRC` runs another checkout of mmb
 (e.g. `git archive main | tar -x -C /tmp/old`) for a before/after comparison. Changes
 nothing outside the temporary folder.
 """
@@ -101,6 +103,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--rows", type=int, default=600)
     parser.add_argument("--code", type=Path, help="another checkout of mmb to run")
+    parser.add_argument("--site", action="store_true",
+                        help="start Python with its site hooks (an editable install's too)")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="mmb-bench-coord-"))
@@ -115,7 +119,18 @@ def main() -> None:
         members = members_of(root)
         add_pending(root, members)
         small_export(root, base / "archive")
-        mmb = [sys.executable, "-c", "from mmb.entry import main; main()"]
+        # As an installed mmb starts: its package and the libraries, without the `.pth`
+        # hooks of this checkout's editable install (`python -S`; the hook alone took
+        # 40 ms of every start here), unless --site.
+        if args.site:
+            mmb = [sys.executable, "-c", "from mmb.entry import main; main()"]
+        else:
+            import site
+
+            paths = [str(code), *site.getsitepackages()]
+            mmb = [sys.executable, "-S", "-c",
+                   f"import sys; sys.path[:0] = {paths!r}\n"
+                   "from mmb.entry import main; main()"]
         case_file = root / "cases" / f"{PENDING}.yaml"
         pending_bytes = case_file.read_bytes()
         ledger_bytes = (root / "ledger.csv").read_bytes()

@@ -182,72 +182,73 @@ def _cash_book(doc: TeamDoc, ledger: Ledger, status: Status, now: datetime) -> N
                                                days, days > team.rules.receipt_grace_days))
 
 
-def render_status(status: Status, out: TextIO, colour: bool) -> None:
-    """Print the status screen; colour only on a terminal."""
-    from rich.console import Console
-    from rich.markup import escape as markup_escape
+Segment = tuple[str, str]  # (Rich style, "" for none; text)
 
-    from mmb.text import visible
 
-    def escape(text: str) -> str:
-        """Text from the files for Rich markup: shown `visible`, markup escaped."""
-        return markup_escape(visible(text))
-
-    console = Console(file=out, no_color=not colour, force_terminal=colour, highlight=False,
-                      soft_wrap=True, emoji=False, color_system="auto" if colour else None)
-    console.print(f"[bold]{escape(status.team)}[/bold] — {status.year}")
+def status_lines(status: Status) -> list[list[Segment]]:
+    """The status screen as lines of styled pieces of text (text as is, not escaped)."""
+    lines: list[list[Segment]] = [[("bold", status.team), ("", f" — {status.year}")]]
     if status.broken:  # first: every figure below leaves these files out
-        console.print("[bold red]" + escape(msg.STATUS_BROKEN.format(count=len(status.broken)))
-                      + "[/bold red]")
-        for f in status.broken:
-            console.print("  [red]" + escape(msg.STATUS_BROKEN_ROW.format(
-                path=f.path, line=f.line, message=f.message)) + "[/red]")
+        lines.append([("bold red", msg.STATUS_BROKEN.format(count=len(status.broken)))])
+        lines += [[("red", "  " + msg.STATUS_BROKEN_ROW.format(
+            path=f.path, line=f.line, message=f.message))] for f in status.broken]
     if status.budget is None:
-        console.print(msg.STATUS_NO_BUDGET.format(year=status.year))
+        lines.append([("", msg.STATUS_NO_BUDGET.format(year=status.year))])
     else:
         left = status.left or ZERO
-        style = "red" if left < 0 else "green"
-        console.print(msg.STATUS_BUDGET.format(budget=euro(status.budget),
-                                               approved=euro(status.approved),
-                                               count=status.approved_count)
-                      + f" [{style}]" + escape(msg.STATUS_LEFT.format(left=euro(left)))
-                      + f"[/{style}]")
+        lines.append([("", msg.STATUS_BUDGET.format(
+            budget=euro(status.budget), approved=euro(status.approved),
+            count=status.approved_count) + " "),
+            ("red" if left < 0 else "green", msg.STATUS_LEFT.format(left=euro(left)))])
     if status.spent is not None:
-        console.print(escape(msg.STATUS_SPENT.format(spent=euro(status.spent))))
+        lines.append([("", msg.STATUS_SPENT.format(spent=euro(status.spent)))])
     if not status.waiting:
-        console.print(msg.STATUS_NONE_WAITING)
+        lines.append([("", msg.STATUS_NONE_WAITING)])
     else:
-        console.print(msg.STATUS_WAITING.format(count=len(status.waiting)))
+        lines.append([("", msg.STATUS_WAITING.format(count=len(status.waiting)))])
         for w in status.waiting:
-            style = "red" if w.overdue else "default"
             room = "" if w.headroom is None else msg.STATUS_HEADROOM.format(
                 headroom=euro(w.headroom))
-            console.print(f"  [{style}]" + escape(msg.STATUS_WAITING_ROW.format(
+            lines.append([("", "  "), ("red" if w.overdue else "", msg.STATUS_WAITING_ROW.format(
                 id=w.case_id, category=w.category, amount=euro(w.amount), hours=w.age_hours,
-                approvals=w.approvals, quorum=w.quorum)) + escape(room) + f"[/{style}]")
-            console.print(escape(msg.STATUS_STILL_TO_VOTE.format(members=", ".join(w.to_vote))
-                                 if w.to_vote else msg.STATUS_EVERYONE_VOTED))
+                approvals=w.approvals, quorum=w.quorum) + room)])
+            lines.append([("", msg.STATUS_STILL_TO_VOTE.format(members=", ".join(w.to_vote))
+                           if w.to_vote else msg.STATUS_EVERYONE_VOTED)])
     if status.unpaid:
-        console.print(msg.STATUS_UNPAID.format(count=len(status.unpaid)))
-        for u in status.unpaid:
-            style = "red" if u.overdue else "default"
-            console.print(f"  [{style}]" + escape(msg.STATUS_UNPAID_ROW.format(
-                id=u.case_id, amount=euro(u.amount), days=u.days)) + f"[/{style}]")
+        lines.append([("", msg.STATUS_UNPAID.format(count=len(status.unpaid)))])
+        lines += [[("", "  "), ("red" if u.overdue else "", msg.STATUS_UNPAID_ROW.format(
+            id=u.case_id, amount=euro(u.amount), days=u.days))] for u in status.unpaid]
     if status.ordered:
-        console.print(msg.STATUS_ORDERED.format(count=len(status.ordered)))
-        for o in status.ordered:
-            style = "red" if o.overdue else "default"
-            console.print(f"  [{style}]" + escape(msg.STATUS_ORDERED_ROW.format(
-                id=o.case_id, amount=euro(o.amount), e2e=o.end_to_end_id, due=o.due,
-                age=msg.STATUS_ORDERED_AGE.format(days=o.days) if o.days > 0 else ""))
-                + f"[/{style}]")
+        lines.append([("", msg.STATUS_ORDERED.format(count=len(status.ordered)))])
+        lines += [[("", "  "), ("red" if o.overdue else "", msg.STATUS_ORDERED_ROW.format(
+            id=o.case_id, amount=euro(o.amount), e2e=o.end_to_end_id, due=o.due,
+            age=msg.STATUS_ORDERED_AGE.format(days=o.days) if o.days > 0 else ""))]
+            for o in status.ordered]
     if status.no_receipt:
-        console.print(msg.STATUS_NO_RECEIPT.format(count=len(status.no_receipt)))
-        for n in status.no_receipt:
-            style = "red" if n.overdue else "default"
-            console.print(f"  [{style}]" + escape(msg.STATUS_NO_RECEIPT_ROW.format(
-                row=n.row, day=n.day, amount=euro(n.amount), id=n.case_id, days=n.days))
-                + f"[/{style}]")
+        lines.append([("", msg.STATUS_NO_RECEIPT.format(count=len(status.no_receipt)))])
+        lines += [[("", "  "), ("red" if n.overdue else "", msg.STATUS_NO_RECEIPT_ROW.format(
+            row=n.row, day=n.day, amount=euro(n.amount), id=n.case_id, days=n.days))]
+            for n in status.no_receipt]
     if status.problems:
-        console.print("[red]" + escape(msg.STATUS_PROBLEMS.format(count=status.problems))
-                      + "[/red]")
+        lines.append([("red", msg.STATUS_PROBLEMS.format(count=status.problems))])
+    return lines
+
+
+def render_status(status: Status, out: TextIO, colour: bool) -> None:
+    """Print the status screen; colour only on a terminal. Text from the files is shown
+    `visible` (no escape sequence of theirs reaches the terminal); without colour the
+    lines are written as they are, without Rich (a tenth of the command's time)."""
+    from mmb.text import visible
+
+    lines = status_lines(status)
+    if not colour:
+        out.write("".join("".join(visible(text) for _, text in line) + "\n" for line in lines))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=out, no_color=False, force_terminal=True, highlight=False,
+                      soft_wrap=True, emoji=False, color_system="auto")
+    for line in lines:
+        console.print("".join(f"[{style}]{escape(visible(text))}[/{style}]" if style
+                              else escape(visible(text)) for style, text in line))

@@ -515,3 +515,58 @@ def _files(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` (the validation cache aside) with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.relative_to(folder).parts[0] not in ("cache", "config")}
+
+
+# --------------------------------------------------------------------------- parse cache
+
+def _docs(doc):  # type: ignore[no-untyped-def]
+    def typed(x):  # type: ignore[no-untyped-def]
+        if isinstance(x, dict):
+            return {k: typed(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [typed(v) for v in x]
+        return (type(x).__name__, str(x))
+
+    return [(c.rel, c.case, c.doc.findings, typed(c.doc.data), c.doc.lines._lines,
+             c.doc.numbers, c.doc.readable) for c in doc.cases]
+
+
+def test_the_parse_cache_gives_what_parsing_gives(make_team, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from conftest import TEAM_YAML  # noqa: F401 - the team of make_team
+
+    from mmb.folder import load_team
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("MMB_NO_CACHE", raising=False)
+    cases = {"2026-001": case_yaml(extra="note: \"nul \\0 hier\"\n"),  # a NUL: not cached
+             "2026-002": case_yaml("2026-002", amount="5.", approved="4.50"),
+             "2026-003": case_yaml("2026-003", amount="1e2"),
+             "2026-004": CONFLICT.replace("2026-001", "2026-004"),
+             "2026-005": case_yaml("2026-005") + "amount: 12\n",  # a duplicate key
+             "2026-006": "id: [\n"}
+    root = make_team(cases)
+    for example in sorted((Path(__file__).parent.parent / "examples").rglob("cases/*.yaml"))[:20]:
+        shutil.copy(example, root / "cases" / f"2025-{len(cases) + 100:03d}.yaml")
+        cases[example.stem] = ""
+    plain = _docs(load_team(root))
+    first = _docs(load_team(root, parse_cache=True))  # parses, fills the cache
+    kept = list((tmp_path / "cache" / "mmb" / "parse").iterdir())
+    assert len(kept) == 1
+    again = _docs(load_team(root, parse_cache=True))  # from the cache
+    assert plain == first == again
+    raw = json.loads(kept[0].read_text(encoding="utf-8"))
+    assert "cases/2026-001.yaml" not in raw["files"]  # the NUL: parsed every time
+    assert "cases/2026-002.yaml" not in raw["files"]  # 5. would read back as 5: not kept
+    assert "cases/2026-005.yaml" in raw["files"]
+    # One changed byte, or a cache entry that does not match the bytes: parsed afresh.
+    path = root / "cases" / "2026-002.yaml"
+    path.write_text(path.read_text().replace("4.50", "4.60"), encoding="utf-8")
+    raw["files"]["cases/2026-005.yaml"][0] = "0" * 64
+    raw["files"]["cases/2026-005.yaml"][2]["purpose"] = "something else"
+    kept[0].write_text(json.dumps(raw), encoding="utf-8")
+    plain = _docs(load_team(root))
+    assert _docs(load_team(root, parse_cache=True)) == plain
+    kept[0].write_text("not json", encoding="utf-8")
+    assert _docs(load_team(root, parse_cache=True)) == plain  # a broken cache is ignored
