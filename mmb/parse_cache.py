@@ -79,6 +79,40 @@ def _encode(value: Any) -> Any:
     return value
 
 
+class _KeptLines(LineMap):
+    """The line map of a kept parse, made into a `LineMap` only when a line is asked
+    for: most case files of a command are never reported on, and making every map took
+    more time than reading the cache."""
+
+    __slots__ = ("_kept",)
+
+    def __init__(self, kept: list[list[Any]]) -> None:
+        super().__init__(None)
+        self._kept: list[list[Any]] | None = kept
+
+    def _made(self) -> None:
+        if self._kept is not None:
+            self._lines = {tuple(k): int(v) for k, v in self._kept}
+            self._kept = None
+
+    def set(self, key: Any, line: int) -> None:
+        self._made()
+        super().set(key, line)
+
+    def line(self, *key: str | int) -> int:
+        self._made()
+        return super().line(*key)
+
+    def has(self, *key: str | int) -> bool:
+        self._made()
+        return super().has(*key)
+
+    @property
+    def lines(self) -> dict[Any, int]:
+        self._made()
+        return self._lines
+
+
 class ParseCache:
     """The parse results of one team folder's case files (see the module docstring)."""
 
@@ -110,7 +144,7 @@ class ParseCache:
             _, readable, data, lines, numbers, findings = entry
             return YamlDoc(
                 rel=rel, data=data, readable=bool(readable),
-                lines=LineMap({tuple(k): int(v) for k, v in lines}),
+                lines=_KeptLines(lines),
                 numbers={tuple(k): str(v) for k, v in numbers},
                 findings=[Finding(path=rel, line=int(f[0]), code=str(f[1]), message=str(f[2]),
                                   case=f[3], severity=f[4]) for f in findings])

@@ -527,7 +527,11 @@ def _docs(doc):  # type: ignore[no-untyped-def]
             return [typed(v) for v in x]
         return (type(x).__name__, str(x))
 
-    return [(c.rel, c.case, c.doc.findings, typed(c.doc.data), c.doc.lines._lines,
+    def lines(m):  # type: ignore[no-untyped-def]
+        m.has("id")  # a kept line map is made when first asked
+        return dict(m._lines)
+
+    return [(c.rel, c.case, c.doc.findings, typed(c.doc.data), lines(c.doc.lines),
              c.doc.numbers, c.doc.readable) for c in doc.cases]
 
 
