@@ -1,6 +1,7 @@
 """Benchmark: the coordinator's everyday commands on a one-year team.
 
     python bench/bench_coordinator.py [--runs 21] [--cases 300] [--rows 600] [--code SRC]
+        [--compare OLD_SRC] [--site]
 
 Generates, in a temporary folder, one team with `bench/generate_city.py` (a year of
 `--cases` cases, `--rows` ledger rows, its bank export and receipts), adds one pending
@@ -21,7 +22,9 @@ and the median CPU time of the process, user + system, which a busy machine dist
 runs measure mmb, not Python compiling it; Python starts as for an installed mmb (`-S`
 with the library folders on the path: an editable install's import hook costs 40 ms a
 start; `--site` keeps it). `--code SRC` runs another checkout of mmb
-(e.g. `git archive main | tar -x -C /tmp/old`) for a before/after comparison. Changes
+(e.g. `git archive main | tar -x -C /tmp/old`); `--compare OLD_SRC` runs it too, run by
+run alternating with the first, so that the shared machine's busy moments hit both, and
+prints the ratio of the medians. Changes
 nothing outside the temporary folder.
 """
 
@@ -103,54 +106,58 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--rows", type=int, default=600)
     parser.add_argument("--code", type=Path, help="another checkout of mmb to run")
+    parser.add_argument("--compare", type=Path, metavar="SRC",
+                        help="also run this checkout, alternating run by run with --code "
+                        "(default: this one), and give the ratio of the medians")
     parser.add_argument("--site", action="store_true",
                         help="start Python with its site hooks (an editable install's too)")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="mmb-bench-coord-"))
     try:
-        code = (args.code or HERE.parent).resolve()
-        env = {**os.environ, "MMB_NOW": NOW, "NO_COLOR": "1", "PYTHONPATH": str(code),
+        codes = [(args.code or HERE.parent).resolve()]
+        if args.compare is not None:
+            codes.insert(0, args.compare.resolve())
+        env = {**os.environ, "MMB_NOW": NOW, "NO_COLOR": "1",
                "XDG_CACHE_HOME": str(base / "cache")}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "mmb")],
-                       check=True, capture_output=True, env=env)
+        for code in codes:
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "mmb")],
+                           check=True, capture_output=True, env=env)
         root = team_folder(base, args.cases, args.rows)
         members = members_of(root)
         add_pending(root, members)
         small_export(root, base / "archive")
-        # As an installed mmb starts: its package and the libraries, without the `.pth`
-        # hooks of this checkout's editable install (`python -S`; the hook alone took
-        # 40 ms of every start here), unless --site.
-        if args.site:
-            mmb = [sys.executable, "-c", "from mmb.entry import main; main()"]
-        else:
+
+        def command(code: Path) -> list[str]:
+            # As an installed mmb starts: its package and the libraries, without the
+            # `.pth` hooks of this checkout's editable install (`python -S`; the hook
+            # alone took 40 ms of every start here), unless --site.
+            if args.site:
+                return [sys.executable, "-c", f"import sys; sys.path[:0] = [{str(code)!r}]\n"
+                        "from mmb.entry import main; main()"]
             import site
 
             paths = [str(code), *site.getsitepackages()]
-            mmb = [sys.executable, "-S", "-c",
-                   f"import sys; sys.path[:0] = {paths!r}\n"
-                   "from mmb.entry import main; main()"]
+            return [sys.executable, "-S", "-c", f"import sys; sys.path[:0] = {paths!r}\n"
+                    "from mmb.entry import main; main()"]
+
         case_file = root / "cases" / f"{PENDING}.yaml"
         pending_bytes = case_file.read_bytes()
         ledger_bytes = (root / "ledger.csv").read_bytes()
+        before = set((root / "cases").iterdir())
 
         def restore_case() -> None:
             case_file.write_bytes(pending_bytes)
 
         def remove_new() -> None:
-            for p in (root / "cases").glob("2026-3*.yaml"):
-                if p.stat().st_mtime > started:
-                    p.unlink()
+            for p in set((root / "cases").iterdir()) - before:
+                p.unlink()
 
         def restore_ledger() -> None:
             (root / "ledger.csv").write_bytes(ledger_bytes)
 
-        def clear_cache() -> None:
-            shutil.rmtree(base / "cache", ignore_errors=True)
-
         nothing: Callable[[], None] = lambda: None  # noqa: E731
-        started = time.time()
         commands: list[tuple[str, list[str], Callable[[], None]]] = [
             ("status", ["status"], nothing),
             ("vote", ["vote", PENDING, members[5], "approve"], restore_case),
@@ -162,24 +169,28 @@ def main() -> None:
             ("validate --no-cache", ["validate", "--no-cache", "."], nothing),
             ("reconcile --yes (small export)", ["reconcile", "--yes"], restore_ledger),
         ]
-        print(f"team: {args.cases} cases, {args.rows} ledger rows; code: {code}; "
-              f"{args.runs} runs each (after a warm-up)")
-        print(f"{'command':34} {'median':>8} {'min':>8} {'max':>8} {'cpu':>8}  exit")
+        print(f"team: {args.cases} cases, {args.rows} ledger rows; {args.runs} runs each "
+              "(after a warm-up); wall clock median (min-max), CPU median")
+        print("code: " + "  |  ".join(map(str, codes)))
         for name, argv, after in commands:
-            timed([*mmb, *argv], root, env)  # warm-up: page cache, validation cache
-            after()
-            walls: list[float] = []
-            cpus: list[float] = []
-            code_seen = 0
-            for _ in range(args.runs):
-                wall, cpu, code_seen = timed([*mmb, *argv], root, env)
+            walls: list[list[float]] = [[] for _ in codes]
+            cpus: list[list[float]] = [[] for _ in codes]
+            for code in codes:  # warm-up: page cache, the caches
+                timed([*command(code), *argv], root, env)
                 after()
-                walls.append(wall)
-                cpus.append(cpu)
-            print(f"{name:34} {statistics.median(walls) * 1000:6.0f}ms "
-                  f"{min(walls) * 1000:6.0f}ms {max(walls) * 1000:6.0f}ms "
-                  f"{statistics.median(cpus) * 1000:6.0f}ms  {code_seen}")
-        _ = clear_cache
+            for _ in range(args.runs):
+                for i, code in enumerate(codes):  # alternating: a busy moment hits both
+                    wall, cpu, _code = timed([*command(code), *argv], root, env)
+                    after()
+                    walls[i].append(wall)
+                    cpus[i].append(cpu)
+            cells = [f"{statistics.median(w) * 1000:4.0f} ms ({min(w) * 1000:.0f}-"
+                     f"{max(w) * 1000:.0f}) cpu {statistics.median(c) * 1000:4.0f} ms"
+                     for w, c in zip(walls, cpus, strict=True)]
+            ratio = ""
+            if len(codes) == 2:
+                ratio = f"  x{statistics.median(walls[1]) / statistics.median(walls[0]):.2f}"
+            print(f"{name:32} " + "  |  ".join(cells) + ratio)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
