@@ -175,6 +175,7 @@ def main() -> None:
         for name, argv, after in commands:
             walls: list[list[float]] = [[] for _ in codes]
             cpus: list[list[float]] = [[] for _ in codes]
+            time.sleep(2.5)  # files changed just now are not cached (mmb.cache)
             for code in codes:  # warm-up: page cache, the caches
                 timed([*command(code), *argv], root, env)
                 after()

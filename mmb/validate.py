@@ -93,13 +93,15 @@ def check_cash_book(team: TeamDoc, now: datetime, ledger: Ledger | None = None) 
 
 def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
                   load: Callable[[], tuple[TeamDoc, Ledger | None]] | None = None,
-                  ) -> tuple[list[Finding], int]:
+                  parse_cache: bool = False) -> tuple[list[Finding], int]:
     """Every finding of one team folder, paths relative to it, and its number of cases.
 
     Uses the validation cache (`mmb.cache`) when it is still good, and refreshes it.
     `load`: how to read the team when the cache cannot answer (default `load_team(root)`);
     a caller that needs the team itself anyway (`mmb report`) reads it, with its ledger,
-    once this way. It must load with paths relative to the team folder.
+    once this way. It must load with paths relative to the team folder. `parse_cache`
+    (with `use_cache`): case files unchanged since an earlier run are not parsed again
+    (`mmb.parse_cache`), for a team validated again and again.
     """
     from mmb import cache
     from mmb.rules import check_team
@@ -109,7 +111,8 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
         if cached is not None:
             return cached
         prints = cache.fingerprint(root)  # before reading: a change while we read shows
-    team, ledger = load() if load is not None else (load_team(root), None)
+    team, ledger = load() if load is not None else (
+        load_team(root, parse_cache=parse_cache and use_cache), None)
     if ledger is None:
         from mmb.ledger import read_ledger
 
@@ -123,9 +126,9 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
     return found, len(team.cases)
 
 
-def _validate_one(job: tuple[str, datetime, bool]) -> tuple[list[Finding], int]:
-    root, now, use_cache = job
-    return validate_team(Path(root), now, use_cache)
+def _validate_one(job: tuple[str, datetime, bool, bool]) -> tuple[list[Finding], int]:
+    root, now, use_cache, parse_cache = job
+    return validate_team(Path(root), now, use_cache, parse_cache=parse_cache)
 
 
 def worker_count(jobs: int) -> int:
@@ -164,7 +167,9 @@ def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool =
     for prefix, base, root in team_folders(folders):
         inside = os.path.relpath(root, base).replace(os.sep, "/")
         teams.append((posixpath.normpath(posixpath.join(prefix, inside)), str(root)))
-    jobs = [(root, now, use_cache) for _, root in teams]
+    # One team (a coordinator's pre-commit check, again and again): its unchanged case
+    # files come from the parse cache. Many teams (a municipality's CI, read once): not.
+    jobs = [(root, now, use_cache, len(teams) == 1) for _, root in teams]
     count = workers if workers is not None else worker_count(len(jobs))
     if count > 1:
         import multiprocessing
