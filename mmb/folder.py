@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from mmb import messages as msg
 from mmb.errors import NotATeamFolder
 from mmb.files import (
@@ -29,14 +27,18 @@ from mmb.files import (
     yaml_doc,
 )
 from mmb.findings import Finding, finding
-from mmb.models import Case, Defaults, Team
 from mmb.text import clip
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from mmb.ledger import Ledger
+    from mmb.models import Case, Team
     from mmb.parse_cache import ParseCache
 
-M = TypeVar("M", bound=BaseModel)
+# pydantic and the models are imported where a file is checked, not with this module:
+# `mmb validate` answered from its cache needs neither (a third of its start-up).
+M = TypeVar("M", bound="BaseModel")
 
 TEAM_FILE = "team.yaml"
 DEFAULTS_FILE = "mmb.yaml"
@@ -134,6 +136,8 @@ class DefaultsCache:
         doc = load_yaml(path, rel)
         data = {}
         if isinstance(doc.data, dict):
+            from mmb.models import Defaults
+
             problems = validate_model(Defaults, doc.data, doc, rel)[1]
             doc.findings.extend(problems)
             data = {k: v for k, v in doc.data.items() if k in Defaults.model_fields}
@@ -198,6 +202,8 @@ def _team_model(doc: YamlDoc, defaults: dict[str, Any], out: list[Finding]) -> T
     if isinstance(defaults.get("rules"), dict) and isinstance(data.get("rules"), dict):
         merged["rules"] = {**defaults["rules"], **data["rules"]}
         inherited |= {("rules", k) for k in defaults["rules"] if k not in data["rules"]}
+    from mmb.models import Team
+
     model, problems = validate_model(Team, merged, doc, rel, skip=inherited)
     out.extend(problems)
     out.extend(_team_duplicates(data, doc))
@@ -291,6 +297,8 @@ def case_doc(doc: YamlDoc, rel: str) -> CaseDoc:
     if not isinstance(doc.data, dict):
         doc.findings.append(finding("MMB002", rel, 1, msg.CASE_NOT_MAPPING))
         return cdoc
+    from mmb.models import Case
+
     case, problems = validate_model(Case, doc.data, doc, rel)
     doc.findings.extend(problems)
     cdoc.case = case
@@ -373,6 +381,8 @@ def validate_model(
     one field does not hide the file from every other rule (the typo is still an error).
     `skip` lists key paths that came from mmb.yaml: their errors are reported there.
     """
+    from pydantic import ValidationError
+
     skipped = set(skip)
     try:
         return model.model_validate(data), []
@@ -474,6 +484,8 @@ def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 def _inner_model(annotation: Any) -> Any:
     import typing
+
+    from pydantic import BaseModel
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation

@@ -104,7 +104,6 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
     (`mmb.parse_cache`), for a team validated again and again.
     """
     from mmb import cache
-    from mmb.rules import check_team
 
     if use_cache:
         cached = cache.load(root, now)
@@ -118,6 +117,7 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
 
         ledger = read_ledger(team.root)
     from mmb.payments import check_payments
+    from mmb.rules import check_team  # the models: not imported when the cache answered
 
     found = (check_team(team, now) + check_cash_book(team, now, ledger)
              + check_payments(team, now, ledger))

@@ -90,3 +90,35 @@ def test_a_command_neither_looks_for_pydantic_plugins_nor_compiles_unused_patter
     after, ibans = second.split()
     assert int(after) > before  # compiled when used, then in their own place
     assert ibans == "False"  # only the lengths met were compiled
+
+
+def test_validate_answered_from_its_cache_builds_no_models(tmp_path):
+    """A warm `mmb validate` reads findings from the cache: the models (building them is
+    pydantic's slow part; Typer itself imports pydantic) and the YAML parser are not even
+    imported (issue 16)."""
+    import os
+    import time
+
+    team = tmp_path / "team"
+    (team / "cases").mkdir(parents=True)
+    (team / "team.yaml").write_text("name: T\nmembers: [{id: a}, {id: b}]\n"
+                                    "categories: [zorg]\n", encoding="utf-8")
+    old = time.time() - 60  # files changed in the last two seconds are not cached
+    os.utime(team / "team.yaml", (old, old))
+    os.utime(team / "cases", (old, old))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "MMB_NOW": "2026-11-22 12:00"}
+    probe = ("import sys, io, contextlib\n"
+             f"sys.argv = ['mmb', 'validate', {str(team)!r}]\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    from mmb.cli import app\n"
+             "    try:\n"
+             "        app()\n"
+             "    except SystemExit:\n"
+             "        pass\n"
+             "print(sorted(m for m in ('mmb.models', 'ruamel.yaml') if m in sys.modules))\n")
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True, env=env)
+    assert "mmb.models" in first.stdout  # the first run checks the files
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, env=env)
+    assert warm.stdout.strip().splitlines()[-1] == "[]"
