@@ -574,3 +574,19 @@ def test_the_parse_cache_gives_what_parsing_gives(make_team, tmp_path, monkeypat
     assert _docs(load_team(root, parse_cache=True)) == plain
     kept[0].write_text("not json", encoding="utf-8")
     assert _docs(load_team(root, parse_cache=True)) == plain  # a broken cache is ignored
+
+
+def test_reopen_of_a_paid_case_says_the_payments_stay(make_team, run) -> None:
+    root = make_team({"2026-001": case_yaml()})
+    (root / "ledger.csv").write_text(
+        "id,date,amount,balance,counterparty,counterparty_iban,description,source,case,kind,"
+        "receipt,note\nmmb-1,2026-03-03,-150.00,,Fietsenmaker,,fiets,,2026-001,,missing,"
+        "bon kwijt\n", encoding="utf-8")
+    ledger = (root / "ledger.csv").read_bytes()
+    code, out, err = run("reopen", "2026-001", "--by", "jan", "--note", "bedrag fout",
+                         team=root)
+    assert code == 0, err
+    assert "has payments linked to it (€ 150,00 paid)" in err
+    assert (root / "ledger.csv").read_bytes() == ledger
+    code, out, _ = run("validate", str(root))
+    assert code == 1 and "MMB204" in out  # paid for a case that is not approved (any more)
