@@ -124,6 +124,8 @@ def main() -> None:
         for code in codes:
             subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "mmb")],
                            check=True, capture_output=True, env=env)
+        # each checkout its own caches: two versions would take turns replacing them
+        envs = [{**env, "XDG_CACHE_HOME": str(base / f"cache-{i}")} for i in range(len(codes))]
         root = team_folder(base, args.cases, args.rows)
         members = members_of(root)
         add_pending(root, members)
@@ -176,12 +178,12 @@ def main() -> None:
             walls: list[list[float]] = [[] for _ in codes]
             cpus: list[list[float]] = [[] for _ in codes]
             time.sleep(2.5)  # files changed just now are not cached (mmb.cache)
-            for code in codes:  # warm-up: page cache, the caches
-                timed([*command(code), *argv], root, env)
+            for i, code in enumerate(codes):  # warm-up: page cache, the caches
+                timed([*command(code), *argv], root, envs[i])
                 after()
             for _ in range(args.runs):
                 for i, code in enumerate(codes):  # alternating: a busy moment hits both
-                    wall, cpu, _code = timed([*command(code), *argv], root, env)
+                    wall, cpu, _code = timed([*command(code), *argv], root, envs[i])
                     after()
                     walls[i].append(wall)
                     cpus[i].append(cpu)
