@@ -590,3 +590,20 @@ def test_reopen_of_a_paid_case_says_the_payments_stay(make_team, run) -> None:
     assert (root / "ledger.csv").read_bytes() == ledger
     code, out, _ = run("validate", str(root))
     assert code == 1 and "MMB204" in out  # paid for a case that is not approved (any more)
+
+
+def test_status_shows_broken_files_first_in_red_only_when_coloured(make_team) -> None:
+    import io
+
+    from mmb.folder import load_team
+    from mmb.status import build_status, render_status
+
+    root = make_team({"2026-001": CONFLICT, "2026-002": pending()})
+    status = build_status(load_team(root), NOW, 2026)
+    plain, coloured = io.StringIO(), io.StringIO()
+    render_status(status, plain, colour=False)
+    render_status(status, coloured, colour=True)
+    assert "\x1b[" not in plain.getvalue()
+    lines = coloured.getvalue().splitlines()
+    assert "Files that cannot be read (1)" in lines[1] and "\x1b[1;31m" in lines[1]
+    assert "cases/2026-001.yaml, line 18" in lines[2] and "\x1b[31m" in lines[2]
