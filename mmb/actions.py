@@ -27,6 +27,7 @@ from mmb.models import (
     Decision,
     Member,
     Outcome,
+    PastDecision,
     Team,
     Vote,
     VoteValue,
@@ -114,6 +115,14 @@ class TeamContext:
                 return c
         raise UsageError(msg.CASE_NOT_FOUND.format(id=wanted))
 
+    def require_readable(self, what: str) -> None:
+        """Refuse (exit 2, naming each file) while a case, team.yaml, mmb.yaml or
+        ledger.csv cannot be read: a sum over the team would silently leave it out."""
+        from mmb.folder import refuse_unreadable
+        from mmb.ledger import read_ledger
+
+        refuse_unreadable(self.doc, what, read_ledger(self.root))
+
     def member(self, member_id: str, option: str) -> Member:
         """The member `member_id` names (capitals ignored); unknown: `UsageError` with
         the closest id ("did you mean `joost`?")."""
@@ -143,8 +152,8 @@ def _first_problems(findings: Sequence[Finding]) -> str:
 
 def open_team(root: Path) -> TeamContext:
     """Load a team for an action; a team.yaml that does not pass the schema stops it."""
-    doc = load_team(root)
-    own = [f for f in doc.findings if f.code in ("MMB001", "MMB002")]
+    doc = load_team(root, parse_cache=True)
+    own = [f for f in doc.findings if f.code in ("MMB001", "MMB002", "MMB005")]
     if doc.team is None or own:
         path = own[0].path if own else "team.yaml"
         raise InputError(msg.TEAM_HAS_PROBLEMS.format(path=path, problems=_first_problems(own)))
@@ -208,6 +217,7 @@ def new_case(root: Path, *, household: str, category: str, amount: Decimal, by: 
         ctx = open_team(root)
         member = ctx.member(by, "--by")
         by = member.id  # as team.yaml spells it
+        ctx.require_readable("case new")  # it shows the household's room under the cap
         if not member.active_on(opened.date()):
             raise UsageError(msg.OPTION_INACTIVE_MEMBER.format(member=by, day=opened.date()))
         if category not in ctx.team.categories:
@@ -434,6 +444,10 @@ def decide(root: Path, case_id: str, outcome: Outcome, *, by: str, at: datetime 
                    solved_by=solved_by, now=now)
 
 
+_COMMAND = {Outcome.approved: "approve", Outcome.rejected: "reject",
+            Outcome.solved_otherwise: "resolve", Outcome.withdrawn: "withdraw"}
+
+
 def _decide(root: Path, case_id: str, outcome: Outcome, *, by: str, amount: Decimal | None,
             at: datetime | None, note: str | None, solved_by: str | None,
             now: datetime) -> Decided:
@@ -445,6 +459,7 @@ def _decide(root: Path, case_id: str, outcome: Outcome, *, by: str, amount: Deci
         cdoc = ctx.case(case_id)
         case = cdoc.case
         assert case is not None
+        ctx.require_readable(_COMMAND[outcome])
         if case.decision is not None:
             raise RefusedError(msg.REFUSED.format(reasons=msg.ALREADY_DECIDED.format(
                 id=case.id, outcome=case.decision.outcome.value, at=fmt_time(case.decision.at))))
@@ -526,6 +541,78 @@ def _write_decision(ctx: TeamContext, cdoc: CaseDoc, decision: Decision,
         entry["note"] = decision.note
     _insert_before(edit.data, "decision", entry, ("followup",))
     edit.save(check_written(edit, expected))
+
+
+# --------------------------------------------------------------------------- reopen
+
+@dataclass(frozen=True)
+class Reopened:
+    case_id: str
+    past: PastDecision
+    paid: Decimal
+    """What ledger.csv shows paid for the case (net of refunds): a new decision must
+    cover it."""
+
+
+def reopen(root: Path, case_id: str, *, by: str, reason: str, now: datetime) -> Reopened:
+    """Reopen a decided case: its decision moves, as it was, to the end of `history:`
+    with who reopened it, when (now) and why; the case is pending again. Votes cast up to
+    now stay in the file but do not count for the new decision (`rules.why_not_counted`).
+    Refused: no decision, an unknown or inactive member, an empty reason or one with
+    personal data, and a history that would not check (`rules.check_history`)."""
+    when = minute(now)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise UsageError(msg.OPTION_EMPTY.format(option="--note"))
+    _refuse_personal_data({"note": reason})
+    with TeamLock(root):
+        ctx = open_team(root)
+        member = ctx.member(by, "--by")
+        if not member.active_on(when.date()):
+            raise UsageError(msg.OPTION_INACTIVE_MEMBER.format(member=member.id,
+                                                               day=when.date()))
+        cdoc = ctx.case(case_id)
+        case = cdoc.case
+        assert case is not None
+        ctx.require_readable("reopen")
+        decision = case.decision
+        if decision is None:
+            raise RefusedError(msg.REFUSED.format(reasons=msg.REOPEN_NO_DECISION.format(
+                id=case.id)))
+        past = PastDecision(**decision.model_dump(), reopened_at=when,
+                            reopened_by=member.id, reason=reason)
+        expected = case.model_copy(update={"decision": None,
+                                           "history": [*case.history, past]})
+        from mmb.rules import check_history
+
+        proposed = CaseDoc(rel=cdoc.rel, doc=YamlDoc(rel=cdoc.rel, lines=LineMap()),
+                           case=expected)
+        problems = [f.message for f in check_history(proposed, ctx.members, now)
+                    if f.level == "error"]
+        if problems:
+            raise RefusedError(msg.REFUSED.format(reasons="\n  - ".join(problems)))
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        edit = EditableYaml(ctx.root / cdoc.rel, cdoc.rel)
+        keys = list(edit.data.keys())
+        entry = edit.data["decision"]
+        if not isinstance(entry, CommentedMap):  # pragma: no cover - the schema says mapping
+            entry = CommentedMap(entry)
+        entry["reopened_at"] = fmt_time(when)
+        entry["reopened_by"] = member.id
+        entry["reason"] = reason
+        history = edit.data.get("history")
+        if history is None:
+            history = CommentedSeq()
+            edit.data.insert(keys.index("decision"), "history", history)
+        history.append(entry)
+        del edit.data["decision"]
+        edit.save(check_written(edit, expected))
+    from mmb.ledger import read_ledger
+
+    paid = sum((-r.amount for r in read_ledger(root).rows
+                if r.case == case.id and r.kind in ("", "refund")), ZERO)
+    return Reopened(case.id, past, paid)
 
 
 # --------------------------------------------------------------------------- chat import

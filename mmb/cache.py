@@ -29,7 +29,7 @@ from typing import Any
 from mmb import __version__
 from mmb.findings import Finding
 
-_SCHEMA = 2
+_SCHEMA = 3  # 3: issue 16a (MMB005, opened in the future, history)
 _RACY_SECONDS = 2.0
 #: Largest cache file read (a team's findings; a first import can make 100,000).
 MAX_CACHE_BYTES = 256 * 1024 * 1024
@@ -180,12 +180,19 @@ def valid_until(doc: Any, now: datetime) -> datetime:
         case = c.case
         if case is None:
             continue
+        start = case.history[-1].reopened_at if case.history else case.opened
         if case.decision is None:
-            due = case.opened + timedelta(hours=hours)
+            due = start + timedelta(hours=hours)
             if due > now:
                 limit = min(limit, due)
-            if now - case.opened < timedelta(hours=48):
+            if now - start < timedelta(hours=48):
                 limit = min(limit, next_hour)  # "waiting for N hours" changes every hour
         elif case.decision.at > now:
             limit = min(limit, case.decision.at)
+        soon = case.opened - timedelta(days=1)  # MMB106: opened in the future
+        if soon > now:
+            limit = min(limit, soon)
+        for past in case.history:  # MMB106: reopened in the future
+            if past.reopened_at > now:
+                limit = min(limit, past.reopened_at)
     return limit

@@ -221,12 +221,23 @@ def status(
                     ] = None,
 ) -> None:
     """Budget left, cases waiting for votes or a decision, approvals, in one screen."""
-    from mmb.folder import load_team
+    from mmb.folder import TeamDoc, load_team
+    from mmb.ledger import Ledger, read_ledger
     from mmb.status import build_status, render_status
+    from mmb.validate import validate_team
 
     now = _now()
-    doc = load_team(_team_root(team))
-    report = build_status(doc, now, year or now.year)
+    root = _team_root(team)
+    loaded: list[tuple[TeamDoc, Ledger]] = []
+
+    def load() -> tuple[TeamDoc, Ledger]:
+        loaded.append((load_team(root, parse_cache=True), read_ledger(root)))
+        return loaded[0]
+
+    # The problem count comes from the validation cache when nothing changed since.
+    found, _ = validate_team(root, now, not os.environ.get("MMB_NO_CACHE"), load=load)
+    doc, ledger = loaded[0] if loaded else load()
+    report = build_status(doc, now, year or now.year, found, ledger)
     render_status(report, sys.stdout, _colour(sys.stdout))
 
 
@@ -520,6 +531,28 @@ def withdraw(
 
 
 @app.command()
+def reopen(
+    case: CaseArgument,
+    by: Annotated[str, typer.Option("--by", metavar="MEMBER", help="Member id of who reopens it.",
+                                    autocompletion=complete_member)],
+    note: Annotated[str, typer.Option(
+        "--note", metavar="WHY", help="Why the decision is taken anew (no personal data).")],
+    team: TeamOption = None,
+) -> None:
+    """Reopen a decided case: the decision moves to the case's history (never rewritten)
+    and the case waits for a new one. Earlier votes stay but do not count for it."""
+    from mmb import actions
+    from mmb.money import euro
+
+    result = actions.reopen(_team_root(team), case, by=by, reason=note, now=_now())
+    past = result.past
+    _echo(msg.REOPEN_DONE.format(id=result.case_id, outcome=past.outcome.value,
+                                 at=actions.fmt_time(past.at), by=past.by))
+    if result.paid > 0:
+        _echo(msg.REOPEN_PAID.format(id=result.case_id, paid=euro(result.paid)), err=True)
+
+
+@app.command()
 def household(
     client_number: Annotated[str | None, typer.Argument(
         metavar="[NUMBER]",
@@ -794,6 +827,14 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(f"mmb: {msg.CLI_INTERRUPTED}\n")
         sys.exit(130)
+    except OSError as exc:  # a folder or file the system refused (read-only, disk full)
+        from mmb.files import write_error
+
+        shown = str(exc.filename) if exc.filename is not None else "?"
+        sys.stderr.write(f"mmb: {visible(str(write_error(shown, exc)), newlines=True)}\n")
+        if os.environ.get("MMB_DEBUG"):
+            raise
+        sys.exit(2)
     except Exception as exc:
         from mmb.files import files_written
 

@@ -26,6 +26,7 @@ def main() -> None:
     import gc
 
     gc.disable()
+    _no_pydantic_plugins()
     from mmb.cli import main as cli_main
 
     try:
@@ -44,6 +45,35 @@ def main() -> None:
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(code)
+
+
+def _no_pydantic_plugins() -> None:
+    """mmb's models use no pydantic plugins. Looking for them imports `importlib.metadata`
+    and reads the metadata of every installed package, a tenth of a coordinator command's
+    time: so the run says there are none (`PYDANTIC_DISABLE_PLUGINS`, and in place of
+    pydantic's plugin loader a module whose `get_plugins` gives none). A plugin installed
+    for other programs would only watch mmb validate its own files."""
+    import os
+    import types
+
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    name = "pydantic.plugin._loader"
+    if name not in sys.modules and "pydantic" not in sys.modules:
+        loader = types.ModuleType(name, "mmb: no pydantic plugins (see mmb.entry)")
+        loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
+
+        def real(attr: str) -> object:
+            # A pydantic that wants more of its loader than `get_plugins` gets the real one
+            # (PEP 562), never an ImportError: only the saving is lost.
+            if attr.startswith("__"):  # the import system asking (__path__ ...)
+                raise AttributeError(attr)
+            import importlib
+
+            sys.modules.pop(name, None)
+            return getattr(importlib.import_module(name), attr)
+
+        loader.__getattr__ = real  # type: ignore[method-assign]
+        sys.modules[name] = loader
 
 
 def _exit_code(code: object) -> int:

@@ -37,3 +37,9 @@ class RefusedError(MmbError):
 
 class ConflictError(MmbError):
     """A file changed on disk, or another mmb holds the lock; nothing was written."""
+
+
+class WriteError(MmbError, OSError):
+    """Writing a file failed (a read-only folder, a full disk): one plain line naming the
+    file and the cause, exit code 2. Also an `OSError`, so that code that handles a failed
+    write (the cache, `mmb report -o`) still does."""

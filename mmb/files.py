@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -535,13 +536,39 @@ def load_yaml(path: Path, rel: str, limit: int = MAX_YAML_BYTES) -> YamlDoc:
 
 
 def yaml_doc(text: str | None, problem: Finding | None, rel: str) -> YamlDoc:
-    """The document of text read by `read_text_file`/`decode_text` (or its problem)."""
+    """The document of text read by `read_text_file`/`decode_text` (or its problem). A
+    file with git merge-conflict markers is one MMB005 finding, not a parser message."""
     doc = YamlDoc(rel=rel)
     if problem is not None or text is None:
         doc.readable = False
         doc.findings.append(problem)  # type: ignore[arg-type]
         return doc
+    conflict = merge_conflict(text, rel)
+    if conflict is not None:
+        doc.readable = False
+        doc.findings.append(conflict)
+        return doc
     return parse_yaml(text, rel, doc)
+
+
+#: A git merge-conflict marker line: `<<<<<<< ours`, `|||||||`, `=======`, `>>>>>>> theirs`,
+#: at the start of a line (seven characters, then the end of the line or a space).
+_CONFLICT_LINE = re.compile(r"^(?:<{7}|>{7}|\|{7})(?:[ \t].*)?\r?$|^={7}[ \t]*\r?$", re.M)
+
+
+def conflict_line(text: str) -> int | None:
+    """The 1-based line of the first merge-conflict marker in `text`; None without one."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text and "=======" not in text:
+        return None  # the usual case, without a regular expression over the file
+    found = _CONFLICT_LINE.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
+def merge_conflict(text: str, rel: str) -> Finding | None:
+    """The MMB005 finding of a file left with git merge-conflict markers (any team file
+    mmb reads: YAML, ledger.csv), on the first marker's line; None without markers."""
+    line = conflict_line(text)
+    return None if line is None else finding("MMB005", rel, line, msg.MERGE_CONFLICT)
 
 
 def parse_yaml(text: str, rel: str, doc: YamlDoc | None = None) -> YamlDoc:
@@ -759,6 +786,32 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
     on disk after the new content is on disk and right before the rename, so that an edit
     saved meanwhile (a spreadsheet, a git pull) is never overwritten: then the temporary
     file is removed and a `ConflictError` (naming `rel`, else the file name) is raised."""
+    try:
+        _atomic_write(path, data, durable, unchanged, rel)
+    except OSError as exc:
+        from mmb.errors import WriteError
+
+        if isinstance(exc, WriteError):
+            raise
+        raise write_error(rel or str(path), exc) from None
+
+
+def write_error(shown: str, exc: OSError) -> Exception:
+    """The `WriteError` of a failed write of the file shown as `shown`: the cause in the
+    system's words, and the files this process had written already, if any."""
+    from mmb.errors import WriteError
+
+    reason = exc.strerror or type(exc).__name__
+    written = files_written()
+    error = WriteError(msg.WRITE_FAILED_AFTER.format(
+        path=shown, reason=reason, files=", ".join(map(str, written))) if written
+        else msg.WRITE_FAILED.format(path=shown, reason=reason))
+    error.strerror, error.filename, error.errno = reason, shown, exc.errno
+    return error
+
+
+def _atomic_write(path: Path, data: bytes, durable: bool, unchanged: FileState | None,
+                  rel: str | None) -> None:
     import stat
     import tempfile
 
@@ -798,9 +851,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
         os.close(dfd)
 
 
-def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
+def atomic_write_text(path: Path, text: str, *, durable: bool = True,
+                      rel: str | None = None) -> None:
     """`atomic_write_bytes` for UTF-8 text with Unix newlines."""
-    atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
+    atomic_write_bytes(path, text.encode("utf-8"), durable=durable, rel=rel)
 
 
 # --------------------------------------------------------------------------- editing
@@ -955,7 +1009,7 @@ class EditableYaml:
 
         if not self.unchanged_on_disk():
             raise ConflictError(msg.FILE_CHANGED.format(path=self.rel))
-        atomic_write_text(self.path, self.dump() if text is None else text)
+        atomic_write_text(self.path, self.dump() if text is None else text, rel=self.rel)
 
 
 def _root_of(path: Path, rel: str) -> tuple[Path, str]:

@@ -21,6 +21,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "MMB002": ("error", "schema: missing or unknown field, wrong type, bad value"),
     "MMB003": ("error", "case id differs from its file name, or two cases share an id"),
     "MMB004": ("error", "reference to a member, category or case that does not exist"),
+    "MMB005": ("error", "unresolved git merge conflict"),
     "MMB101": ("error", "approved without quorum"),
     "MMB102": ("warning", "a vote that does not count"),
     "MMB103": ("error", "household cap exceeded"),

@@ -11,9 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mmb import messages as msg
 from mmb.errors import NotATeamFolder
@@ -29,10 +27,18 @@ from mmb.files import (
     yaml_doc,
 )
 from mmb.findings import Finding, finding
-from mmb.models import Case, Defaults, Team
 from mmb.text import clip
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from mmb.ledger import Ledger
+    from mmb.models import Case, Team
+    from mmb.parse_cache import ParseCache
+
+# pydantic and the models are imported where a file is checked, not with this module:
+# `mmb validate` answered from its cache needs neither (a third of its start-up).
+M = TypeVar("M", bound="BaseModel")
 
 TEAM_FILE = "team.yaml"
 DEFAULTS_FILE = "mmb.yaml"
@@ -130,6 +136,8 @@ class DefaultsCache:
         doc = load_yaml(path, rel)
         data = {}
         if isinstance(doc.data, dict):
+            from mmb.models import Defaults
+
             problems = validate_model(Defaults, doc.data, doc, rel)[1]
             doc.findings.extend(problems)
             data = {k: v for k, v in doc.data.items() if k in Defaults.model_fields}
@@ -142,11 +150,13 @@ class DefaultsCache:
 
 
 def load_team(root: Path, defaults: DefaultsCache | None = None,
-              display_root: Path | None = None) -> TeamDoc:
+              display_root: Path | None = None, *, parse_cache: bool = False) -> TeamDoc:
     """Load team.yaml (with mmb.yaml defaults applied) and every case file.
 
     Finding paths are relative to `display_root` (default: the team folder), so that a
     municipality run can report `noord/team-a/cases/2026-001.yaml` and `../mmb.yaml`.
+    `parse_cache`: take the parse of a case file whose bytes were seen before from
+    `mmb.parse_cache` (for the commands on one team; off with MMB_NO_CACHE).
     """
     base = display_root or root
 
@@ -167,7 +177,14 @@ def load_team(root: Path, defaults: DefaultsCache | None = None,
             result.findings.extend(d_doc.findings)
     if team_doc.readable:
         result.team = _team_model(team_doc, defaults_data, result.findings)
-    _load_cases(root, rel, result)
+    parsed = None
+    if parse_cache:
+        from mmb import parse_cache as pc
+
+        parsed = pc.ParseCache(root) if pc.enabled() else None
+    _load_cases(root, rel, result, parsed)
+    if parsed is not None:
+        parsed.save()
     return result
 
 
@@ -185,6 +202,8 @@ def _team_model(doc: YamlDoc, defaults: dict[str, Any], out: list[Finding]) -> T
     if isinstance(defaults.get("rules"), dict) and isinstance(data.get("rules"), dict):
         merged["rules"] = {**defaults["rules"], **data["rules"]}
         inherited |= {("rules", k) for k in defaults["rules"] if k not in data["rules"]}
+    from mmb.models import Team
+
     model, problems = validate_model(Team, merged, doc, rel, skip=inherited)
     out.extend(problems)
     out.extend(_team_duplicates(data, doc))
@@ -223,7 +242,7 @@ def _team_duplicates(data: dict[str, Any], doc: YamlDoc) -> list[Finding]:
     return problems
 
 
-def _load_cases(root: Path, rel: Any, result: TeamDoc) -> None:
+def _load_cases(root: Path, rel: Any, result: TeamDoc, cache: ParseCache | None = None) -> None:
     # cases/ is opened safely (`TeamDir`): a link out of the team folder is refused, and so
     # is every case file that is not a regular file (a FIFO would hang a plain read).
     try:
@@ -236,12 +255,23 @@ def _load_cases(root: Path, rel: Any, result: TeamDoc) -> None:
     with cases:
         for name, _kind in cases.entries():
             if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                result.cases.append(_read_case(cases, name, prefix + name))
+                result.cases.append(_read_case(cases, name, prefix + name, cache))
 
 
-def _read_case(cases: TeamDir, name: str, rel: str) -> CaseDoc:
+def _read_case(cases: TeamDir, name: str, rel: str, cache: ParseCache | None = None) -> CaseDoc:
     try:
-        text, problem = decode_text(cases.read(name, MAX_YAML_BYTES), rel)
+        raw = cases.read(name, MAX_YAML_BYTES)
+        if cache is not None:
+            from mmb.parse_cache import digest
+
+            key = digest(raw)
+            kept = cache.get(rel, key)
+            if kept is not None:
+                return case_doc(kept, rel)
+            doc = yaml_doc(*decode_text(raw, rel), rel)
+            cache.put(rel, key, doc)
+            return case_doc(doc, rel)
+        text, problem = decode_text(raw, rel)
     except TeamFileError as exc:
         text, problem = None, exc.finding(rel)
     except FileNotFoundError:  # gone since the folder was listed
@@ -259,6 +289,7 @@ def case_doc(doc: YamlDoc, rel: str) -> CaseDoc:
     """The case of a loaded case file, schema-checked."""
     cdoc = CaseDoc(rel=rel, doc=doc)
     if not doc.readable:
+        _name_case(doc, cdoc.stem)
         return cdoc
     if doc.data is None:
         doc.findings.append(finding("MMB002", rel, 1, msg.CASE_EMPTY))
@@ -266,10 +297,78 @@ def case_doc(doc: YamlDoc, rel: str) -> CaseDoc:
     if not isinstance(doc.data, dict):
         doc.findings.append(finding("MMB002", rel, 1, msg.CASE_NOT_MAPPING))
         return cdoc
+    from mmb.models import Case
+
     case, problems = validate_model(Case, doc.data, doc, rel)
     doc.findings.extend(problems)
     cdoc.case = case
+    if case is None:
+        _name_case(doc, cdoc.stem)
     return cdoc
+
+
+def _name_case(doc: YamlDoc, stem: str) -> None:
+    """Findings in a case file that could not be read name the case by its file name
+    (SPEC 6.1: `case` in `validate --format json`)."""
+    from dataclasses import replace
+
+    doc.findings[:] = [f if f.case is not None else replace(f, case=stem)
+                       for f in doc.findings]
+
+
+#: Codes of findings that mean a file's content could not be taken in whole.
+_UNREADABLE_CODES = ("MMB001", "MMB005")
+
+
+def unreadable(doc: TeamDoc, ledger: Ledger | None = None) -> list[Finding]:
+    """The files of a team whose content a sum would leave out, one finding each: a
+    case file that cannot be read or does not pass the schema (its approval would be
+    missing from the household cap and the budget), team.yaml or mmb.yaml that cannot be
+    read, and ledger.csv (unreadable, or rows without a date or amount). Commands that
+    decide or sum money refuse while this is not empty (`refuse_unreadable`)."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for f in doc.findings:
+        if f.code in _UNREADABLE_CODES and f.path not in seen:
+            out.append(f)
+            seen.add(f.path)
+    if doc.team is None and not out:
+        out.append(next((f for f in doc.findings if f.level == "error"),
+                        finding("MMB002", relpath(doc.root / TEAM_FILE, doc.base or doc.root),
+                                1, msg.TEAM_EMPTY)))
+    for c in doc.cases:
+        if c.case is None:
+            first = next((f for f in c.doc.findings if f.level == "error"), None)
+            out.append(first or finding("MMB002", c.rel, 1, msg.CASE_UNREADABLE_SCHEMA,
+                                        c.stem))
+    if ledger is not None:
+        if not ledger.readable:
+            out.extend(f for f in ledger.findings[:1])
+        elif ledger.unread_rows:
+            rows = set(ledger.unread_rows)
+            out.extend(f for f in ledger.findings if f.line in rows and f.code == "MMB002")
+    return out
+
+
+def refuse_unreadable(doc: TeamDoc, what: str, ledger: Ledger | None = None) -> None:
+    """Raise `InputError` (exit 2) naming every file `unreadable` finds; `what` names
+    the command ("approve")."""
+    found = unreadable(doc, ledger)
+    if found:
+        raise unreadable_error(found, what)
+
+
+def unreadable_error(found: Sequence[Finding], what: str) -> Exception:
+    """The `InputError` of `refuse_unreadable` for the files of `found`."""
+    from mmb.errors import InputError
+    from mmb.text import clip as _clip
+
+    shown = [msg.UNREADABLE_ROW.format(path=f.path, line=f.line, message=_clip(f.message, 160))
+             for f in found[:10]]
+    if len(found) > 10:
+        shown.append(msg.UNREADABLE_MORE.format(count=len(found) - 10))
+    return InputError(msg.UNREADABLE_BLOCKS.format(
+        what=what, count=len({f.path for f in found}), files="\n".join(shown)))
 
 
 def validate_model(
@@ -282,6 +381,8 @@ def validate_model(
     one field does not hide the file from every other rule (the typo is still an error).
     `skip` lists key paths that came from mmb.yaml: their errors are reported there.
     """
+    from pydantic import ValidationError
+
     skipped = set(skip)
     try:
         return model.model_validate(data), []
@@ -383,6 +484,8 @@ def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 def _inner_model(annotation: Any) -> Any:
     import typing
+
+    from pydantic import BaseModel
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation

@@ -8,7 +8,8 @@ string with them is a typo that happens to leave the same remainder. A country's
 on the account number inside the IBAN (Belgium has one) is not part of the IBAN standard
 and is not applied.
 
-stdnum is imported on first use, not at start-up (it takes some 50 ms to import).
+stdnum is imported on first use, not at start-up (it takes some 50 ms to import), and a
+Dutch IBAN, the one nearly every team has, is checked without it.
 """
 
 from __future__ import annotations
@@ -26,15 +27,30 @@ def normalise(value: str) -> str:
     return "".join(value.split()).upper()
 
 
+#: A Dutch IBAN as the registry lays it out (``4!a10!n`` after the country and check
+#: digits): checked here without stdnum, whose registry takes 30 ms to read; the result is
+#: the same (tests/test_iban.py compares them).
+_DUTCH = re.compile(r"NL[0-9]{2}[A-Z]{4}[0-9]{10}", re.ASCII)
+
+
 @lru_cache(maxsize=4096)
 def is_valid(value: str) -> bool:
     """Whether `value` is a valid IBAN (spaces and lower case allowed)."""
+    number = normalise(value)
+    if _DUTCH.fullmatch(number):
+        return number[2:4] not in _NEVER_ISSUED and _mod97(number) == 1
     from stdnum import iban
 
-    number = normalise(value)
     # check_country=False: the IBAN standard's checks, not a country's own check on the
     # account number inside it (Belgium has one), which are no part of ISO 13616.
     return number[2:4] not in _NEVER_ISSUED and iban.is_valid(number, check_country=False)
+
+
+def _mod97(number: str) -> int:
+    """ISO 7064 mod 97-10 of an IBAN: the first four characters moved to the end,
+    letters as numbers (A = 10 ... Z = 35)."""
+    moved = number[4:] + number[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97
 
 
 def _layout(country: str) -> str | None:

@@ -187,6 +187,8 @@ class Ledger:
     #: could not be read, a cell that was not kept (a bad balance or kind) or an unknown
     #: column. Then the file must be fixed before mmb rewrites it.
     complete: bool = True
+    #: Rows that could not be read (no date or amount): every sum leaves them out.
+    unread_rows: list[int] = field(default_factory=list)
     #: Size and modification time of the file as read (see `state`).
     size: int = 0
     mtime_ns: int = 0
@@ -227,6 +229,14 @@ def read_ledger(root: Path, rel: str = LEDGER_FILE) -> Ledger:
         line = ledger.raw[: exc.start].count(b"\n") + 1
         ledger.findings.append(finding("MMB001", rel, line, msg.LEDGER_NOT_UTF8))
         ledger.readable = False
+        return ledger
+    from mmb.files import merge_conflict
+
+    conflict = merge_conflict(text, rel)
+    if conflict is not None:  # one finding, not "fill the empty cells" on every marker
+        ledger.findings.append(conflict)
+        ledger.readable = False
+        ledger.complete = False
         return ledger
     parse_ledger_text(text, rel, ledger, bom=ledger_bom)
     return ledger
@@ -452,6 +462,7 @@ def _parse_row(cells: list[str], order: list[int], row_no: int, rel: str,
         out.append(finding("MMB002", rel, row_no, msg.LEDGER_SHORT_ROW.format(
             count=len(cells), expected=needed)))
         ledger.complete = False
+        ledger.unread_rows.append(row_no)
         return None
 
     # The cells in column order (this runs for every row of a big ledger; the columns are
@@ -485,6 +496,7 @@ def _parse_row(cells: list[str], order: list[int], row_no: int, rel: str,
             or (kind and kind not in KINDS)):
         ledger.complete = False  # the row, or a cell of it, would not be written back
     if day is None or amount is None:
+        ledger.unread_rows.append(row_no)
         return None
     return LedgerRow(day, amount, balance, counterparty, counterparty_iban, description,
                      source, case.lstrip("#"), kind if kind in KINDS else "", receipt, note,

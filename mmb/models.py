@@ -108,7 +108,8 @@ Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True,
+                              defer_build=True)
 
 
 class VoteValue(StrEnum):

@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from mmb import messages as msg
-from mmb.errors import ConflictError, InputError, RefusedError, UsageError
+from mmb.errors import ConflictError, InputError, MmbError, RefusedError, UsageError
 from mmb.files import EditableYaml, TeamLock
 from mmb.findings import Finding
 from mmb.folder import CaseDoc
@@ -135,6 +135,9 @@ def _load(root: Path, now: datetime) -> _State:
     ledger = read_ledger(root)
     if not (ledger.readable and ledger.complete):
         raise InputError(msg.PAY_LEDGER_BROKEN.format(problems=_problems(ledger.findings)))
+    from mmb.folder import refuse_unreadable
+
+    refuse_unreadable(ctx.doc, "pay")
     found = check_team(ctx.doc, now) + check_payments(ctx.doc, now, ledger)
     errors: dict[str, list[Finding]] = {}
     for f in found:
@@ -384,7 +387,7 @@ def _write(output: Path, xml: bytes, edits: Sequence[tuple[EditableYaml, str]],
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         if written:
-            reason = exc.message if isinstance(exc, InputError | ConflictError) else (
+            reason = exc.message if isinstance(exc, MmbError) else (
                 type(exc).__name__)
             raise InputError(msg.PAY_PARTLY_WRITTEN.format(
                 cases=", ".join(written), batch=batch_id, reason=reason,

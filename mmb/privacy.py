@@ -114,7 +114,33 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, cast
+
+
+class _Lazy:
+    """A pattern compiled when first used, which then takes its own place among the
+    module's names (`name`; "" for one of `_IBAN_BY_LENGTH`): most commands scan few or
+    no texts, and compiling every pattern at import took a tenth of mmb's start-up."""
+
+    __slots__ = ("_args", "_name")
+
+    def __init__(self, name: str, pattern: str, flags: int) -> None:
+        self._name = name
+        self._args = (pattern, flags)
+
+    def __getattr__(self, attr: str) -> object:
+        compiled = re.compile(*self._args)
+        if self._name:
+            globals()[self._name] = compiled
+        else:  # one of `_IBAN_BY_LENGTH`
+            for length, pattern in _IBAN_BY_LENGTH.items():
+                if pattern is self:  # type: ignore[comparison-overlap]
+                    _IBAN_BY_LENGTH[length] = compiled
+        return getattr(compiled, attr)
+
+
+def _lazy(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _Lazy(name, pattern, flags))
 
 __all__ = [
     "KIND_LABELS",
@@ -184,7 +210,8 @@ _NORMALISE_MAP: Final[dict[str, str]] = {
     "\u2212": "-",  # minus sign
 }
 _NORMALISE: Final = str.maketrans(_NORMALISE_MAP)
-_NEEDS_NORMALISING: Final = re.compile("[" + re.escape("".join(_NORMALISE_MAP)) + "]")
+_NEEDS_NORMALISING: Final = _lazy("_NEEDS_NORMALISING",
+                                  "[" + re.escape("".join(_NORMALISE_MAP)) + "]")
 
 # Written over matched spans; no detector pattern accepts it, so spans never overlap.
 _BLANK: Final = "\x00"
@@ -192,16 +219,17 @@ _BLANK: Final = "\x00"
 # Every number detector needs a digit or an "@", the name detector a title word: other
 # texts are skipped at once. (Plain substring tests on the lower-cased text: an
 # alternation of words makes the regex engine try every position.)
-_QUICK: Final = re.compile(r"[0-9@]")
+_QUICK: Final = _lazy("_QUICK", r"[0-9@]")
 
 
 # Hints are searched in the lower-cased text (a search for alternative words is
 # fast; the case-insensitive patterns themselves would be tried at every position).
-_TITLE_HINT: Final = re.compile(r"mevr|mw|dhr|meneer|heer|fam|gezin")
+_TITLE_HINT: Final = _lazy("_TITLE_HINT", r"mevr|mw|dhr|meneer|heer|fam|gezin")
 
 
-_AMOUNT_BEFORE: Final = re.compile(r"(?:€|\b(?:eur|euro|euros))[ ]{0,2}\Z", re.IGNORECASE)
-_AMOUNT_AFTER: Final = re.compile(
+_AMOUNT_BEFORE: Final = _lazy("_AMOUNT_BEFORE", r"(?:€|\b(?:eur|euro|euros))[ ]{0,2}\Z",
+                              re.IGNORECASE)
+_AMOUNT_AFTER: Final = _lazy("_AMOUNT_AFTER",
     r"[ ]{0,2}(?:€|,-|,=|(?:eur|euro|euros|cent|cents|centen|eurocent)\b)", re.IGNORECASE
 )
 
@@ -217,7 +245,7 @@ def _is_amount(text: str, start: int, end: int) -> bool:
 # "bestelnummer 0612345678": the number belongs to the label; it is no phone number or
 # BSN. ("klant 123456782" and "klantnummer 123456782" are no such label: social
 # services use the BSN as client number.)
-_OTHER_NUMBER_LABEL: Final = re.compile(
+_OTHER_NUMBER_LABEL: Final = _lazy("_OTHER_NUMBER_LABEL",
     r"(?<![A-Za-z])(?:kvk|factuur|order|bestel|artikel|ean|btw|kenmerk|referentie|pakket"
     r"|zending|verzend|track|dossier|polis|contract|transactie|bon|kassabon|aanslag"
     r"|vonnis|zaak|incasso|betalingskenmerk|aansluit)"
@@ -226,7 +254,7 @@ _OTHER_NUMBER_LABEL: Final = re.compile(
 )
 
 
-_LABEL_HINT: Final = re.compile(
+_LABEL_HINT: Final = _lazy("_LABEL_HINT",
     r"kvk|factuur|order|bestel|artikel|ean|btw|kenmerk|referentie|pakket|zending|verzend"
     r"|track|dossier|polis|contract|transactie|bon|aanslag|vonnis|zaak|incasso|aansluit"
 )
@@ -250,7 +278,7 @@ def _blank_out(text: str, hits: list[PersonalData]) -> str:
     return "".join(parts)
 
 
-_NON_DIGITS: Final = re.compile(r"[^0-9]{1,100}")
+_NON_DIGITS: Final = _lazy("_NON_DIGITS", r"[^0-9]{1,100}")
 
 
 def _digits(value: str) -> str:
@@ -280,17 +308,17 @@ _IBAN_LENGTHS: Final[dict[str, int]] = {
 _IBAN_SEP: Final = r"(?:[ .-]{1,2})?"
 # Per IBAN length: the rest of the IBAN after its four first characters.
 _IBAN_BY_LENGTH: Final[dict[int, re.Pattern[str]]] = {
-    length: re.compile(
-        r"(?:" + _IBAN_SEP + r"[A-Za-z0-9]){" + str(length - 4) + r"}(?![A-Za-z0-9])"
+    length: _lazy(
+        "", r"(?:" + _IBAN_SEP + r"[A-Za-z0-9]){" + str(length - 4) + r"}(?![A-Za-z0-9])"
     )
     for length in set(_IBAN_LENGTHS.values())
 }
-_IBAN_SEPARATORS: Final = re.compile(r"[ .-]{1,100}")
+_IBAN_SEPARATORS: Final = _lazy("_IBAN_SEPARATORS", r"[ .-]{1,100}")
 _NL_LAYOUT: Final = "A" * 4 + "9" * 10
 # Only the start, found at the check digits (the engine skips fast to digits): two
 # letters before them, not preceded by a letter or digit. The rest is read by the
 # pattern for the country's length above.
-_IBAN_HEAD: Final = re.compile(
+_IBAN_HEAD: Final = _lazy("_IBAN_HEAD",
     r"[0-9](?<=[A-Za-z][0-9])(?<=(?<![A-Za-z0-9])[A-Za-z]{2}[0-9])[0-9]"
     r"(?=[ .-]{0,2}[A-Za-z0-9])"
 )
@@ -345,7 +373,7 @@ def _find_ibans(text: str) -> list[PersonalData]:
 
 # --------------------------------------------------------------------------- e-mail
 
-_EMAIL: Final = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w.-]{1,255}")
+_EMAIL: Final = _lazy("_EMAIL", r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w.-]{1,255}")
 
 
 def _domain_ok(domain: str) -> bool:
@@ -423,7 +451,7 @@ _FOREIGN: Final = r"(?!31)[1-9][0-9 ()./-]{6,24}"
 
 # Each alternative starts with a literal character and checks what precedes it only
 # then: that lets the regex engine skip quickly to a "+", "0" or "(" (speed).
-_PHONE: Final = re.compile(
+_PHONE: Final = _lazy("_PHONE",
     r"(?:"
     r"\+(?<![A-Za-z0-9_+]\+)(?<![0-9][.-]\+)"
     r"(?:31" + _NL_AFTER_31 + r"|(?P<plus>" + _FOREIGN + r"))"
@@ -437,7 +465,7 @@ _PHONE: Final = re.compile(
     r"(?![A-Za-z0-9_])(?![.-][0-9])"
 )
 # The pieces of a foreign number: digit groups and a "(0)" to leave out.
-_FOREIGN_PIECE: Final = re.compile(r"\([ ]?0[ ]?\)|[0-9]{1,15}")
+_FOREIGN_PIECE: Final = _lazy("_FOREIGN_PIECE", r"\([ ]?0[ ]?\)|[0-9]{1,15}")
 
 
 def _foreign_end(text: str, start: int, strict: bool) -> int | None:
@@ -511,11 +539,11 @@ def _find_phones(text: str) -> list[PersonalData]:
 # --------------------------------------------------------------------------- BSN
 
 _BSN_WEIGHTS: Final = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-_BSN_DIGITS: Final = re.compile(r"[0-9]{8,9}")
+_BSN_DIGITS: Final = _lazy("_BSN_DIGITS", r"[0-9]{8,9}")
 
 # Starts with a plain digit (the engine skips fast to digits); what precedes that
 # first digit is checked right after it.
-_BSN_CANDIDATE: Final = re.compile(
+_BSN_CANDIDATE: Final = _lazy("_BSN_CANDIDATE",
     r"[0-9](?<![0-9][0-9])(?:(?<![A-Za-z_+][0-9])|(?<=[Bb][Ss][Nn][0-9]))"
     r"(?<![0-9][.,/-][0-9])"
     r"(?:"
@@ -529,7 +557,7 @@ _BSN_CANDIDATE: Final = re.compile(
     r"(?![A-Za-z0-9_])(?![.,/-][0-9])"
 )
 
-_BSN_KEYWORD: Final = re.compile(
+_BSN_KEYWORD: Final = _lazy("_BSN_KEYWORD",
     r"(?<![A-Za-z])(?:bsn|burgerservicenummers?|burgerservice|sofinummers?|sofi)(?![A-Za-z])",
     re.IGNORECASE,
 )
@@ -609,7 +637,7 @@ _TRAILING_POSTCODE: Final = (
     r"(?:,?[ ][1-9][0-9]{3}[ ]?(?!S[ADS]|EU)[A-Z]{2}(?![A-Za-z0-9_]))?"
 )
 
-_POSTCODE_NUMBER: Final = re.compile(
+_POSTCODE_NUMBER: Final = _lazy("_POSTCODE_NUMBER",
     r"(?P<digits>[1-9](?<![A-Za-z0-9_.,][1-9])[0-9]{3})"
     r"[ ]?(?P<letters>(?!(?i:S[ADS]|EU))[A-Za-z]{2})(?![A-Za-z0-9_])"
     r"(?:,[ ]?|[ ])"
@@ -636,7 +664,7 @@ _STREET_SUFFIX: Final = (
 )
 # Abbreviated street words, written with a full stop or without: Kerkstr. 12, Dorpsln 3.
 _STREET_ABBREVIATION: Final = "str|ln|wg|pln|gr|sngl|mrkt|prk|kd|dk|pd|stg|drf|plnts"
-_STREET_NUMBER: Final = re.compile(
+_STREET_NUMBER: Final = _lazy("_STREET_NUMBER",
     r"(?P<street>"
     r"[A-Z](?<![A-Za-zÀ-ÖØ-öø-ÿ0-9_'-][A-Z])"
     r"(?:[A-Za-zÀ-ÖØ-öø-ÿ'-]{1,40}(?:" + _STREET_SUFFIX + r")"
@@ -658,10 +686,10 @@ _STREET_NAME_SET: Final = frozenset(
         "kneuterdijk", "spui", "vismarkt",
     }
 )  # fmt: skip
-_CUE_HINT: Final = re.compile(r"adres|woon|wonen|verhuis|bezorg|aflever|ophalen|opgehaald")
+_CUE_HINT: Final = _lazy("_CUE_HINT", r"adres|woon|wonen|verhuis|bezorg|aflever|ophalen|opgehaald")
 _NUMBER_WORDS: Final = frozenset({"nr.", "nr", "no.", "no", "nummer", "huisnummer"})
 # A digit after a space: where a house number may start.
-_NUMBER_AFTER_SPACE: Final = re.compile(r"[1-9](?<=[ ][1-9])")
+_NUMBER_AFTER_SPACE: Final = _lazy("_NUMBER_AFTER_SPACE", r"[1-9](?<=[ ][1-9])")
 
 
 def _street_hints(low: str) -> tuple[bool, bool]:
@@ -693,7 +721,7 @@ def _street_hints(low: str) -> tuple[bool, bool]:
 _NAME_WORD: Final = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'-]{1,40}"
 # Streets with a name of their own (no street word at the end), "Laan van ...", and
 # P.O. boxes.
-_NAMED_STREET: Final = re.compile(
+_NAMED_STREET: Final = _lazy("_NAMED_STREET",
     r"(?P<street>"
     r"(?<![A-Za-zÀ-ÖØ-öø-ÿ0-9_'-])"
     r"(?:(?:Dam|Damrak|Rokin|Overtoom|Brink|Markt|Singel|Plein|Wal|Kade|Dijk|Gracht|Haven"
@@ -711,7 +739,7 @@ _NAMED_STREET: Final = re.compile(
 )
 # Any capitalised name with a house number right after a word that says an address
 # follows: "woont op Molenwijk 20", "adres: Overtoom 301", "bezorgen bij Reigersbos 100".
-_CUED_STREET: Final = re.compile(
+_CUED_STREET: Final = _lazy("_CUED_STREET",
     r"(?<![A-Za-z])(?i:adres|woonadres|afleveradres|bezorgadres|postadres|woont|wonen"
     r"|woonachtig|verhuisd|verhuist|verhuizen|bezorgen|bezorging|afleveren|ophalen"
     r"|opgehaald)"
@@ -787,7 +815,7 @@ _DATE: Final = (
 _BIRTH_CUE: Final = (
     r"(?i:geboortedatum|geboren|geb\.?[ ]?datum|geb\.?[ ]?dat\.?|geb\.|geb(?=[ :]))"
 )
-_BIRTHDATE: Final = re.compile(
+_BIRTHDATE: Final = _lazy("_BIRTHDATE",
     # cue, a few small words (geboren in 1962 op 14 mei), the date
     r"(?P<cue>(?<![A-Za-z])" + _BIRTH_CUE + r")"
     r"(?:[ ](?:[a-zë]{1,12}|d\.d\.|(?:19|20)[0-9]{2})){0,4}(?:[ ]?:)?[ ]?" + _DATE
@@ -822,7 +850,7 @@ _PARTICLE: Final = (
 _CAPITAL_WORD: Final = (
     r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’]{1,30}(?:-[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’]{1,30})?"
 )
-_NAME: Final = re.compile(
+_NAME: Final = _lazy("_NAME",
     r"(?P<title>(?<![A-Za-z])" + _TITLE + r")"
     r"[ ]{1,2}"
     r"(?P<name>"

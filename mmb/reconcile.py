@@ -385,6 +385,9 @@ def reconcile(root: Path, now: datetime, *, check: bool = False, link: bool = Fa
         if not (ledger.readable and ledger.complete):
             raise InputError(msg.R_LEDGER_BROKEN.format(problems="; ".join(
                 f"row {f.line}: {f.message}" for f in ledger.findings[:3])))
+        from mmb.folder import refuse_unreadable
+
+        refuse_unreadable(ctx.doc, "reconcile")  # a case left out would not be linked
         loaded = [load_export(p, root) for p in export_files(root)]
         own = {a.iban for a in team.accounts}
         for item in loaded:

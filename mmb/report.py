@@ -23,7 +23,7 @@ import math
 import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -347,6 +347,8 @@ class Facts:
     #: not known (facts made by a test), so the report carries no fingerprint
     inputs: list[tuple[int, str, str]] | None = None
     git: list[dict[str, str]] = field(default_factory=list)  # clean git checkouts
+    #: files whose content the figures would leave out (`mmb.folder.unreadable`)
+    unreadable: list[Finding] = field(default_factory=list)
 
 
 def default_year(now: datetime) -> int:
@@ -431,6 +433,7 @@ def collect(folders: Sequence[str], year: int, now: datetime, *, workers: int | 
         facts.inputs.extend(part.inputs)
         if part.git is not None:
             facts.git.append(part.git)
+        facts.unreadable.extend(part.unreadable)
         found = part.findings
         if part.defaults is not None and part.defaults not in shared:
             # a shared mmb.yaml is reported once, as the first team below it shows it
@@ -461,6 +464,7 @@ class _TeamPart:
     defaults_findings: list[Finding] = field(default_factory=list)  # the findings in it
     inputs: list[tuple[int, str, str]] = field(default_factory=list)  # see `Facts.inputs`
     git: dict[str, str] | None = None  # commit and tree of a clean git checkout
+    unreadable: list[Finding] = field(default_factory=list)  # `mmb.folder.unreadable`
 
 
 def _map_teams(jobs: list[_TeamJob], workers: int) -> list[_TeamPart]:
@@ -505,6 +509,11 @@ def _collect_one(job: _TeamJob) -> _TeamPart:
     doc, ledger = loaded[0] if loaded else load()
     team_rel = relpath(root, base)
     part = _collect_team(index, prefix, team_rel, doc, ledger, year, now, found)
+    from mmb.folder import unreadable
+
+    shown = posixpath.normpath(posixpath.join(prefix, team_rel))
+    part.unreadable = [replace(f, path=posixpath.normpath(posixpath.join(shown, f.path)))
+                       for f in unreadable(doc, ledger)]
     part.inputs = [(given_index, posixpath.normpath(posixpath.join(team_rel, rel)), digest)
                    for rel, digest in inputs.files]
     if inputs.git is not None:
@@ -1383,6 +1392,10 @@ def run_report(folders: list[str], *, year: int | None, fmt: str, output: Path |
     year = year if year is not None else default_year(now)
     fmt = _check_options(fmt, by, public, threshold, dutch_excel, output, year)
     facts = collect(folders, year, now)
+    if facts.unreadable:  # the figures would leave their content out: no report
+        from mmb.folder import unreadable_error
+
+        raise unreadable_error(facts.unreadable, "report")
     if not _has_data(facts):
         years = sorted(y for y in facts.years_found if 2000 <= y <= 2100)
         found = NO_DATA_FOUND.format(years=", ".join(map(str, years))) if years else ""

@@ -88,6 +88,10 @@ def why_not_counted(vote: Vote, case: Case, members: dict[str, Member],
         return msg.VOTE_REQUESTER
     if vote.at < case.opened:
         return msg.VOTE_BEFORE_OPENED.format(opened=_t(case.opened))
+    if case.history:
+        reopened = case.history[-1].reopened_at
+        if vote.at <= reopened:
+            return msg.VOTE_BEFORE_REOPENED.format(at=_t(reopened))
     if as_of is not None and vote.at > as_of:
         return msg.VOTE_AFTER_DECISION.format(at=_t(as_of))
     return None
@@ -218,19 +222,92 @@ def check_decision(doc: CaseDoc, now: datetime) -> list[Finding]:
     return out
 
 
+#: How far in the future a case may be opened (clocks and time zones differ a little).
+OPENED_SLACK = timedelta(days=1)
+
+
+def pending_since(case: Case) -> datetime:
+    """When the case's current decision began to be awaited: its opening, or when it was
+    last reopened (`mmb reopen`)."""
+    return case.history[-1].reopened_at if case.history else case.opened
+
+
+def check_opened(doc: CaseDoc, now: datetime) -> list[Finding]:
+    """MMB106: a case opened more than a day after now (a typo in the year: 2100)."""
+    case = doc.case
+    assert case is not None
+    if case.opened > now + OPENED_SLACK:
+        return [finding("MMB106", doc.rel, doc.lines.line("opened"), msg.OPENED_IN_FUTURE.format(
+            at=_t(case.opened)), case.id)]
+    return []
+
+
+def check_history(doc: CaseDoc, members: dict[str, Member], now: datetime) -> list[Finding]:
+    """MMB106 for a `history:` (earlier decisions, moved there by `mmb reopen`) that
+    cannot be true: oldest first, each decided after the case was opened and after the
+    reopening before it, reopened after it was decided, not in the future, by a member;
+    the current decision taken after the last reopening. MMB004: decided by a non-member."""
+    case = doc.case
+    assert case is not None
+    out: list[Finding] = []
+    line = doc.lines.line
+    previous: datetime | None = None
+    for i, past in enumerate(case.history):
+        item = i + 1
+        if past.at < case.opened:
+            out.append(finding("MMB106", doc.rel, line("history", i, "at"),
+                               msg.HISTORY_DECIDED_BEFORE_OPENED.format(
+                                   item=item, at=_t(past.at), opened=_t(case.opened)), case.id))
+        if previous is not None and past.reopened_at < previous:
+            out.append(finding("MMB106", doc.rel, line("history", i, "reopened_at"),
+                               msg.HISTORY_NOT_IN_ORDER.format(
+                                   item=item, at=_t(past.reopened_at), previous=_t(previous)),
+                               case.id))
+        elif previous is not None and past.at < previous:
+            out.append(finding("MMB106", doc.rel, line("history", i, "at"),
+                               msg.HISTORY_DECIDED_BEFORE_PREVIOUS.format(
+                                   item=item, at=_t(past.at), previous=_t(previous)), case.id))
+        if past.reopened_at < past.at:
+            out.append(finding("MMB106", doc.rel, line("history", i, "reopened_at"),
+                               msg.HISTORY_REOPENED_BEFORE_DECIDED.format(
+                                   item=item, at=_t(past.reopened_at), decided=_t(past.at)),
+                               case.id))
+        if past.reopened_at > now:
+            out.append(finding("MMB106", doc.rel, line("history", i, "reopened_at"),
+                               msg.HISTORY_IN_FUTURE.format(item=item, at=_t(past.reopened_at)),
+                               case.id))
+        if find_member(members, past.reopened_by) is None:
+            out.append(finding("MMB106", doc.rel, line("history", i, "reopened_by"),
+                               msg.HISTORY_REOPENED_BY.format(item=item,
+                                                              member=mask(past.reopened_by)),
+                               case.id))
+        if find_member(members, past.by) is None:
+            out.append(finding("MMB004", doc.rel, line("history", i, "by"),
+                               msg.UNKNOWN_MEMBER.format(member=mask(past.by),
+                                                         known=_names(members)), case.id))
+        previous = max(past.reopened_at, previous) if previous is not None else past.reopened_at
+    if previous is not None and case.decision is not None and case.decision.at < previous:
+        out.append(finding("MMB106", doc.rel, line("decision", "at"),
+                           msg.HISTORY_DECISION_BEFORE_REOPEN.format(
+                               at=_t(case.decision.at), reopened=_t(previous)), case.id))
+    return out
+
+
 def check_speed(doc: CaseDoc, team: Team, now: datetime) -> list[Finding]:
-    """MMB107: decided later than decision_hours after opening, or pending past it."""
+    """MMB107: decided later than decision_hours after opening (or after the case was last
+    reopened), or pending past it."""
     case = doc.case
     assert case is not None
     limit = timedelta(hours=team.rules.decision_hours)
+    start = pending_since(case)
     if case.decision is not None:
-        took = case.decision.at - case.opened
+        took = case.decision.at - start
         if took > limit:
             return [finding("MMB107", doc.rel, doc.lines.line("decision", "at"),
                             msg.SLOW_DECIDED.format(took=_hours(took),
                                                     hours=team.rules.decision_hours), case.id)]
         return []
-    waited = now - case.opened
+    waited = now - start
     if waited > limit:
         return [finding("MMB107", doc.rel, doc.lines.line("opened"), msg.SLOW_PENDING.format(
             took=_hours(waited), hours=team.rules.decision_hours), case.id)]
@@ -478,6 +555,9 @@ def check_team(doc: TeamDoc, now: datetime) -> list[Finding]:
         out.extend(check_household_code(c, team))
         out.extend(check_votes(c, team, members))
         out.extend(check_decision(c, now))
+        out.extend(check_opened(c, now))
+        if c.case.history:  # type: ignore[union-attr]
+            out.extend(check_history(c, members, now))
         out.extend(check_speed(c, team, now))
     approvals = approvals_of(valid)
     out.extend(check_household_cap(team, approvals))

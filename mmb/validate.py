@@ -93,28 +93,31 @@ def check_cash_book(team: TeamDoc, now: datetime, ledger: Ledger | None = None) 
 
 def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
                   load: Callable[[], tuple[TeamDoc, Ledger | None]] | None = None,
-                  ) -> tuple[list[Finding], int]:
+                  parse_cache: bool = False) -> tuple[list[Finding], int]:
     """Every finding of one team folder, paths relative to it, and its number of cases.
 
     Uses the validation cache (`mmb.cache`) when it is still good, and refreshes it.
     `load`: how to read the team when the cache cannot answer (default `load_team(root)`);
     a caller that needs the team itself anyway (`mmb report`) reads it, with its ledger,
-    once this way. It must load with paths relative to the team folder.
+    once this way. It must load with paths relative to the team folder. `parse_cache`
+    (with `use_cache`): case files unchanged since an earlier run are not parsed again
+    (`mmb.parse_cache`), for a team validated again and again.
     """
     from mmb import cache
-    from mmb.rules import check_team
 
     if use_cache:
         cached = cache.load(root, now)
         if cached is not None:
             return cached
         prints = cache.fingerprint(root)  # before reading: a change while we read shows
-    team, ledger = load() if load is not None else (load_team(root), None)
+    team, ledger = load() if load is not None else (
+        load_team(root, parse_cache=parse_cache and use_cache), None)
     if ledger is None:
         from mmb.ledger import read_ledger
 
         ledger = read_ledger(team.root)
     from mmb.payments import check_payments
+    from mmb.rules import check_team  # the models: not imported when the cache answered
 
     found = (check_team(team, now) + check_cash_book(team, now, ledger)
              + check_payments(team, now, ledger))
@@ -123,16 +126,17 @@ def validate_team(root: Path, now: datetime, use_cache: bool = True, *,
     return found, len(team.cases)
 
 
-def _validate_one(job: tuple[str, datetime, bool, str | None]) -> tuple[list[Finding], int]:
+def _validate_one(job: tuple[str, datetime, bool, bool, str | None]
+                  ) -> tuple[list[Finding], int]:
     """One task: a team's files (`since` None), or its history since `since`."""
-    root, now, use_cache, since = job
+    root, now, use_cache, parse_cache, since = job
     if since is not None:
         # The history is never cached: it depends on REF and on commits the folder's
         # fingerprint does not see. It runs beside the team's own checks (another core).
         from mmb.history import check_history
 
         return check_history(Path(root), since), 0
-    return validate_team(Path(root), now, use_cache)
+    return validate_team(Path(root), now, use_cache, parse_cache=parse_cache)
 
 
 def worker_count(jobs: int) -> int:
@@ -172,10 +176,13 @@ def validate_folders(folders: Sequence[str], now: datetime, *, use_cache: bool =
     for prefix, base, root in team_folders(folders):
         inside = os.path.relpath(root, base).replace(os.sep, "/")
         teams.append((posixpath.normpath(posixpath.join(prefix, inside)), str(root)))
-    jobs: list[tuple[str, datetime, bool, str | None]] = [
-        (root, now, use_cache, None) for _, root in teams]
+    # One team (a coordinator's pre-commit check, again and again): its unchanged case
+    # files come from the parse cache. Many teams (a municipality's CI, read once): not.
+    one = len(teams) == 1
+    jobs: list[tuple[str, datetime, bool, bool, str | None]] = [
+        (root, now, use_cache, one, None) for _, root in teams]
     if since is not None:
-        jobs += [(root, now, use_cache, since) for _, root in teams]
+        jobs += [(root, now, use_cache, one, since) for _, root in teams]
     count = workers if workers is not None else worker_count(len(jobs))
     if count > 1:
         import multiprocessing

@@ -75,7 +75,7 @@ def test_findings_text_json_github(make_team):
     assert first["path"] == f"{root}/cases/2026-001.yaml"
     assert (first["line"], first["code"], first["severity"], first["case"]) == (
         22, "MMB103", "error", "2026-001")
-    assert payload["problems"][1]["case"] is None
+    assert payload["problems"][1]["case"] == "2026-002"  # from the file name (SPEC 6.1)
     assert payload["summary"] == {"teams": 1, "cases": 2, "errors": 2, "warnings": 0}
 
     gh = mmb("validate", "--format", "github", str(root)).stdout.splitlines()

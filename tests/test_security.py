@@ -284,7 +284,12 @@ def test_case_file_fifo_hangs_no_command(tmp_path: Path) -> None:
     mmb(tmp_path, "reconcile", "--check", "-C", str(team))
     run = mmb(tmp_path, "approve", "2026-003", "--by", "anneke", "-C", str(team), code=2)
     assert "named pipe" in run.err
-    # Another case can still be decided: the lock is not held by a hung reader.
+    # No other case is decided while one cannot be read (issue 16: its approval would be
+    # missing from the sums); the refusal names it, and nothing hangs.
+    run = mmb(tmp_path, "approve", "2026-002", "--by", "anneke", "-C", str(team), code=2)
+    assert "cases/2026-003.yaml" in run.err
+    # Once it is gone, the lock is not held by a hung reader: the case is decided.
+    (team / "cases" / "2026-003.yaml").unlink()
     mmb(tmp_path, "approve", "2026-002", "--by", "anneke", "-C", str(team), code=0)
 
 
@@ -558,6 +563,14 @@ def evil_team(root: Path, *, broken: bool = True) -> Path:
     return root
 
 
+def readable(tmp: Path) -> Path:
+    """The evil team without the files mmb cannot read (the raw case file, the ledger rows
+    without a date or amount), which `mmb report` refuses to leave out of its figures."""
+    team = evil_team(tmp / "readable", broken=False)
+    (team / "cases" / "2026-010.yaml").unlink()
+    return team
+
+
 def test_escape_sequences_in_every_field_never_reach_the_output(tmp_path: Path) -> None:
     team = evil_team(tmp_path / "team")
     t = str(team)
@@ -571,11 +584,14 @@ def test_escape_sequences_in_every_field_never_reach_the_output(tmp_path: Path) 
     mmb(tmp_path, "status", "-C", t, code=0)
     mmb(tmp_path, "votes", "import", "--dry-run", str(team / "chat.txt"), "-C", t, code=0)
     mmb(tmp_path, "reconcile", "--check", "-C", t)
+    refused = mmb(tmp_path, "report", "--year", "2026", t, code=2)  # its refusal is clean too
+    assert "\\x1b" in refused.err
+    shown = str(readable(tmp_path))  # the figures are made only when every file can be read
     for fmt in ("table", "md", "html", "csv"):
-        run = mmb(tmp_path, "report", "--year", "2026", "--format", fmt, t)
+        run = mmb(tmp_path, "report", "--year", "2026", "--format", fmt, shown)
         assert run.code in (0, 1)
         assert "\\x1b" in run.out, fmt
-    report = mmb(tmp_path, "report", "--year", "2026", "--format", "json", t)
+    report = mmb(tmp_path, "report", "--year", "2026", "--format", "json", shown)
     # JSON keeps the values themselves, as JSON escapes.
     assert "\\u001b]0;TITLE\\u0007" in report.out and "\\u202e" in report.out
     assert any(EVIL in value for value in _strings(json.loads(report.out)))
@@ -586,6 +602,9 @@ def test_escape_sequences_in_every_field_never_reach_the_output(tmp_path: Path) 
     assert "\\x1b" in run.err
     team = evil_team(tmp_path / "team2", broken=False)
     t = str(team)
+    run = mmb(tmp_path, "reconcile", "--yes", "-C", t, code=2)  # a case cannot be read
+    assert "2026-010.yaml" in run.err
+    (team / "cases" / "2026-010.yaml").unlink()
     run = mmb(tmp_path, "reconcile", "--yes", "-C", t, code=0)
     assert "Imported 2 new transaction(s)" in run.out and "\\x1b" in run.out
     (team / "bank" / "broken.csv").write_text(
@@ -636,6 +655,8 @@ def test_on_a_terminal_only_mmb_s_own_colours_are_escape_sequences(tmp_path: Pat
     team = evil_team(tmp_path / "team")
     for args in (("validate", str(team)), ("status", "-C", str(team)),
                  ("report", "--year", "2026", str(team))):
+        if args[0] == "report":  # the figures are made only when every file can be read
+            args = ("report", "--year", "2026", str(readable(tmp_path)))
         out = _on_a_terminal(tmp_path, *args)
         assert "\x1b[" in out, args  # coloured: it is a terminal
         own = re.sub(r"\x1b\[[0-9;]*m", "", out).replace("\r\n", "\n")
