@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -59,6 +60,17 @@ budget:
     top_ups: [{date: 2026-07-01, amount: 1000}]
 categories: [vervoer, zorg, woonlasten, leefgeld]
 """
+
+
+def tree_hash(folder: Path) -> str:
+    """One digest of every path below `folder` and every file's bytes: equal before and
+    after a command means it left the folder byte-identical."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def case_yaml(

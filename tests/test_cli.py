@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -12,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import case_yaml
+from conftest import case_yaml, tree_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 # The validation cache of these runs goes to a folder of their own, not the user's.
@@ -27,15 +26,6 @@ def mmb(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
     full_env.pop("MMB_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "mmb", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=120)
-
-
-def tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def test_version():

@@ -5,13 +5,12 @@ has to vote. CLI tests run `mmb.cli.main` in-process, as the console script does
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOW, case_yaml, check, codes
+from conftest import NOW, case_yaml, check, codes, tree_hash
 
 from mmb import cli
 
@@ -56,15 +55,6 @@ def pending(case_id: str = "2026-002", amount: str = "180", household: str = "H-
             votes: list[tuple[str, str, str]] | None = None) -> str:
     return case_yaml(case_id, opened="2026-11-20 10:15", household=household, amount=amount,
                      votes=PENDING_VOTES if votes is None else votes, outcome=None)
-
-
-def tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture
