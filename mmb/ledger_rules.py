@@ -76,7 +76,8 @@ _L202 = msg.by_position(msg.L202, "date", "amount", "who")
 
 
 def check_case_links(rows: Sequence[LedgerRow], cases: dict[str, Case],
-                     rel: str = LEDGER_FILE) -> list[Finding]:
+                     rel: str = LEDGER_FILE, *,
+                     unreadable: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
     """MMB004 (unknown case), MMB204 (not approved, or paid before the decision) and
     MMB203 (payments net of refunds above the approved amount, on the crossing row)."""
     out: list[Finding] = []
@@ -85,6 +86,8 @@ def check_case_links(rows: Sequence[LedgerRow], cases: dict[str, Case],
     for r in sorted((r for r in rows if r.case), key=lambda r: (r.date, r.row)):
         case = cases.get(r.case)
         if case is None:
+            if r.case in unreadable:
+                continue
             out.append(finding("MMB004", rel, r.row, msg.L_UNKNOWN_CASE.format(id=mask(r.case)),
                                r.case))
             continue
@@ -460,7 +463,9 @@ def check_ledger(*, team: Team, docs: Sequence[CaseDoc], rows: Sequence[LedgerRo
         matches = match_exports(rows, exports, only, doubts)
     out += check_exports(rows, exports, matches=matches, doubts=doubts)
     out += check_unexplained(rows)
-    out += check_case_links(rows, cases)
+    # A case whose file is there but cannot be read is reported on that file (MMB001,
+    # MMB005 ...); its ledger rows are not "a case that does not exist".
+    out += check_case_links(rows, cases, unreadable={d.stem for d in docs if d.case is None})
     out += check_receipts(rows, root, team.rules.receipt_grace_days, today)
     out += check_balances(rows, exports, only_account=only)
     out += check_cash(rows, exports, team.rules.allow_cash, matches=matches)

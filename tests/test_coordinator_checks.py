@@ -90,6 +90,23 @@ def test_merge_conflict_is_one_mmb005_on_the_first_marker(make_team) -> None:
     assert found[0].case == "2026-001"  # named by its file (SPEC 6.1)
 
 
+def test_payments_of_an_unreadable_case_are_not_called_unknown(make_team, run) -> None:
+    """The case file is there but broken: one finding on it, not an MMB004 on every ledger
+    row of the case saying that the case does not exist."""
+    root = make_team({"2026-001": CONFLICT})
+    (root / "ledger.csv").write_text(
+        "id,date,amount,balance,counterparty,counterparty_iban,description,source,case,kind,"
+        "receipt,note\nmmb-1,2026-03-03,-150.00,,Fietsenmaker,,fiets,,2026-001,,missing,"
+        "bon kwijt\nmmb-2,2026-03-04,-10.00,,Bakker,,brood,,2026-099,,missing,bon kwijt\n",
+        encoding="utf-8")
+    code, out, _ = run("validate", "--format", "json", str(root))
+    problems = json.loads(out)["problems"]
+    assert code == 1
+    assert sorted((p["code"], p["path"].rsplit("/", 1)[-1], p["line"]) for p in problems
+                  if p["code"] in ("MMB004", "MMB005")) == [
+        ("MMB004", "ledger.csv", 3), ("MMB005", "2026-001.yaml", 18)]
+
+
 def test_merge_conflict_in_team_yaml_and_ledger(make_team, run) -> None:
     from conftest import TEAM_YAML
 
